@@ -1,0 +1,1 @@
+"""Accounts has no background job yet (expired-session sweeping arrives with issue 3)."""

@@ -1,0 +1,124 @@
+"""Appending to and verifying the audit chain. The only code that writes `AuditEntry`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from amparo.core.models import AuditEntry, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _digest(prev_hash: str, fields: dict[str, Any]) -> str:
+    canonical = json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def _fields(entry: AuditEntry) -> dict[str, Any]:
+    return {
+        "seq": entry.seq,
+        "created_at": entry.created_at.isoformat(),
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "scope": entry.scope,
+    }
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    *,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    scope: str = "",
+) -> AuditEntry:
+    """Append one entry: who (`actor` is a user, None for anonymous, or "system"), what action,
+    which object. Never pass content: only identifiers. Runs inside the caller's transaction,
+    so the entry exists exactly when the write it describes does."""
+    if obj is not None:
+        object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
+        object_id = obj.pk if object_id is None else object_id
+    if actor == "system":
+        actor_id, actor_label = None, "system"
+    elif actor is None or not getattr(actor, "is_authenticated", False):
+        actor_id, actor_label = None, "anonymous"
+    else:
+        actor_id, actor_label = actor.pk, "user"
+    with transaction.atomic():
+        head, _ = AuditHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"seq": 0, "hash": GENESIS}
+        )
+        entry = AuditEntry(
+            seq=head.seq + 1,
+            created_at=timezone.now(),
+            actor_id=actor_id,
+            actor_label=actor_label,
+            action=action,
+            object_type=object_type or "",
+            object_id=str(object_id or ""),
+            scope=scope,
+            prev_hash=head.hash,
+        )
+        entry.hash = _digest(head.hash, _fields(entry))
+        entry.save(force_insert=True)
+        head.seq, head.hash = entry.seq, entry.hash
+        head.save(update_fields=["seq", "hash"])
+    return entry
+
+
+def latest() -> AuditHead:
+    """The newest sequence number and hash (the anchor sent to coordinators)."""
+    head = AuditHead.objects.filter(id=1).first()
+    return head or AuditHead(id=1, seq=0, hash=GENESIS)
+
+
+@dataclass(frozen=True)
+class Break:
+    seq: int
+    reason: str
+
+
+def _walk(batch: int = 2000) -> Iterator[AuditEntry]:
+    last = 0
+    while True:
+        rows = list(AuditEntry.objects.filter(seq__gt=last).order_by("seq")[:batch])
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+
+
+def verify(anchor: str | None = None) -> tuple[int, Break | None]:
+    """Walk the whole chain; return how many entries were checked and the first break.
+
+    With `anchor`, also require that an entry with that hash is on the verified chain: an
+    anchor sent out earlier proves nothing before it was rewritten."""
+    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    anchor_seen = anchor is None or anchor == GENESIS
+    for entry in _walk():
+        if entry.seq != expected_seq:
+            return checked, Break(expected_seq, f"entry #{expected_seq} is missing")
+        if entry.prev_hash != prev_hash:
+            return checked, Break(entry.seq, "does not link to the entry before it")
+        if _digest(prev_hash, _fields(entry)) != entry.hash:
+            return checked, Break(entry.seq, "its content does not match its hash")
+        if anchor is not None and entry.hash == anchor:
+            anchor_seen = True
+        prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+    head = latest()
+    if head.seq != checked or head.hash != prev_hash:
+        return checked, Break(checked + 1, "entries after the last one found were removed")
+    if not anchor_seen:
+        return checked, Break(checked, "the anchor is not on the chain")
+    return checked, None

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from amparo.accounts.models import User
+from amparo.network import countries
+from amparo.network.models import Desk, Network, Organisation, Role
+
+
+class CountriesField(forms.CharField):
+    """Country codes typed as text ("HN, GT"): lighter on a phone than a 250-item list."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("Two-letter ISO codes separated by commas, e.g. HN, GT."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value)
+        try:
+            return countries.normalise(text)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("These are not country codes: %(codes)s"), params={"codes": str(exc)}
+            ) from exc
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(value)
+        return value
+
+
+class DeskForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(label=_("Short name (used in links)"), max_length=50)
+    countries = CountriesField(label=_("Countries covered"))
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"]
+        if Desk.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Another desk already uses this short name."))
+        return slug
+
+
+class DeskEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    countries = CountriesField(label=_("Countries covered"))
+
+
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    country = forms.CharField(label=_("Country code"), max_length=2, required=False)
+
+    def clean_country(self) -> str:
+        code: str = self.cleaned_data["country"].strip().upper()
+        if code and code not in countries.codes():
+            raise forms.ValidationError(_("This is not a country code."))
+        return code
+
+
+class MembershipForm(forms.Form):
+    username = forms.CharField(label=_("Username of the person"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    desk = forms.ModelChoiceField(label=_("Desk"), queryset=Desk.objects.none(), required=False,
+                                  help_text=_("Needed for documenters."))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.network = network
+        self.fields["desk"].queryset = network.desks.all()  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = network.organisations.all()  # type: ignore[attr-defined]
+
+    def clean_username(self) -> User:
+        user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("Nobody has this username."))
+        return user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Role.DOCUMENTER and not data.get("desk"):
+            self.add_error("desk", _("A documenter belongs to a desk."))
+        return data

@@ -1,0 +1,91 @@
+"""Demo data for `make run`: a coalition, two national networks, desks and one user per role.
+
+Idempotent: running it again changes nothing and prints the same credentials. Refuses to run
+in production, where demo passwords would be a door left open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from amparo.accounts import services as accounts
+from amparo.accounts.models import User
+from amparo.network import services
+from amparo.network.models import Desk, Network, Organisation, Role
+
+DEMO_PASSWORD = "demo-amparo-solidarity-2026"
+
+NETWORKS = [
+    # slug, name, kind, parent slug, country
+    ("coalition", "Amparo Coalition (demo)", Network.Kind.COALITION, None, ""),
+    ("red-honduras", "Red Nacional de Defensoras de Honduras (demo)", Network.Kind.NATIONAL, "coalition", "HN"),
+    ("reseau-rdc", "Réseau national des défenseures RDC (demo)", Network.Kind.NATIONAL, "coalition", "CD"),
+]
+DESKS = [
+    # slug, name, network slug, countries, coalition-wide
+    ("coalition-desk", "Coalition desk", "coalition", [], True),
+    ("honduras", "Honduras desk", "red-honduras", ["HN"], False),
+    ("rdc", "RDC desk", "reseau-rdc", ["CD"], False),
+]
+ORGANISATIONS = [
+    ("red-honduras", "Colectiva Defensoras Tegucigalpa (demo)", "HN"),
+    ("reseau-rdc", "Femmes Solidaires Kivu (demo)", "CD"),
+]
+USERS = [
+    # username, first name, language, role, network slug, desk slug
+    ("defender", "Berta", "es", Role.DEFENDER, "red-honduras", None),
+    ("documenter", "Lucía", "es", Role.DOCUMENTER, "red-honduras", "honduras"),
+    ("documenter_rdc", "Justine", "fr", Role.DOCUMENTER, "reseau-rdc", "rdc"),
+    ("documenter_coalition", "Amal", "en", Role.DOCUMENTER, "coalition", "coalition-desk"),
+    ("coordinator", "Marta", "en", Role.COORDINATOR, "coalition", None),
+    ("coordinator_hn", "Rosa", "es", Role.COORDINATOR, "red-honduras", None),
+    ("supporter", "Ana", "pt", Role.SUPPORTER, "coalition", None),
+    ("ict_expert", "Nadia", "fr", Role.ICT_EXPERT, "coalition", None),
+    ("fund_reviewer", "Grace", "en", Role.FUND_REVIEWER, "coalition", None),
+]
+
+
+class Command(BaseCommand):
+    help = "Load demo networks, desks and one user per role (idempotent; not in production)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("load_demo refuses to run with AMPARO_ENV=production.")
+        with transaction.atomic():
+            self._load()
+        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/"))
+        self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
+        for username, _first, _lang, role, network, desk in USERS:
+            self.stdout.write(f"  {username:<22} {role.label:<14} {desk or network}")
+
+    def _load(self) -> None:
+        networks: dict[str, Network] = {}
+        for slug, name, kind, parent, country in NETWORKS:
+            found = Network.objects.filter(slug=slug).first()
+            networks[slug] = found or services.create_network(
+                "system", name=name, slug=slug, kind=kind,
+                parent=networks[parent] if parent else None, country=country,
+            )
+        desks: dict[str, Desk] = {}
+        for slug, name, network, countries, wide in DESKS:
+            found_desk = Desk.objects.filter(slug=slug).first()
+            desks[slug] = found_desk or services.create_desk(
+                "system", networks[network], name=name, slug=slug, countries=countries,
+                coalition_wide=wide,
+            )
+        for network, name, country in ORGANISATIONS:
+            if not Organisation.objects.filter(network=networks[network], name=name).exists():
+                services.create_organisation("system", networks[network], name=name, country=country)
+        for username, first_name, language, role, network, desk in USERS:
+            user = User.objects.filter(username=username).first() or accounts.create_user(
+                username=username, password=DEMO_PASSWORD, first_name=first_name,
+                email=f"{username}@example.org", language=language,
+            )
+            services.add_membership(
+                "system", user=user, role=role, network=networks[network],
+                desk=desks[desk] if desk else None,
+            )

@@ -1,0 +1,114 @@
+"""Every permission check of Amparo, by role and desk, in one place.
+
+Two answers for "no": a person whose role can never use a page gets 403; a person whose role
+could, but not for this object (another desk, another network), gets 404, so that nobody
+learns which other desks' objects exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from amparo.network.models import Desk, Membership, Network, Role
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _is_person(user: Any) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def memberships(user: Any) -> QuerySet[Membership]:
+    if not _is_person(user):
+        return Membership.objects.none()
+    return Membership.objects.active().filter(user=user).select_related("network", "desk")
+
+
+def roles_of(user: Any) -> set[str]:
+    return set(memberships(user).values_list("role", flat=True))
+
+
+def has_role(user: Any, *roles: str) -> bool:
+    return memberships(user).filter(role__in=roles).exists()
+
+
+def coordinated_networks(user: Any) -> QuerySet[Network]:
+    """Networks the person coordinates: her own, and every child of a coalition she coordinates."""
+    ids = list(memberships(user).filter(role=Role.COORDINATOR).values_list("network_id", flat=True))
+    if not ids:
+        return Network.objects.none()
+    return Network.objects.filter(Q(id__in=ids) | Q(parent_id__in=ids)).distinct()
+
+
+def is_coordinator_of(user: Any, network: Network) -> bool:
+    return coordinated_networks(user).filter(pk=network.pk).exists()
+
+
+def documented_desks(user: Any) -> QuerySet[Desk]:
+    """Desks where the person is a documenter: the only desks whose cases she works on."""
+    ids = memberships(user).filter(role=Role.DOCUMENTER).values_list("desk_id", flat=True)
+    return Desk.objects.filter(id__in=list(ids))
+
+
+def visible_desks(user: Any) -> QuerySet[Desk]:
+    """Desks whose page the person may see: her own desks, and desks of networks she coordinates.
+
+    Seeing a desk's page is not reading its cases: that needs the desk's key ring."""
+    own = list(documented_desks(user).values_list("id", flat=True))
+    networks = list(coordinated_networks(user).values_list("id", flat=True))
+    return Desk.objects.filter(Q(id__in=own) | Q(network_id__in=networks)).select_related("network")
+
+
+def is_documenter_of(user: Any, desk: Desk) -> bool:
+    return documented_desks(user).filter(pk=desk.pk).exists()
+
+
+def audit_scopes(user: Any) -> list[str]:
+    return [f"network:{pk}" for pk in coordinated_networks(user).values_list("id", flat=True)]
+
+
+# --- Lookups for views: 404 for what this person cannot see ---------------------------------
+
+def network_for_coordinator(user: Any, slug: str) -> Network:
+    return get_object_or_404(coordinated_networks(user), slug=slug)
+
+
+def desk_for_viewer(user: Any, slug: str) -> Desk:
+    return get_object_or_404(visible_desks(user), slug=slug)
+
+
+def membership_for_coordinator(user: Any, pk: int) -> Membership:
+    networks = coordinated_networks(user)
+    membership = Membership.objects.select_related("network", "user").filter(pk=pk).first()
+    if membership is None or not networks.filter(pk=membership.network_id).exists():
+        raise Http404
+    return membership
+
+
+# --- Decorators -----------------------------------------------------------------------------
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Log in first; then 403 unless the person holds one of `roles` somewhere."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            if not has_role(request.user, *roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return login_required(wrapped)  # type: ignore[return-value]
+
+    return decorator
+
+
+coordinator_required = role_required(Role.COORDINATOR)
+desk_staff_required = role_required(Role.DOCUMENTER, Role.COORDINATOR)

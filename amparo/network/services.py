@@ -1,0 +1,153 @@
+"""Every write to the network: networks, organisations, desks and memberships.
+
+Each function validates, writes and records an audit entry in one transaction. The audit
+entry is scoped to the network concerned, so that network's coordinators can read it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from amparo.accounts.models import User
+from amparo.core import audit
+from amparo.core.services import record_audit
+from amparo.network.models import (
+    AuditAnchorDelivery,
+    Desk,
+    Membership,
+    Network,
+    Organisation,
+    Role,
+)
+
+Actor = User | str  # a user, or "system" for commands and jobs
+
+
+def scope_of(network: Network) -> str:
+    return f"network:{network.pk}"
+
+
+def create_network(
+    actor: Actor, *, name: str, slug: str, kind: str, parent: Network | None = None,
+    country: str = "",
+) -> Network:
+    """Create the coalition (no parent) or a national network under it."""
+    with transaction.atomic():
+        network = Network(name=name, slug=slug, kind=kind, parent=parent, country=country)
+        network.full_clean()
+        network.save()
+        record_audit(actor, "network.created", network, scope=scope_of(network))
+    return network
+
+
+def create_organisation(actor: Actor, network: Network, *, name: str, country: str = "") -> Organisation:
+    """Add a member organisation to a network."""
+    with transaction.atomic():
+        organisation = Organisation(network=network, name=name, country=country)
+        organisation.full_clean()
+        organisation.save()
+        record_audit(actor, "organisation.created", organisation, scope=scope_of(network))
+    return organisation
+
+
+def create_desk(
+    actor: Actor, network: Network, *, name: str, slug: str, countries: list[str],
+    coalition_wide: bool = False,
+) -> Desk:
+    """Create a desk that will own the cases of `countries` (or of every uncovered country)."""
+    with transaction.atomic():
+        desk = Desk(network=network, name=name, slug=slug, countries=sorted(countries),
+                    coalition_wide=coalition_wide)
+        desk.full_clean()
+        desk.save()
+        record_audit(actor, "desk.created", desk, scope=scope_of(network))
+    return desk
+
+
+def update_desk(actor: Actor, desk: Desk, *, name: str, countries: list[str]) -> Desk:
+    """Rename a desk or change the countries it covers. Its slug and network do not change."""
+    with transaction.atomic():
+        desk.name, desk.countries = name, sorted(countries)
+        desk.full_clean()
+        desk.save(update_fields=["name", "countries"])
+        record_audit(actor, "desk.updated", desk, scope=scope_of(desk.network))
+    return desk
+
+
+def add_membership(
+    actor: Actor, *, user: User, role: str, network: Network, desk: Desk | None = None,
+    organisation: Organisation | None = None,
+) -> Membership:
+    """Give a person a role; an identical active membership is returned as it is (idempotent)."""
+    with transaction.atomic():
+        existing = Membership.objects.active().filter(
+            user=user, role=role, network=network, desk=desk
+        ).first()
+        if existing is not None:
+            return existing
+        membership = Membership(user=user, role=role, network=network, desk=desk,
+                                organisation=organisation)
+        membership.full_clean()
+        membership.save()
+        record_audit(actor, "membership.added", membership, scope=scope_of(network))
+    return membership
+
+
+def end_membership(actor: Actor, membership: Membership) -> Membership:
+    """End a role now. The row stays for history; it grants nothing from this moment."""
+    with transaction.atomic():
+        locked = Membership.objects.select_for_update().get(pk=membership.pk)
+        if locked.ended_at is None:
+            locked.ended_at = timezone.now()
+            locked.save(update_fields=["ended_at"])
+            record_audit(actor, "membership.ended", locked, scope=scope_of(locked.network))
+    return locked
+
+
+def desk_for_country(code: str) -> Desk | None:
+    """The desk that takes a case from `code`: a national desk covering it, else the
+    coalition-wide desk. Desks number in the tens, so scanning them beats a JSON lookup
+    that SQLite cannot index."""
+    code = code.upper()
+    for desk in Desk.objects.filter(coalition_wide=False).only("id", "countries"):
+        if code in (desk.countries or []):
+            return Desk.objects.get(pk=desk.pk)
+    return Desk.objects.filter(coalition_wide=True).first()
+
+
+def coordinators() -> Any:
+    """Active coordinators with an e-mail address, once each (for the audit anchor)."""
+    ids = Membership.objects.active().filter(role=Role.COORDINATOR).values("user_id")
+    return User.objects.filter(id__in=ids, is_active=True).exclude(email="")
+
+
+def send_audit_anchor() -> int:
+    """E-mail today's latest audit hash to every coordinator who has not had it yet today.
+
+    Safe to run twice: a delivery row per coordinator and day is written after each send, so
+    a rerun sends only to those still missing. Returns how many e-mails went out."""
+    head = audit.latest()
+    today = timezone.localdate()
+    sent = 0
+    for user in coordinators().exclude(auditanchordelivery__day=today):
+        with translation.override(user.language):
+            send_mail(
+                subject=_("Amparo: today's audit anchor"),
+                message=_(
+                    "Keep this message. It lets anyone check later that the audit log has not "
+                    "been rewritten.\n\nEntry number: %(seq)s\nHash: %(hash)s\n\n"
+                    "To check: manage.py verify_audit --anchor %(hash)s"
+                ) % {"seq": head.seq, "hash": head.hash},
+                from_email=None,
+                recipient_list=[user.email],
+            )
+        AuditAnchorDelivery.objects.get_or_create(
+            day=today, user=user, defaults={"seq": head.seq, "hash": head.hash}
+        )
+        sent += 1
+    return sent

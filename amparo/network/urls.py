@@ -1,0 +1,17 @@
+from django.urls import path
+
+from amparo.network import views
+
+app_name = "network"
+urlpatterns = [
+    path("", views.network_index, name="index"),
+    path("n/<slug:network_slug>/", views.network_detail, name="network_detail"),
+    path("n/<slug:network_slug>/desks/new/", views.desk_create, name="desk_create"),
+    path("n/<slug:network_slug>/organisations/new/", views.organisation_create,
+         name="organisation_create"),
+    path("n/<slug:network_slug>/members/", views.members, name="members"),
+    path("n/<slug:network_slug>/audit/", views.audit_log, name="audit_log"),
+    path("desks/<slug:desk_slug>/", views.desk_detail, name="desk_detail"),
+    path("desks/<slug:desk_slug>/edit/", views.desk_edit, name="desk_edit"),
+    path("memberships/<int:membership_id>/end/", views.membership_end, name="membership_end"),
+]

@@ -1,0 +1,147 @@
+"""Pages where coordinators manage networks, desks and memberships. Thin: parse, authorise,
+call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from amparo.accounts.models import User
+from amparo.core.models import AuditEntry
+from amparo.core.security import staff_page
+from amparo.network import countries, permissions, services
+from amparo.network.forms import DeskEditForm, DeskForm, MembershipForm, OrganisationForm
+from amparo.network.models import Membership, Network
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
+    return request.user
+
+
+@require_GET
+@permissions.coordinator_required
+@staff_page
+def network_index(request: HttpRequest) -> HttpResponse:
+    networks = permissions.coordinated_networks(request.user).prefetch_related("desks")
+    return render(request, "network/index.html", {"networks": networks})
+
+
+@require_GET
+@permissions.coordinator_required
+@staff_page
+def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = permissions.network_for_coordinator(request.user, network_slug)
+    return render(request, "network/network_detail.html", {
+        "network": network,
+        "desks": network.desks.all(),
+        "organisations": network.organisations.all(),
+        "children": network.children.all(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.coordinator_required
+@staff_page
+def desk_create(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = permissions.network_for_coordinator(request.user, network_slug)
+    form = DeskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        desk = services.create_desk(_user(request), network, **form.cleaned_data)
+        messages.success(request, _("The desk was created."))
+        return redirect("network:desk_detail", desk_slug=desk.slug)
+    return render(request, "network/desk_form.html", {"form": form, "network": network})
+
+
+@require_GET
+@permissions.desk_staff_required
+@staff_page
+def desk_detail(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = permissions.desk_for_viewer(request.user, desk_slug)
+    members = desk.memberships.active().select_related("user")  # type: ignore[attr-defined]
+    return render(request, "network/desk_detail.html", {
+        "desk": desk,
+        "country_names": [countries.name(c) for c in desk.countries],
+        "members": members,
+        "can_manage": permissions.is_coordinator_of(request.user, desk.network),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.coordinator_required
+@staff_page
+def desk_edit(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = permissions.desk_for_viewer(request.user, desk_slug)
+    network = permissions.network_for_coordinator(request.user, desk.network.slug)
+    form = DeskEditForm(request.POST or None, initial={"name": desk.name, "countries": desk.countries})
+    if request.method == "POST" and form.is_valid():
+        services.update_desk(_user(request), desk, **form.cleaned_data)
+        messages.success(request, _("The desk was saved."))
+        return redirect("network:desk_detail", desk_slug=desk.slug)
+    return render(request, "network/desk_form.html", {"form": form, "network": network, "desk": desk})
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.coordinator_required
+@staff_page
+def organisation_create(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = permissions.network_for_coordinator(request.user, network_slug)
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.create_organisation(_user(request), network, **form.cleaned_data)
+        messages.success(request, _("The organisation was added."))
+        return redirect("network:network_detail", network_slug=network.slug)
+    return render(request, "network/organisation_form.html", {"form": form, "network": network})
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.coordinator_required
+@staff_page
+def members(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = permissions.network_for_coordinator(request.user, network_slug)
+    form = MembershipForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.add_membership(
+            _user(request), user=data["username"], role=data["role"], network=network,
+            desk=data["desk"], organisation=data["organisation"],
+        )
+        messages.success(request, _("The role was given."))
+        return redirect("network:members", network_slug=network.slug)
+    active = Membership.objects.active().filter(network=network).select_related(
+        "user", "desk", "organisation"
+    )
+    return render(request, "network/members.html", {
+        "network": network, "form": form, "memberships": active,
+    })
+
+
+@require_POST
+@permissions.coordinator_required
+@staff_page
+def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = permissions.membership_for_coordinator(request.user, membership_id)
+    services.end_membership(_user(request), membership)
+    messages.success(request, _("The role was ended."))
+    return redirect("network:members", network_slug=membership.network.slug)
+
+
+@require_GET
+@permissions.coordinator_required
+@staff_page
+def audit_log(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = permissions.network_for_coordinator(request.user, network_slug)
+    scopes = [services.scope_of(network)]
+    if network.kind == Network.Kind.COALITION:
+        scopes += [services.scope_of(child) for child in network.children.all()]
+    entries = AuditEntry.objects.filter(scope__in=scopes).order_by("-seq")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    actors = User.objects.in_bulk({e.actor_id for e in page if e.actor_id})
+    rows = [(e, actors.get(e.actor_id) if e.actor_id else None) for e in page]
+    return render(request, "network/audit_log.html", {
+        "network": network, "page": page, "rows": rows,
+    })

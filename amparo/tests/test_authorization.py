@@ -1,0 +1,168 @@
+"""One table says who gets what from every URL of the project.
+
+Every URL pattern is walked as each standing user and as an anonymous visitor; its
+arguments point at objects of desk A / network A. A URL without a row fails
+`test_it_has_a_row_for_every_url`, so a new page cannot ship without saying who may see it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import STANDING_USERS
+
+LOGIN = "login"  # a redirect to the login page
+ADMIN_LOGIN = "admin-login"
+EVERYONE = ["anonymous", *STANDING_USERS]
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    expect: dict[str, int | str]
+
+
+def row(method: str, **expect: int | str) -> Row:
+    missing = set(EVERYONE) - set(expect)
+    assert not missing, f"row leaves out {missing}"
+    return Row(method, expect)
+
+
+def same(method: str, answer: int | str) -> Row:
+    return row(method, **{who: answer for who in EVERYONE})
+
+
+def signed_in(method: str, anonymous: int | str, **expect: int | str) -> Row:
+    return row(method, anonymous=anonymous, **expect)
+
+
+COORDINATOR_ONLY = dict(defender=403, documenter_a=403, documenter_b=403, coordinator=200,
+                        supporter=403, outsider=403)
+
+TABLE: dict[str, Row] = {
+    "core:home": same("GET", 200),
+    "core:ping": same("GET", 200),
+    "set_language": same("POST", 302),
+    "accounts:login": signed_in("GET", 200, **{u: 302 for u in STANDING_USERS}),
+    "accounts:logout": same("POST", 302),
+    "accounts:dashboard": signed_in("GET", LOGIN, **{u: 200 for u in STANDING_USERS}),
+    "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "network:organisation_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "network:members": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "network:audit_log": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "network:desk_detail": signed_in(
+        "GET", LOGIN, defender=403, documenter_a=200, documenter_b=404, coordinator=200,
+        supporter=403, outsider=403),
+    "network:desk_edit": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "network:membership_end": signed_in(
+        "POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 302}),
+    "api:schema": same("GET", 200),
+    "api:me": signed_in("GET", 403, **{u: 200 for u in STANDING_USERS}),
+    "api:networks": signed_in("GET", 403, **COORDINATOR_ONLY),
+    "api:network": signed_in("GET", 403, **COORDINATOR_ONLY),
+    "api:network_memberships": signed_in("GET", 403, **COORDINATOR_ONLY),
+    "api:membership_end": signed_in("POST", 403, **COORDINATOR_ONLY),
+    "api:desks": signed_in(
+        "GET", 403, defender=403, documenter_a=200, documenter_b=200, coordinator=200,
+        supporter=403, outsider=403),
+    "api:desk": signed_in(
+        "GET", 403, defender=403, documenter_a=200, documenter_b=404, coordinator=200,
+        supporter=403, outsider=403),
+}
+
+# The Django admin: nobody among the standing users is staff, so every admin page sends them
+# to the admin's own login. Its login page itself answers, and logging out takes a POST.
+ADMIN_SPECIAL = {
+    "admin:login": same("GET", 200),
+    "admin:logout": row("POST", **{who: 302 for who in EVERYONE}),
+}
+ADMIN_DEFAULT = same("GET", ADMIN_LOGIN)
+
+
+def _walk(patterns: list, namespace: str = "", prefix: str = "") -> list[tuple[str, str]]:
+    found = []
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            found += _walk(p.url_patterns, ns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern) and p.name:
+            found.append((f"{namespace}{p.name}", prefix + str(p.pattern)))
+        elif isinstance(p, URLPattern):
+            found.append((f"{namespace}<unnamed {prefix}{p.pattern}>", prefix + str(p.pattern)))
+    return found
+
+
+def all_url_names() -> list[str]:
+    return sorted({name for name, _ in _walk(get_resolver().url_patterns)})
+
+
+def row_for(name: str) -> Row | None:
+    if name in TABLE:
+        return TABLE[name]
+    if name.startswith("admin:"):
+        return ADMIN_SPECIAL.get(name, ADMIN_DEFAULT)
+    return None
+
+
+def test_it_has_a_row_for_every_url():
+    missing = [name for name in all_url_names() if row_for(name) is None]
+    assert not missing, f"URLs without a row in the authorization table: {missing}"
+
+
+def test_it_has_no_row_for_a_url_that_does_not_exist():
+    names = set(all_url_names())
+    assert not set(TABLE) - names
+
+
+def _values(world) -> dict[str, object]:
+    """What each URL argument is filled with: objects of network A and desk A."""
+    return {
+        "network_slug": world.network_a.slug,
+        "desk_slug": world.desk_a.slug,
+        "membership_id": world.memberships["documenter_a"].pk,
+        "app_label": "network",
+        "object_id": "1",
+        "content_type_id": 1,
+        "id": 1,
+        "url": "no-such-page/",
+    }
+
+
+def _url(name: str, world) -> str:
+    pattern = dict(_walk(get_resolver().url_patterns))[name]
+    wanted = [a or b for a, b in re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", pattern)]
+    values = _values(world)
+    if "<unnamed " in name:
+        # Unnamed patterns (the admin's old-style redirects) cannot be reversed: fill them in.
+        filled = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), pattern)
+        filled = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(values[m.group(1)]), filled)
+        return "/" + filled.replace("^", "").replace("$", "")
+    return reverse(name, kwargs={arg: values[arg] for arg in wanted})
+
+
+CASES = [(name, who) for name in all_url_names() if row_for(name) for who in EVERYONE]
+
+
+@pytest.mark.parametrize(("name", "who"), CASES)
+def test_it_answers_as_the_table_says(client, world, name, who):
+    entry = row_for(name)
+    assert entry is not None
+    if who != "anonymous":
+        client.force_login(world.users[who])
+    url = _url(name, world)
+    response = client.post(url) if entry.method == "POST" else client.get(url)
+    expected = entry.expect[who]
+    if expected == LOGIN:
+        assert response.status_code == 302, (url, who, response.status_code)
+        assert response["Location"].startswith("/accounts/login/"), (url, who)
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302, (url, who, response.status_code)
+        assert response["Location"].startswith("/admin/login/"), (url, who)
+    else:
+        assert response.status_code == expected, (url, who, response.status_code)

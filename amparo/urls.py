@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import AllowAny
+
+from amparo.accounts import api as accounts_api
+from amparo.network import api as network_api
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
+    path("me/", accounts_api.MeView.as_view(), name="me"),
+    path("networks/", network_api.NetworkList.as_view(), name="networks"),
+    path("networks/<slug:network_slug>/", network_api.NetworkDetail.as_view(), name="network"),
+    path("networks/<slug:network_slug>/memberships/", network_api.NetworkMemberships.as_view(),
+         name="network_memberships"),
+    path("memberships/<int:membership_id>/end/", network_api.MembershipEnd.as_view(),
+         name="membership_end"),
+    path("desks/", network_api.DeskList.as_view(), name="desks"),
+    path("desks/<slug:desk_slug>/", network_api.DeskDetail.as_view(), name="desk"),
+]
+
+urlpatterns = [
+    path("", include("amparo.core.urls")),
+    path("accounts/", include("amparo.accounts.urls")),
+    path("network/", include("amparo.network.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,63 @@
+"""Standing people and places for every test.
+
+Two national networks under one coalition, each with a desk. The standing users are a
+defender, a documenter of desk A, a documenter of desk B, a coordinator of network A, a
+supporter and an outsider with no role, so every test of a page can also say who may not
+see it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from amparo.accounts.models import User
+from amparo.network.models import Desk, Membership, Network, Role
+from amparo.network.tests.factories import (
+    DeskFactory,
+    MembershipFactory,
+    NetworkFactory,
+    UserFactory,
+)
+
+STANDING_USERS = ["defender", "documenter_a", "documenter_b", "coordinator", "supporter", "outsider"]
+
+
+@dataclass
+class World:
+    coalition: Network
+    network_a: Network
+    network_b: Network
+    desk_a: Desk
+    desk_b: Desk
+    users: dict[str, User]
+    memberships: dict[str, Membership]
+
+
+@pytest.fixture
+def world(db) -> World:
+    coalition = NetworkFactory(slug="coalition", name="Coalition", kind=Network.Kind.COALITION)
+    network_a = NetworkFactory(slug="network-a", name="Network A", parent=coalition, country="HN")
+    network_b = NetworkFactory(slug="network-b", name="Network B", parent=coalition, country="CD")
+    desk_a = DeskFactory(slug="desk-a", name="Desk A", network=network_a, countries=["HN"])
+    desk_b = DeskFactory(slug="desk-b", name="Desk B", network=network_b, countries=["CD"])
+    users = {name: UserFactory(username=name) for name in STANDING_USERS}
+    roles = {
+        "defender": dict(role=Role.DEFENDER, network=network_a),
+        "documenter_a": dict(role=Role.DOCUMENTER, network=network_a, desk=desk_a),
+        "documenter_b": dict(role=Role.DOCUMENTER, network=network_b, desk=desk_b),
+        "coordinator": dict(role=Role.COORDINATOR, network=network_a),
+        "supporter": dict(role=Role.SUPPORTER, network=coalition),
+    }
+    memberships = {
+        name: MembershipFactory(user=users[name], **kwargs) for name, kwargs in roles.items()
+    }
+    return World(coalition, network_a, network_b, desk_a, desk_b, users, memberships)
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """Argon2id at its production cost makes each hash take a noticeable time; tests that
+    create many passwords opt into a cheap hasher. Tests of hashing itself do not."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -37,12 +37,12 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    coalition = NetworkFactory(slug="coalition", name="Coalition", kind=Network.Kind.COALITION)
-    network_a = NetworkFactory(slug="network-a", name="Network A", parent=coalition, country="HN")
-    network_b = NetworkFactory(slug="network-b", name="Network B", parent=coalition, country="CD")
-    desk_a = DeskFactory(slug="desk-a", name="Desk A", network=network_a, countries=["HN"])
-    desk_b = DeskFactory(slug="desk-b", name="Desk B", network=network_b, countries=["CD"])
-    users = {name: UserFactory(username=name) for name in STANDING_USERS}
+    coalition = NetworkFactory.create(slug="coalition", name="Coalition", kind=Network.Kind.COALITION)
+    network_a = NetworkFactory.create(slug="network-a", name="Network A", parent=coalition, country="HN")
+    network_b = NetworkFactory.create(slug="network-b", name="Network B", parent=coalition, country="CD")
+    desk_a = DeskFactory.create(slug="desk-a", name="Desk A", network=network_a, countries=["HN"])
+    desk_b = DeskFactory.create(slug="desk-b", name="Desk B", network=network_b, countries=["CD"])
+    users = {name: UserFactory.create(username=name) for name in STANDING_USERS}
     roles = {
         "defender": dict(role=Role.DEFENDER, network=network_a),
         "documenter_a": dict(role=Role.DOCUMENTER, network=network_a, desk=desk_a),
@@ -51,7 +51,7 @@ def world(db) -> World:
         "supporter": dict(role=Role.SUPPORTER, network=coalition),
     }
     memberships = {
-        name: MembershipFactory(user=users[name], **kwargs) for name, kwargs in roles.items()
+        name: MembershipFactory.create(user=users[name], **kwargs) for name, kwargs in roles.items()
     }
     return World(coalition, network_a, network_b, desk_a, desk_b, users, memberships)
 

@@ -5,5 +5,5 @@ from amparo.accounts.models import User
 
 
 @admin.register(User)
-class AmparoUserAdmin(UserAdmin):  # type: ignore[type-arg]
+class AmparoUserAdmin(UserAdmin):
     fieldsets = (*(UserAdmin.fieldsets or ()), ("Amparo", {"fields": ("language",)}))

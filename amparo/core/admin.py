@@ -7,7 +7,7 @@ from amparo.core.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: nothing edits or deletes audit entries, not even a superuser."""
 
     list_display = ["seq", "created_at", "actor_label", "actor_id", "action", "object_type", "object_id"]

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from amparo.network.models import Desk, Membership, Network, Organisation
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ViewOnlyAdmin(admin.ModelAdmin):
     """Changes go through the pages, whose services write the audit log; the admin only shows."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -33,15 +33,15 @@ class IsDeskStaff(HasRole):
 
 
 class NetworkSerializer(serializers.ModelSerializer[Network]):
-    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    coalition = serializers.CharField(source="parent.slug", read_only=True, default=None)
 
     class Meta:
         model = Network
-        fields = ["slug", "name", "kind", "parent", "country"]
+        fields = ["slug", "name", "kind", "coalition", "country"]
 
 
 class DeskSerializer(serializers.ModelSerializer[Desk]):
-    network = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    network = serializers.CharField(source="network.slug", read_only=True)
 
     class Meta:
         model = Desk

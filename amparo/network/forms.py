@@ -21,7 +21,7 @@ class CountriesField(forms.CharField):
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
         text = super().to_python(value)
         try:
-            return countries.normalise(text)
+            return countries.normalise(text or "")
         except ValueError as exc:
             raise forms.ValidationError(
                 _("These are not country codes: %(codes)s"), params={"codes": str(exc)}

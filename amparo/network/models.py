@@ -158,9 +158,9 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.role == Role.DOCUMENTER and not self.desk_id:
             raise ValidationError({"desk": _("A documenter belongs to a desk.")})
-        if self.desk_id and self.network_id and self.desk.network_id != self.network_id:
+        if self.desk is not None and self.network_id and self.desk.network_id != self.network_id:
             raise ValidationError({"desk": _("This desk belongs to another network.")})
-        if self.organisation_id and self.network_id and self.organisation.network_id != self.network_id:
+        if self.organisation is not None and self.organisation.network_id != self.network_id:
             raise ValidationError({"organisation": _("This organisation belongs to another network.")})
 
 

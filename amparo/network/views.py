@@ -62,7 +62,7 @@ def desk_create(request: HttpRequest, network_slug: str) -> HttpResponse:
 @staff_page
 def desk_detail(request: HttpRequest, desk_slug: str) -> HttpResponse:
     desk = permissions.desk_for_viewer(request.user, desk_slug)
-    members = desk.memberships.active().select_related("user")  # type: ignore[attr-defined]
+    members = desk.memberships.active().select_related("user")
     return render(request, "network/desk_detail.html", {
         "desk": desk,
         "country_names": [countries.name(c) for c in desk.countries],

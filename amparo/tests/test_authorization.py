@@ -33,7 +33,7 @@ def row(method: str, **expect: int | str) -> Row:
 
 
 def same(method: str, answer: int | str) -> Row:
-    return row(method, **{who: answer for who in EVERYONE})
+    return row(method, **dict.fromkeys(EVERYONE, answer))
 
 
 def signed_in(method: str, anonymous: int | str, **expect: int | str) -> Row:
@@ -47,9 +47,9 @@ TABLE: dict[str, Row] = {
     "core:home": same("GET", 200),
     "core:ping": same("GET", 200),
     "set_language": same("POST", 302),
-    "accounts:login": signed_in("GET", 200, **{u: 302 for u in STANDING_USERS}),
+    "accounts:login": signed_in("GET", 200, **dict.fromkeys(STANDING_USERS, 302)),
     "accounts:logout": same("POST", 302),
-    "accounts:dashboard": signed_in("GET", LOGIN, **{u: 200 for u in STANDING_USERS}),
+    "accounts:dashboard": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
@@ -63,7 +63,7 @@ TABLE: dict[str, Row] = {
     "network:membership_end": signed_in(
         "POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 302}),
     "api:schema": same("GET", 200),
-    "api:me": signed_in("GET", 403, **{u: 200 for u in STANDING_USERS}),
+    "api:me": signed_in("GET", 403, **dict.fromkeys(STANDING_USERS, 200)),
     "api:networks": signed_in("GET", 403, **COORDINATOR_ONLY),
     "api:network": signed_in("GET", 403, **COORDINATOR_ONLY),
     "api:network_memberships": signed_in("GET", 403, **COORDINATOR_ONLY),
@@ -80,7 +80,7 @@ TABLE: dict[str, Row] = {
 # to the admin's own login. Its login page itself answers, and logging out takes a POST.
 ADMIN_SPECIAL = {
     "admin:login": same("GET", 200),
-    "admin:logout": row("POST", **{who: 302 for who in EVERYONE}),
+    "admin:logout": row("POST", **dict.fromkeys(EVERYONE, 302)),
 }
 ADMIN_DEFAULT = same("GET", ADMIN_LOGIN)
 

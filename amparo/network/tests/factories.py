@@ -6,7 +6,7 @@ from amparo.accounts.models import User
 from amparo.network.models import Desk, Membership, Network, Organisation, Role
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -17,7 +17,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = "!unusable"  # tests log in with force_login; hashing is tested on its own
 
 
-class NetworkFactory(factory.django.DjangoModelFactory):
+class NetworkFactory(factory.django.DjangoModelFactory[Network]):
     class Meta:
         model = Network
         django_get_or_create = ("slug",)
@@ -27,7 +27,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
     kind = Network.Kind.NATIONAL
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -35,7 +35,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Organisation {n}")
 
 
-class DeskFactory(factory.django.DjangoModelFactory):
+class DeskFactory(factory.django.DjangoModelFactory[Desk]):
     class Meta:
         model = Desk
         django_get_or_create = ("slug",)
@@ -46,7 +46,7 @@ class DeskFactory(factory.django.DjangoModelFactory):
     countries = factory.LazyFunction(lambda: ["HN"])
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 

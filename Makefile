@@ -1,0 +1,42 @@
+# Amparo: two commands for a fresh machine.
+#   make run   installs everything, loads demo data and serves http://127.0.0.1:8000
+#   make test  installs everything and runs linters, type checks, the floors contract and pytest
+SHELL := /bin/bash
+PY := .venv/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install lint messages bench clean
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	mkdir -p var/broker/queue var/broker/processed
+	.venv/bin/honcho --procfile Procfile start
+
+test: install
+	scripts/ensure-debian-packages chromium
+	.venv/bin/ruff check .
+	.venv/bin/mypy amparo
+	.venv/bin/lint-imports
+	.venv/bin/pytest
+
+install: .venv/installed node_modules/.installed messages
+
+.venv/installed: requirements/dev.txt
+	scripts/ensure-debian-packages gettext
+	test -x $(PY) || python3 -m venv .venv
+	.venv/bin/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: .venv/installed
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+bench: install
+	bench/run
+
+clean:
+	rm -rf .venv node_modules var

@@ -61,3 +61,38 @@ def fast_password_hashing(settings):
     """Argon2id at its production cost makes each hash take a noticeable time; tests that
     create many passwords opt into a cheap hasher. Tests of hashing itself do not."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class Received:
+    sender: str
+    recipients: list[str]
+    body: str
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on loopback (aiosmtpd); Django sends to it over SMTP."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    received: list[Received] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's API
+            received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
+                                     envelope.content.decode("utf-8", "replace")))
+            return "250 Message accepted"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    try:
+        yield received
+    finally:
+        controller.stop()

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from amparo.core.security import STAFF_CSP, STRICT_CSP
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.mark.django_db
+def test_it_serves_a_home_page_in_plain_words(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Protection and solidarity for women human rights defenders" in page
+    assert "/accounts/login/" in page
+    assert "http://" not in page.replace('http://www.w3.org', '') and "https://" not in page
+
+
+@pytest.mark.django_db
+def test_it_serves_the_home_page_in_the_chosen_language(client):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert '<html lang="es">' in page
+
+
+@pytest.mark.django_db
+def test_it_sends_the_strict_policy_on_public_pages(client):
+    response = client.get("/")
+    assert response["Content-Security-Policy"] == STRICT_CSP
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_it_sends_the_staff_policy_on_staff_pages(client, world):
+    client.force_login(world.users["coordinator"])
+    response = client.get("/network/")
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == STAFF_CSP
+    assert "no-store" in response["Cache-Control"]
+    # Defender-facing pages stay strict even for a logged-in person.
+    assert client.get("/accounts/dashboard/")["Content-Security-Policy"] == STRICT_CSP
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    clean.update(env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key_or_hosts():
+    result = _manage("check", AMPARO_ENV="production", ALLOWED_HOSTS="amparo.example.org",
+                     EMAIL_HOST="127.0.0.1")
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+    result = _manage("check", AMPARO_ENV="production", SECRET_KEY="k" * 60, EMAIL_HOST="127.0.0.1")
+    assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+def test_it_passes_the_deployment_checklist_in_production(tmp_path):
+    secret = tmp_path / "secret"
+    secret.write_text("s3cr3t-" + "q7" * 30)
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", AMPARO_ENV="production",
+                     SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="amparo.example.org",
+                     EMAIL_HOST="127.0.0.1", STATIC_ROOT=str(tmp_path / "static"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout

@@ -96,3 +96,44 @@ def smtp_server(settings):
         yield received
     finally:
         controller.stop()
+
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = __import__("pathlib").Path(__file__).parent / "test-artifacts" / "screens"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright for Python; no browser is ever downloaded."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; Django's ORM calls made by the
+    # test itself (not by the server) are still sequential, so the guard can be lifted here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(chromium):
+    """A 360-pixel-wide phone screen, JavaScript on."""
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=1)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def phone_without_js(chromium):
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, java_script_enabled=False)
+    yield context
+    context.close()
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -59,11 +59,15 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "amparo.core.middleware.NoReferrerCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Django looks for its own CSRF middleware by name; ours subclasses it (see core/middleware.py)
+# and core/checks.py fails loudly if it is ever removed from MIDDLEWARE.
+SILENCED_SYSTEM_CHECKS = ["security.W003"]
 
 ROOT_URLCONF = "amparo.urls"
 WSGI_APPLICATION = "amparo.wsgi.application"

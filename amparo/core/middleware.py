@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_cache_control
 
 from amparo.core.security import STAFF_CSP, STRICT_CSP
@@ -37,3 +38,30 @@ class SecurityHeadersMiddleware:
             kind = getattr(getattr(view_func, "view_class", None), "amparo_page_kind", None)
         if kind:
             request.amparo_page_kind = kind  # type: ignore[attr-defined]
+
+
+class NoReferrerCsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF protection, adapted to `Referrer-Policy: no-referrer`.
+
+    Under that policy browsers send `Origin: null` and no `Referer` with a form's POST, which
+    Django's origin and referer checks would reject. When the Origin is "null", this
+    middleware asks the browser's `Sec-Fetch-Site` header instead (sent by every current
+    browser and not settable by pages): only "same-origin" (or "none", a typed address) passes.
+    The secret token check, the main defence, is always enforced.
+    """
+
+    def process_view(
+        self, request: HttpRequest, callback: Callable[..., Any], callback_args: Any, callback_kwargs: Any
+    ) -> HttpResponse | None:
+        if request.META.get("HTTP_ORIGIN") == "null":
+            site = request.META.get("HTTP_SEC_FETCH_SITE")
+            if site is not None and site not in {"same-origin", "none"}:
+                return self._reject(request, f"Cross-site request refused (Sec-Fetch-Site: {site}).")
+            del request.META["HTTP_ORIGIN"]
+            request.amparo_null_origin = True  # type: ignore[attr-defined]
+        return super().process_view(request, callback, callback_args, callback_kwargs)
+
+    def _check_referer(self, request: HttpRequest) -> None:
+        if getattr(request, "amparo_null_origin", False) and "HTTP_REFERER" not in request.META:
+            return  # the browser withheld it by our own policy; Sec-Fetch-Site was checked
+        super()._check_referer(request)  # type: ignore[misc]

@@ -74,3 +74,25 @@ def test_it_passes_the_deployment_checklist_in_production(tmp_path):
                      EMAIL_HOST="127.0.0.1", STATIC_ROOT=str(tmp_path / "static"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_it_accepts_a_same_origin_form_post_without_origin_or_referer():
+    """Under `Referrer-Policy: no-referrer` a browser sends `Origin: null` and no Referer."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get("/")
+    token = client.cookies["csrftoken"].value
+    ok = client.post("/i18n/setlang/", {"language": "es", "csrfmiddlewaretoken": token},
+                     HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin", secure=True)
+    assert ok.status_code == 302
+    cross = client.post("/i18n/setlang/", {"language": "es", "csrfmiddlewaretoken": token},
+                        HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site", secure=True)
+    assert cross.status_code == 403
+    no_token = client.post("/i18n/setlang/", {"language": "es"}, HTTP_ORIGIN="null",
+                           HTTP_SEC_FETCH_SITE="same-origin", secure=True)
+    assert no_token.status_code == 403
+    foreign = client.post("/i18n/setlang/", {"language": "es", "csrfmiddlewaretoken": token},
+                          HTTP_ORIGIN="https://evil.example", secure=True)
+    assert foreign.status_code == 403

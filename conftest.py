@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from amparo.accounts.models import User
+from amparo.accounts import services
+from amparo.accounts.models import ApiToken, User, UserSession
 from amparo.network.models import Desk, Membership, Network, Role
 from amparo.network.tests.factories import (
     DeskFactory,
@@ -33,6 +34,8 @@ class World:
     desk_b: Desk
     users: dict[str, User]
     memberships: dict[str, Membership]
+    defender_session: UserSession
+    defender_token: ApiToken
 
 
 @pytest.fixture
@@ -53,7 +56,35 @@ def world(db) -> World:
     memberships = {
         name: MembershipFactory.create(user=users[name], **kwargs) for name, kwargs in roles.items()
     }
-    return World(coalition, network_a, network_b, desk_a, desk_b, users, memberships)
+    for name in ("documenter_a", "documenter_b", "coordinator"):
+        enrol_second_factor(users[name])
+    session = services.record_session(users["defender"], "elsewhere-session-key")
+    token, _raw = services.create_api_token(users["defender"], name="integration", days=30)
+    return World(coalition, network_a, network_b, desk_a, desk_b, users, memberships, session, token)
+
+
+def enrol_second_factor(user: User) -> str:
+    """Give `user` a confirmed TOTP second factor, as staff roles must have; returns the secret."""
+    import pyotp
+    from django.utils import timezone
+
+    from amparo.accounts.models import SecondFactor
+
+    secret = pyotp.random_base32(32)
+    SecondFactor.objects.update_or_create(user=user, defaults={"secret": secret,
+                                                               "confirmed_at": timezone.now()})
+    return secret
+
+
+def sign_in(client, user: User) -> None:
+    """Log in as a person who also proved her second factor, if she has one."""
+    from amparo.accounts.session_keys import SECOND_FACTOR_OK
+
+    client.force_login(user)
+    if services.has_second_factor(user):
+        session = client.session
+        session[SECOND_FACTOR_OK] = True
+        session.save()
 
 
 @pytest.fixture

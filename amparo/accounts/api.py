@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import serializers
 from rest_framework.generics import RetrieveAPIView
 
@@ -21,3 +24,13 @@ class MeView(RetrieveAPIView[User]):
         user = self.request.user
         assert isinstance(user, User)  # noqa: S101 - IsAuthenticated guarantees it
         return user
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Describes token authentication in the OpenAPI schema."""
+
+    target_class = "amparo.accounts.authentication.ApiTokenAuthentication"
+    name = "apiToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "A token from /accounts/tokens/"}

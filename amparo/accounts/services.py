@@ -1,12 +1,29 @@
-"""Every write to accounts goes through here."""
+"""Every write to accounts goes through here: people, second factors, sessions, API tokens."""
 
 from __future__ import annotations
 
-from django.db import transaction
+import hashlib
+import secrets
+from datetime import timedelta
 
-from amparo.accounts.models import User
+import pyotp
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.utils import timezone
+
+from amparo.accounts.models import ApiToken, RecoveryCode, SecondFactor, User, UserSession
 from amparo.core.services import record_audit
 
+RECOVERY_CODES = 10
+TOKEN_PREFIX = "amp"
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+# --- People ---------------------------------------------------------------------------------
 
 def create_user(
     *, username: str, password: str | None, email: str = "", first_name: str = "",
@@ -32,3 +49,158 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
         user.set_password(password)
         user.save(update_fields=["password"])
         record_audit(actor or user, "account.password_set", user)
+
+
+# --- Second factor --------------------------------------------------------------------------
+
+def has_second_factor(user: User) -> bool:
+    return SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).exists()
+
+
+def start_second_factor(user: User) -> SecondFactor:
+    """Issue a new, unconfirmed TOTP secret (replacing an earlier unconfirmed one)."""
+    with transaction.atomic():
+        factor = SecondFactor.objects.select_for_update().filter(user=user).first()
+        if factor is not None and factor.confirmed_at is not None:
+            return factor
+        if factor is None:
+            factor = SecondFactor(user=user)
+        factor.secret = pyotp.random_base32(32)
+        factor.save()
+    return factor
+
+
+def provisioning_uri(factor: SecondFactor) -> str:
+    return pyotp.TOTP(factor.secret).provisioning_uri(name=factor.user.username, issuer_name="Amparo")
+
+
+def _accept_totp(factor: SecondFactor, code: str, now: float | None = None) -> bool:
+    """True once per time step: a code seen before (or an older one) is refused."""
+    code = "".join(code.split())
+    if not (code.isdigit() and len(code) == 6):
+        return False
+    totp = pyotp.TOTP(factor.secret)
+    moment = timezone.now().timestamp() if now is None else now
+    for drift in (0, -1, 1):  # the phone's clock may be half a minute off
+        step = int(moment // totp.interval) + drift
+        if step > factor.last_step and secrets.compare_digest(totp.generate_otp(step), code):
+            updated = SecondFactor.objects.filter(pk=factor.pk, last_step__lt=step).update(last_step=step)
+            if updated:  # a parallel request with the same code loses here
+                factor.last_step = step
+                return True
+    return False
+
+
+def confirm_second_factor(user: User, code: str) -> list[str] | None:
+    """Confirm enrolment with a first code; returns the ten recovery codes (shown once)."""
+    with transaction.atomic():
+        factor = SecondFactor.objects.select_for_update().filter(user=user).first()
+        if factor is None or factor.confirmed_at is not None or not _accept_totp(factor, code):
+            return None
+        factor.confirmed_at = timezone.now()
+        factor.save(update_fields=["confirmed_at"])
+        codes = issue_recovery_codes(user)
+        record_audit(user, "account.second_factor_enrolled", user)
+    return codes
+
+
+def issue_recovery_codes(user: User) -> list[str]:
+    """Replace the recovery codes with ten new ones (48 random bits each); returns them."""
+    codes = ["-".join(secrets.token_hex(2) for _ in range(3)) for _ in range(RECOVERY_CODES)]
+    with transaction.atomic():
+        RecoveryCode.objects.filter(user=user).delete()
+        RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_sha256(c)) for c in codes)
+        record_audit(user, "account.recovery_codes_issued", user)
+    return codes
+
+
+def verify_second_factor(user: User, code: str) -> bool:
+    """A current TOTP code not used before, or an unused recovery code (then spent)."""
+    factor = SecondFactor.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if factor is None:
+        return False
+    if _accept_totp(factor, code):
+        return True
+    spent = RecoveryCode.objects.filter(
+        user=user, code_hash=_sha256(code.strip().lower()), used_at__isnull=True
+    ).update(used_at=timezone.now())
+    if spent:
+        record_audit(user, "account.recovery_code_used", user)
+    return bool(spent)
+
+
+def remove_second_factor(user: User, *, actor: User) -> None:
+    """Take the second factor away (a defender's choice, or an administrator's reset)."""
+    with transaction.atomic():
+        SecondFactor.objects.filter(user=user).delete()
+        RecoveryCode.objects.filter(user=user).delete()
+        record_audit(actor, "account.second_factor_removed", user)
+
+
+# --- Sessions -------------------------------------------------------------------------------
+
+def record_session(user: User, session_key: str) -> UserSession:
+    """Remember that this server-side session belongs to `user`, with its start time only."""
+    session, _ = UserSession.objects.update_or_create(
+        session_key=session_key, defaults={"user": user, "started_at": timezone.now()}
+    )
+    return session
+
+
+def end_session(user: User, session_key: str) -> bool:
+    """End one of the person's sessions wherever it is; False if it was not hers."""
+    with transaction.atomic():
+        owned = UserSession.objects.filter(user=user, session_key=session_key).delete()[0]
+        if owned:
+            Session.objects.filter(session_key=session_key).delete()
+            record_audit(user, "account.session_ended", user)
+    return bool(owned)
+
+
+def end_other_sessions(user: User, keep: str | None) -> int:
+    """End every session of the person but `keep`; returns how many ended."""
+    with transaction.atomic():
+        others = UserSession.objects.filter(user=user).exclude(session_key=keep or "")
+        keys = list(others.values_list("session_key", flat=True))
+        Session.objects.filter(session_key__in=keys).delete()
+        others.delete()
+        if keys:
+            record_audit(user, "account.other_sessions_ended", user)
+    return len(keys)
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+def create_api_token(user: User, *, name: str, days: int) -> tuple[ApiToken, str]:
+    """A new token; the full value is returned once and only its SHA-256 is stored."""
+    days = max(1, min(days, settings.API_TOKEN_MAX_DAYS))
+    prefix = secrets.token_hex(4)
+    raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=prefix, token_hash=_sha256(raw),
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        record_audit(user, "account.api_token_created", token)
+    return token, raw
+
+
+def revoke_api_token(token: ApiToken, *, actor: User) -> None:
+    with transaction.atomic():
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            record_audit(actor, "account.api_token_revoked", token)
+
+
+def user_for_api_token(raw: str) -> User | None:
+    """The active person behind a live token, or None (unknown, expired or revoked)."""
+    token = ApiToken.objects.select_related("user").filter(
+        token_hash=_sha256(raw.strip()), revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+    if token is None or not token.user.is_active:
+        return None
+    today = timezone.localdate()
+    if token.last_used_on != today:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
+    return token.user

@@ -6,4 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("ping", views.ping, name="ping"),
+    # The quick exit's neutral page. Its address stays in the history and the address bar,
+    # so it is a plain word that fits what the page shows, not "leave" or "exit".
+    path("today/", views.leave, name="leave"),
 ]

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from amparo.accounts.models import User
@@ -86,4 +88,61 @@ class MembershipForm(forms.Form):
         data = super().clean() or {}
         if data.get("role") == Role.DOCUMENTER and not data.get("desk"):
             self.add_error("desk", _("A documenter belongs to a desk."))
+        return data
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    desk = forms.ModelChoiceField(label=_("Desk"), queryset=Desk.objects.none(), required=False,
+                                  help_text=_("Needed for documenters."))
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
+
+    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["desk"].queryset = network.desks.all()  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = network.organisations.all()  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Role.DOCUMENTER and not data.get("desk"):
+            self.add_error("desk", _("A documenter belongs to a desk."))
+        return data
+
+
+class AcceptInvitationForm(forms.Form):
+    username = forms.CharField(
+        label=_("Username"), max_length=150,
+        help_text=_("It does not need to be your real name. Letters, digits and @ . + - _ only."),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autocapitalize": "none"}),
+    )
+    first_name = forms.CharField(label=_("What should we call you? (optional)"), max_length=150,
+                                 required=False)
+    password1 = forms.CharField(label=_("Password"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+                                help_text=_("At least 15 characters. A few unrelated words work well."))
+    password2 = forms.CharField(label=_("The same password again"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"].strip()
+        validator = User.username_validator
+        validator(username)
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken. Please choose another."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        first, second = data.get("password1"), data.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", _("The two passwords are not the same."))
+        elif first:
+            try:
+                password_validation.validate_password(first, User(username=data.get("username", "")))
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
         return data

@@ -180,3 +180,26 @@ class AuditAnchorDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"anchor {self.day} → {self.user_id}"
+
+
+class Invitation(models.Model):
+    """An invitation to join a network in a role. Only a SHA-256 of the link's token is kept;
+    the link works once (a POST consumes it) and expires."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    desk = models.ForeignKey(Desk, null=True, blank=True, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to {self.network}"

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from amparo.accounts import services as accounts
 from amparo.accounts.models import User
 from amparo.core import audit
 from amparo.core.services import record_audit
 from amparo.network.models import (
     AuditAnchorDelivery,
     Desk,
+    Invitation,
     Membership,
     Network,
     Organisation,
@@ -151,3 +159,72 @@ def send_audit_anchor() -> int:
         )
         sent += 1
     return sent
+
+
+class InvitationInvalid(Exception):
+    """The link is unknown, used or expired: the page says so without telling which."""
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def invite(
+    actor: User, network: Network, *, email: str, role: str, desk: Desk | None = None,
+    organisation: Organisation | None = None, language: str = "en", base_url: str,
+) -> Invitation:
+    """Invite someone by e-mail to join `network` in `role`. The e-mail is neutral and its
+    link works once, for `INVITATION_DAYS` days."""
+    if role == Role.DOCUMENTER and desk is None:
+        raise ValidationError({"desk": _("A documenter belongs to a desk.")})
+    if desk is not None and desk.network_id != network.pk:
+        raise ValidationError({"desk": _("This desk belongs to another network.")})
+    raw = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            network=network, role=role, desk=desk, organisation=organisation, email=email,
+            language=language, token_hash=_token_hash(raw), invited_by=actor,
+            expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+        )
+        record_audit(actor, "invitation.sent", invitation, scope=scope_of(network))
+        with translation.override(language):
+            send_mail(
+                subject=_("An invitation for you"),
+                message=_(
+                    "You have been invited to open an account.\n\nOpen this link within "
+                    "%(days)d days to choose a username and password (it works once):\n"
+                    "%(link)s\n\nIf you did not expect this, ignore this message."
+                ) % {"days": settings.INVITATION_DAYS, "link": f"{base_url}/network/invitation/{raw}/"},
+                from_email=None,
+                recipient_list=[email],
+            )
+    return invitation
+
+
+def open_invitation(raw: str) -> Invitation:
+    """The live invitation behind a link, or InvitationInvalid. Reading changes nothing."""
+    invitation = Invitation.objects.select_related("network", "desk").filter(
+        token_hash=_token_hash(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
+    ).first()
+    if invitation is None:
+        raise InvitationInvalid
+    return invitation
+
+
+def accept_invitation(raw: str, *, username: str, password: str, first_name: str = "") -> User:
+    """Create the account and give the role, once: a second submit of the same link (a
+    double tap on a slow line) finds the invitation used and raises InvitationInvalid."""
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(
+            token_hash=_token_hash(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        ).first()
+        if invitation is None:
+            raise InvitationInvalid
+        user = accounts.create_user(username=username, password=password, email=invitation.email,
+                                    first_name=first_name, language=invitation.language)
+        add_membership(user, user=user, role=invitation.role, network=invitation.network,
+                       desk=invitation.desk, organisation=invitation.organisation)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        record_audit(user, "invitation.accepted", invitation, scope=scope_of(invitation.network))
+    return user

@@ -10,6 +10,8 @@ urlpatterns = [
     path("n/<slug:network_slug>/organisations/new/", views.organisation_create,
          name="organisation_create"),
     path("n/<slug:network_slug>/members/", views.members, name="members"),
+    path("n/<slug:network_slug>/invite/", views.invite, name="invite"),
+    path("invitation/<str:token>/", views.invitation, name="invitation"),
     path("n/<slug:network_slug>/audit/", views.audit_log, name="audit_log"),
     path("desks/<slug:desk_slug>/", views.desk_detail, name="desk_detail"),
     path("desks/<slug:desk_slug>/edit/", views.desk_edit, name="desk_edit"),

@@ -4,6 +4,8 @@ call a service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +16,14 @@ from amparo.accounts.models import User
 from amparo.core.models import AuditEntry
 from amparo.core.security import staff_page
 from amparo.network import countries, permissions, services
-from amparo.network.forms import DeskEditForm, DeskForm, MembershipForm, OrganisationForm
+from amparo.network.forms import (
+    AcceptInvitationForm,
+    DeskEditForm,
+    DeskForm,
+    InviteForm,
+    MembershipForm,
+    OrganisationForm,
+)
 from amparo.network.models import Membership, Network
 
 
@@ -145,3 +154,42 @@ def audit_log(request: HttpRequest, network_slug: str) -> HttpResponse:
     return render(request, "network/audit_log.html", {
         "network": network, "page": page, "rows": rows,
     })
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.coordinator_required
+@staff_page
+def invite(request: HttpRequest, network_slug: str) -> HttpResponse:
+    network = permissions.network_for_coordinator(request.user, network_slug)
+    form = InviteForm(request.POST or None, network=network)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite(_user(request), network, base_url=f"{request.scheme}://{request.get_host()}",
+                            **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The invitation was sent."))
+            return redirect("network:members", network_slug=network.slug)
+    return render(request, "network/invite.html", {"form": form, "network": network})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The invitee's page: opening it changes nothing; only the form's POST uses the link."""
+    try:
+        found = services.open_invitation(token)
+    except services.InvitationInvalid:
+        return render(request, "network/invitation_invalid.html", status=404)
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.accept_invitation(
+                token, username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"], first_name=form.cleaned_data["first_name"],
+            )
+        except services.InvitationInvalid:
+            return render(request, "network/invitation_invalid.html", status=404)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("accounts:dashboard")
+    return render(request, "network/invitation.html", {"form": form, "invitation": found})

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import STANDING_USERS
+from conftest import STANDING_USERS, sign_in
 
 LOGIN = "login"  # a redirect to the login page
 ADMIN_LOGIN = "admin-login"
@@ -46,10 +46,34 @@ COORDINATOR_ONLY = dict(defender=403, documenter_a=403, documenter_b=403, coordi
 TABLE: dict[str, Row] = {
     "core:home": same("GET", 200),
     "core:ping": same("GET", 200),
+    "core:leave": same("GET", 200),
     "set_language": same("POST", 302),
     "accounts:login": signed_in("GET", 200, **dict.fromkeys(STANDING_USERS, 302)),
     "accounts:logout": same("POST", 302),
     "accounts:dashboard": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
+    "accounts:login_code": same("GET", 302),
+    "accounts:security": signed_in("GET", LOGIN, **{u: 200 for u in STANDING_USERS}),
+    "accounts:second_factor": signed_in(
+        "GET", LOGIN, defender=200, documenter_a=302, documenter_b=302, coordinator=302,
+        supporter=200, outsider=200),
+    "accounts:recovery_codes": signed_in("POST", LOGIN, **{u: 302 for u in STANDING_USERS}),
+    "accounts:session_end": signed_in(
+        "POST", LOGIN, defender=302, documenter_a=404, documenter_b=404, coordinator=404,
+        supporter=404, outsider=404),
+    "accounts:sessions_end_others": signed_in("POST", LOGIN, **{u: 302 for u in STANDING_USERS}),
+    "accounts:api_tokens": signed_in(
+        "GET", LOGIN, defender=302, documenter_a=200, documenter_b=200, coordinator=200,
+        supporter=302, outsider=302),
+    "accounts:api_token_revoke": signed_in(
+        "POST", LOGIN, defender=302, documenter_a=404, documenter_b=404, coordinator=404,
+        supporter=404, outsider=404),
+    "accounts:password_change": signed_in("GET", LOGIN, **{u: 200 for u in STANDING_USERS}),
+    "accounts:password_reset": same("GET", 200),
+    "accounts:password_reset_done": same("GET", 200),
+    "accounts:password_reset_confirm": same("GET", 200),
+    "accounts:password_reset_complete": same("GET", 200),
+    "network:invite": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "network:invitation": same("GET", 404),
     "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
@@ -63,23 +87,23 @@ TABLE: dict[str, Row] = {
     "network:membership_end": signed_in(
         "POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 302}),
     "api:schema": same("GET", 200),
-    "api:me": signed_in("GET", 403, **dict.fromkeys(STANDING_USERS, 200)),
-    "api:networks": signed_in("GET", 403, **COORDINATOR_ONLY),
-    "api:network": signed_in("GET", 403, **COORDINATOR_ONLY),
-    "api:network_memberships": signed_in("GET", 403, **COORDINATOR_ONLY),
-    "api:membership_end": signed_in("POST", 403, **COORDINATOR_ONLY),
+    "api:me": signed_in("GET", 401, **dict.fromkeys(STANDING_USERS, 200)),
+    "api:networks": signed_in("GET", 401, **COORDINATOR_ONLY),
+    "api:network": signed_in("GET", 401, **COORDINATOR_ONLY),
+    "api:network_memberships": signed_in("GET", 401, **COORDINATOR_ONLY),
+    "api:membership_end": signed_in("POST", 401, **COORDINATOR_ONLY),
     "api:desks": signed_in(
-        "GET", 403, defender=403, documenter_a=200, documenter_b=200, coordinator=200,
+        "GET", 401, defender=403, documenter_a=200, documenter_b=200, coordinator=200,
         supporter=403, outsider=403),
     "api:desk": signed_in(
-        "GET", 403, defender=403, documenter_a=200, documenter_b=404, coordinator=200,
+        "GET", 401, defender=403, documenter_a=200, documenter_b=404, coordinator=200,
         supporter=403, outsider=403),
 }
 
 # The Django admin: nobody among the standing users is staff, so every admin page sends them
 # to the admin's own login. Its login page itself answers, and logging out takes a POST.
 ADMIN_SPECIAL = {
-    "admin:login": same("GET", 200),
+    "admin:login": same("GET", LOGIN),  # one login for everything: ours
     "admin:logout": row("POST", **dict.fromkeys(EVERYONE, 302)),
 }
 ADMIN_DEFAULT = same("GET", ADMIN_LOGIN)
@@ -131,6 +155,10 @@ def _values(world) -> dict[str, object]:
         "content_type_id": 1,
         "id": 1,
         "url": "no-such-page/",
+        "session_id": world.defender_session.pk,
+        "token_id": world.defender_token.pk,
+        "uidb64": "MQ",
+        "token": "not-a-valid-token",
     }
 
 
@@ -154,7 +182,7 @@ def test_it_answers_as_the_table_says(client, world, name, who):
     entry = row_for(name)
     assert entry is not None
     if who != "anonymous":
-        client.force_login(world.users[who])
+        sign_in(client, world.users[who])
     url = _url(name, world)
     response = client.post(url) if entry.method == "POST" else client.get(url)
     expected = entry.expect[who]

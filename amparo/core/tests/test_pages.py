@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from amparo.core.security import STAFF_CSP, STRICT_CSP
+from conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -42,7 +43,7 @@ def test_it_sends_the_strict_policy_on_public_pages(client):
 
 @pytest.mark.django_db
 def test_it_sends_the_staff_policy_on_staff_pages(client, world):
-    client.force_login(world.users["coordinator"])
+    sign_in(client, world.users["coordinator"])
     response = client.get("/network/")
     assert response.status_code == 200
     assert response["Content-Security-Policy"] == STAFF_CSP

@@ -40,8 +40,10 @@ def broker(tmp_path):
     saved = app.conf.broker_transport_options
     if app.conf.broker_url.startswith("filesystem"):
         (tmp_path / "queue").mkdir()
+        (tmp_path / "control").mkdir()
         app.conf.broker_transport_options = {
             "data_folder_in": str(tmp_path / "queue"), "data_folder_out": str(tmp_path / "queue"),
+            "control_folder": str(tmp_path / "control"),
         }
     yield app
     app.conf.broker_transport_options = saved

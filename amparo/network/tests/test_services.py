@@ -7,6 +7,7 @@ from amparo.core.models import AuditEntry
 from amparo.network import permissions, services
 from amparo.network.models import Membership, Network, Role
 from amparo.network.tests.factories import DeskFactory, UserFactory
+from conftest import sign_in
 
 
 @pytest.mark.django_db
@@ -76,7 +77,7 @@ def test_it_lets_a_coalition_coordinator_see_every_national_network(world):
 
 @pytest.mark.django_db
 def test_it_hides_another_networks_objects_from_a_coordinator(client, world):
-    client.force_login(world.users["coordinator"])
+    sign_in(client, world.users["coordinator"])
     assert client.get(f"/network/n/{world.network_b.slug}/").status_code == 404
     assert client.get(f"/network/desks/{world.desk_b.slug}/").status_code == 404
     assert client.get(f"/network/n/{world.network_b.slug}/audit/").status_code == 404
@@ -90,7 +91,7 @@ def test_it_hides_another_networks_objects_from_a_coordinator(client, world):
 
 @pytest.mark.django_db
 def test_it_creates_a_desk_from_the_page_and_keeps_input_on_error(client, world):
-    client.force_login(world.users["coordinator"])
+    sign_in(client, world.users["coordinator"])
     url = f"/network/n/{world.network_a.slug}/desks/new/"
     response = client.post(url, {"name": "Sur", "slug": "sur", "countries": "hn, XX"})
     assert response.status_code == 200
@@ -104,7 +105,7 @@ def test_it_creates_a_desk_from_the_page_and_keeps_input_on_error(client, world)
 
 @pytest.mark.django_db
 def test_it_gives_and_ends_roles_from_the_members_page(client, world):
-    client.force_login(world.users["coordinator"])
+    sign_in(client, world.users["coordinator"])
     person = UserFactory.create(username="lucia")
     url = f"/network/n/{world.network_a.slug}/members/"
     response = client.post(url, {"username": "lucia", "role": Role.DOCUMENTER})
@@ -119,7 +120,7 @@ def test_it_gives_and_ends_roles_from_the_members_page(client, world):
 
 @pytest.mark.django_db
 def test_it_gives_roles_through_the_api(client, world):
-    client.force_login(world.users["coordinator"])
+    sign_in(client, world.users["coordinator"])
     UserFactory.create(username="ana")
     url = f"/api/v1/networks/{world.network_a.slug}/memberships/"
     response = client.post(url, {"username": "ana", "role": "documenter", "desk": "desk-b"},
@@ -137,7 +138,7 @@ def test_it_gives_roles_through_the_api(client, world):
 def test_it_shows_a_coordinator_only_her_networks_audit_entries(client, world):
     services.create_desk("system", world.network_a, name="A2", slug="a2", countries=[])
     services.create_desk("system", world.network_b, name="B2", slug="b2", countries=[])
-    client.force_login(world.users["coordinator"])
+    sign_in(client, world.users["coordinator"])
     page = client.get(f"/network/n/{world.network_a.slug}/audit/").content.decode()
     assert page.count("desk.created") == 1
 
@@ -151,6 +152,6 @@ def test_it_shows_each_role_its_dashboard(client, world):
         "outsider": "You have no role in any network yet",
     }
     for who, text in expectations.items():
-        client.force_login(world.users[who])
+        sign_in(client, world.users[who])
         assert text in client.get("/accounts/dashboard/").content.decode(), who
     assert Network.objects.count() == 3

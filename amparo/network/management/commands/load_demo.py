@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyotp
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -15,7 +17,8 @@ from django.db import transaction
 from amparo.accounts import services as accounts
 from amparo.accounts.models import User
 from amparo.network import services
-from amparo.network.models import Desk, Network, Organisation, Role
+from amparo.network import permissions
+from amparo.network.models import STAFF_ROLES, Desk, Network, Organisation, Role
 
 DEMO_PASSWORD = "demo-amparo-solidarity-2026"
 
@@ -57,10 +60,14 @@ class Command(BaseCommand):
             raise CommandError("load_demo refuses to run with AMPARO_ENV=production.")
         with transaction.atomic():
             self._load()
+            secrets = self._enrol_staff()
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/"))
         self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
+        self.stdout.write("Staff log in with a TOTP code: add the secret to an authenticator app, or run")
+        self.stdout.write("  .venv/bin/python -c 'import pyotp,sys; print(pyotp.TOTP(sys.argv[1]).now())' SECRET")
         for username, _first, _lang, role, network, desk in USERS:
-            self.stdout.write(f"  {username:<22} {role.label:<14} {desk or network}")
+            secret = secrets.get(username, "")
+            self.stdout.write(f"  {username:<22} {role.label:<14} {desk or network:<16} {secret}")
 
     def _load(self) -> None:
         networks: dict[str, Network] = {}
@@ -89,3 +96,16 @@ class Command(BaseCommand):
                 "system", user=user, role=role, network=networks[network],
                 desk=desks[desk] if desk else None,
             )
+
+    def _enrol_staff(self) -> dict[str, str]:
+        """Staff roles cannot use Amparo without a second factor: enrol them, keep it stable."""
+        enrolled: dict[str, str] = {}
+        for username, *_rest in USERS:
+            user = User.objects.get(username=username)
+            if not permissions.has_role(user, *STAFF_ROLES):
+                continue
+            if not accounts.has_second_factor(user):
+                factor = accounts.start_second_factor(user)
+                accounts.confirm_second_factor(user, pyotp.TOTP(factor.secret).now())
+            enrolled[username] = user.second_factor.secret
+        return enrolled

@@ -1,0 +1,77 @@
+"""Login throttling without storing who is asking from where.
+
+State lives in the shared cache, keyed by a hash of the account name (so the cache holds no
+usernames) and by a global counter; never by client address (DESIGN.md rules 3 and 4).
+
+Per account: at most five failures within a minute; after the fifth the account waits out
+the minute, and each further failure doubles the wait (15 s, 30 s, 60 s… up to 15 minutes);
+attempts made while waiting are refused without checking the password. A success clears it.
+Globally: more than `LOGIN_GLOBAL_FAILURES_PER_MINUTE` failures in a minute, across all
+accounts, pause every login until the minute is over: a brake on credential stuffing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+FREE_FAILURES = 5
+WINDOW = 60
+BASE_DELAY = 15
+MAX_DELAY = 15 * 60
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int = 0
+
+
+def _account_key(username: str) -> str:
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{username.strip().lower()}".encode()).hexdigest()
+    return f"login-throttle:{digest[:32]}"
+
+
+def _global_key(now: float) -> str:
+    return f"login-throttle:global:{int(now // WINDOW)}"
+
+
+def check(username: str, now: float | None = None) -> Verdict:
+    """May a login for `username` be tried now?"""
+    now = time.time() if now is None else now
+    if (cache.get(_global_key(now)) or 0) >= settings.LOGIN_GLOBAL_FAILURES_PER_MINUTE:
+        return Verdict(False, WINDOW - int(now % WINDOW))
+    state = cache.get(_account_key(username))
+    if state and state.get("locked_until", 0) > now:
+        return Verdict(False, int(state["locked_until"] - now) + 1)
+    return Verdict(True)
+
+
+def failed(username: str, now: float | None = None) -> None:
+    """Count a failure for the account and for the whole site."""
+    now = time.time() if now is None else now
+    key = _account_key(username)
+    state = cache.get(key) or {"failures": [], "streak": 0, "locked_until": 0}
+    recent = [t for t in state["failures"] if t > now - WINDOW] + [now]
+    state["failures"] = recent
+    state["streak"] += 1
+    if len(recent) >= FREE_FAILURES or state["locked_until"]:
+        delay = min(BASE_DELAY * 2 ** max(state["streak"] - FREE_FAILURES, 0), MAX_DELAY)
+        # Never a sixth failure within the minute, then a delay that doubles each time.
+        window_end = recent[0] + WINDOW if len(recent) >= FREE_FAILURES else 0
+        state["locked_until"] = max(now + delay, window_end)
+    cache.set(key, state, timeout=MAX_DELAY + WINDOW)
+    global_key = _global_key(now)
+    cache.add(global_key, 0, timeout=WINDOW * 2)
+    try:
+        cache.incr(global_key)
+    except ValueError:  # expired between add and incr
+        cache.set(global_key, 1, timeout=WINDOW * 2)
+
+
+def succeeded(username: str) -> None:
+    cache.delete(_account_key(username))

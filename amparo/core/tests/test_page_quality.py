@@ -1,0 +1,479 @@
+"""Every HTML page of the project, in Chromium, against the quality bars of DESIGN.md.
+
+For each page in TABLE, as the person who sees it, on a 360-pixel screen:
+
+- axe-core reports no accessibility violation;
+- the Nu HTML checker finds no error in the HTML as served (one JVM run for all pages);
+- nothing is requested from another host;
+- the page and everything it loads weigh at most 30 KB gzip-compressed (or the row's budget);
+- nothing scrolls sideways;
+- without JavaScript, its <main> and <h1> are still shown;
+- the headers of data-protection rule 7 for its kind (strict, or staff for `@staff_page`);
+- the browser reports no error (a CSP refusal, a script error, a missing file);
+- on strict pages, the quick exit is there.
+
+A URL name that is neither in TABLE nor in NOT_PAGES fails `test_it_has_a_row_for_every_page`.
+The browser work runs once, in whichever page test comes first; every page test then reads
+its own results, so each page's failures are reported on their own line.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django.urls import Resolver404, resolve, reverse
+
+from amparo.core.security import STAFF_CSP, STRICT_CSP
+from amparo.tests.test_authorization import _url, all_url_names
+from conftest import SCREENSHOTS, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parents[3]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+REPORT = SCREENSHOTS.parent / "page-quality.txt"
+BUDGET = 30_000  # bytes, gzip-compressed, of the page with everything it loads (DESIGN.md)
+WIDTH = 360
+
+World = Any  # conftest.World; the pages only read its objects
+
+
+# --- What a page is and who sees it -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Page:
+    """One page to check. `who` is a standing user or "anonymous"; `session` adds to her
+    session what the page needs to show its form (a login half done, a reset link opened);
+    `url` replaces the URL that the authorization table's arguments give. `xfail` maps a
+    check to the exact violation that someone else must fix, so the other checks still hold."""
+
+    who: str = "anonymous"
+    budget: int = BUDGET
+    why: str = ""  # the reason for a larger budget
+    status: int = 200
+    session: Callable[[World], dict[str, Any]] | None = None
+    url: Callable[[World], str] | None = None
+    xfail: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        assert self.budget == BUDGET or self.why, "a larger budget needs its reason"
+
+
+def _half_logged_in(world: World) -> dict[str, Any]:
+    """The password step done, the code step pending (accounts.views.login_code)."""
+    from amparo.accounts.views import PENDING
+
+    return {PENDING: {"user": world.users["coordinator"].pk, "at": time.time(), "next": ""}}
+
+
+def _reset_link_opened(world: World) -> dict[str, Any]:
+    """What Django's reset view keeps in the session once the e-mailed link is opened."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+
+    return {INTERNAL_RESET_SESSION_TOKEN: default_token_generator.make_token(world.users["defender"])}
+
+
+def _reset_form_url(world: World) -> str:
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    uid = urlsafe_base64_encode(force_bytes(world.users["defender"].pk))
+    return reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": "set-password"})
+
+
+def _invitation_url(world: World) -> str:
+    """A live invitation's link, as the invitee receives it by e-mail."""
+    from amparo.network import services
+
+    services.invite(world.users["coordinator"], world.network_a, email="new@example.org",
+                    role="defender", base_url="")
+    return re.search(r"/network/invitation/\S+/", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
+
+
+TABLE: dict[str, Page] = {
+    "core:home": Page(),
+    "core:leave": Page(),
+    "accounts:login": Page(),
+    "accounts:login_code": Page(session=_half_logged_in),
+    "accounts:dashboard": Page("defender"),
+    "accounts:security": Page("defender"),
+    "accounts:second_factor": Page("defender"),
+    "accounts:api_tokens": Page("coordinator"),
+    "accounts:password_change": Page("defender"),
+    "accounts:password_reset": Page(),
+    "accounts:password_reset_done": Page(),
+    "accounts:password_reset_confirm": Page(session=_reset_link_opened, url=_reset_form_url),
+    "accounts:password_reset_complete": Page(),
+    "network:invitation": Page(url=_invitation_url),
+    "network:index": Page("coordinator"),
+    "network:network_detail": Page("coordinator"),
+    "network:desk_create": Page("coordinator"),
+    "network:organisation_create": Page("coordinator"),
+    "network:members": Page("coordinator"),
+    "network:invite": Page("coordinator"),
+    "network:audit_log": Page("coordinator"),
+    "network:desk_detail": Page("documenter_a"),
+    "network:desk_edit": Page("coordinator"),
+}
+
+# Other states of a page that people meet, checked the same way (not URL names of their own).
+VARIANTS: dict[str, tuple[str, Page]] = {
+    "accounts:dashboard of a coordinator": ("accounts:dashboard", Page("coordinator")),
+    "accounts:dashboard of a documenter": ("accounts:dashboard", Page("documenter_a")),
+    "network:invitation, link no longer valid": (
+        "network:invitation", Page(status=404, url=lambda world: "/network/invitation/used-or-unknown/")),
+    "404 page": ("core:home", Page(status=404, url=lambda world: "/no-such-page/")),
+    "403 page": ("network:index", Page("defender", status=403)),
+}
+
+# URL names that are not HTML pages answering GET; `test_it_excludes_only_what_is_no_page`
+# checks that each still answers GET without a page.
+NOT_PAGES: dict[str, str] = {
+    "core:ping": "plain text: the ceiling the benchmark compares with",
+    "set_language": "Django's language switch: a POST from the footer's form, then a redirect",
+    "accounts:logout": "POST only; it redirects to the home page",
+    "accounts:recovery_codes": "POST only: new codes after proving the second factor",
+    "accounts:session_end": "POST only; it redirects to the security page",
+    "accounts:sessions_end_others": "POST only; it redirects to the security page",
+    "accounts:api_token_revoke": "POST only; it redirects to the token list",
+    "network:membership_end": "POST only; it redirects to the members page",
+}
+NOT_PAGE_PREFIXES: dict[str, str] = {
+    "api:": "the REST API answers JSON, not pages (the schema view included)",
+    "admin:": "Django's own admin templates, for staff behind the second factor, with the staff "
+              "policy applied by path; not pages that we write",
+}
+
+
+def html_page_names() -> set[str]:
+    return {name for name in all_url_names()
+            if name not in NOT_PAGES and not name.startswith(tuple(NOT_PAGE_PREFIXES))}
+
+
+def page_kind(path: str) -> str:
+    """"staff" or "strict", read from the view as SecurityHeadersMiddleware reads it."""
+    try:
+        view = resolve(path).func
+    except Resolver404:
+        return "strict"
+    kind = getattr(view, "amparo_page_kind", None) or getattr(
+        getattr(view, "view_class", None), "amparo_page_kind", None)
+    return "staff" if kind == "staff" else "strict"
+
+
+# --- One visit, and the checks over it --------------------------------------------------------
+
+@dataclass
+class Visit:
+    url: str
+    status: int
+    redirected: bool
+    headers: dict[str, str]
+    html: str
+    requested: list[str]
+    bodies: dict[str, bytes]
+    scroll_width: int
+    errors: list[str]
+    quick_exit_href: str | None
+
+
+def visit(context, url: str) -> Visit:
+    """Open `url` in `context` and record what a person's browser fetched and showed."""
+    page = context.new_page()
+    requested: list[str] = []
+    responses: list[Any] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.on("response", responses.append)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(url, wait_until="load")
+    assert response is not None
+    bodies = {}
+    for r in responses:
+        if not 300 <= r.status < 400:
+            bodies[r.url] = r.body()
+    exit_link = page.locator("#quick-exit")
+    result = Visit(
+        url=url, status=response.status, redirected=response.request.redirected_from is not None,
+        headers=response.headers, html=response.text(), requested=requested, bodies=bodies,
+        scroll_width=page.evaluate("document.documentElement.scrollWidth"), errors=errors,
+        quick_exit_href=exit_link.get_attribute("href") if exit_link.count() and exit_link.is_visible()
+        else None,
+    )
+    page.close()
+    return result
+
+
+def check_foreign(seen: Visit, own: str) -> list[str]:
+    """Requests to any host but the app's own."""
+    return [url for url in seen.requested
+            if urlparse(url).scheme not in {"data", "blob", "about"} and urlparse(url).netloc != own]
+
+
+def check_weight(seen: Visit, budget: int) -> list[str]:
+    """The gzip-compressed weight of the page and everything it loaded, against its budget."""
+    sizes = {url: len(gzip.compress(body)) for url, body in seen.bodies.items()}
+    total = sum(sizes.values())
+    if total <= budget:
+        return []
+    parts = ", ".join(f"{urlparse(url).path} {size} B" for url, size in sorted(sizes.items()))
+    return [f"{total} bytes compressed > budget {budget} ({parts})"]
+
+
+def check_headers(seen: Visit, kind: str) -> list[str]:
+    """DESIGN.md, data protection rule 7."""
+    wanted = {
+        "content-security-policy": STAFF_CSP if kind == "staff" else STRICT_CSP,
+        "referrer-policy": "no-referrer",
+        "x-content-type-options": "nosniff",
+    }
+    failures = [f"{name}: {seen.headers.get(name)!r}, wanted {value!r}"
+                for name, value in wanted.items() if seen.headers.get(name) != value]
+    if "no-store" not in seen.headers.get("cache-control", ""):
+        failures.append(f"cache-control: {seen.headers.get('cache-control')!r} lacks no-store")
+    return failures
+
+
+def check_reached(seen: Visit, status: int) -> list[str]:
+    """The row's page itself, not a redirect to another (a login, an enrolment)."""
+    failures = []
+    if seen.redirected:
+        failures.append(f"redirected to {seen.url} is not the page: the row needs a visitor or session")
+    if seen.status != status:
+        failures.append(f"status {seen.status}, wanted {status}")
+    return failures
+
+
+def check_narrow(seen: Visit) -> list[str]:
+    return [f"scrolls sideways: {seen.scroll_width} px wide"] if seen.scroll_width > WIDTH else []
+
+
+def check_quick_exit(seen: Visit, kind: str, name: str) -> list[str]:
+    if kind != "strict" or name == "core:leave":
+        return []
+    if seen.quick_exit_href != reverse("core:leave"):
+        return [f"no visible quick exit to {reverse('core:leave')} (found {seen.quick_exit_href!r})"]
+    return []
+
+
+def axe_violations(context, url: str) -> list[str]:
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations.map(v =>
+            `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(" ")).join(", ")}`);
+    }""")
+    page.close()
+    return found
+
+
+def shows_main_without_javascript(context, url: str) -> list[str]:
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    shown = page.locator("main").first.is_visible() and page.locator("main h1").first.is_visible()
+    page.close()
+    return [] if shown else ["without JavaScript, no visible <main> with an <h1>"]
+
+
+def start_vnu(folder: Path) -> subprocess.Popen[str]:
+    """The Nu HTML checker over every saved page, in one JVM, in the background."""
+    return subprocess.Popen(
+        ["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, sorted(folder.glob("*.html")))],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def vnu_messages(process: subprocess.Popen[str]) -> dict[str, dict[str, list[str]]]:
+    """{file name: {"errors": [...], "warnings": [...]}} from the checker's JSON."""
+    _out, err = process.communicate(timeout=120)
+    found: dict[str, dict[str, list[str]]] = {}
+    for message in json.loads(err)["messages"]:
+        name = Path(urlparse(message.get("url", "")).path).name
+        entry = found.setdefault(name, {"errors": [], "warnings": []})
+        text = f"line {message.get('lastLine', '?')}: {message.get('message')}"
+        entry["warnings" if message["type"] == "info" else "errors"].append(text)
+    return found
+
+
+# --- Running every page once ------------------------------------------------------------------
+
+CHECKS = ["reached", "headers", "axe", "html", "foreign", "weight", "narrow", "nojs", "console",
+          "quick_exit"]
+
+
+def _contexts(browser, own: str, session_key: str | None, live_url: str):
+    """Three contexts at 360 px: as a person sees it, for axe (CSP bypassed so its script can
+    run), and without JavaScript. Requests for other hosts are recorded, then refused, so a
+    test never leaves the machine."""
+    made = []
+    for options in ({}, {"bypass_csp": True}, {"java_script_enabled": False}):
+        context = browser.new_context(viewport={"width": WIDTH, "height": 740}, **options)
+        context.route(lambda url: urlparse(url).netloc != own, lambda route: route.abort())
+        if session_key:
+            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_url}])
+        made.append(context)
+    return made
+
+
+def _session_key(world: World, page: Page) -> str | None:
+    extra = page.session(world) if page.session else {}
+    if page.who == "anonymous" and not extra:
+        return None
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    if page.who == "anonymous":
+        store = store_class()
+    else:
+        client = Client()
+        sign_in(client, world.users[page.who])
+        store = store_class(client.cookies[settings.SESSION_COOKIE_NAME].value)
+    store.update(extra)
+    store.save()
+    return store.session_key
+
+
+def run_every_page(world: World, live_url: str, browser, folder: Path) -> dict[str, dict[str, list[str]]]:
+    own = urlparse(live_url).netloc
+    targets = {name: (name, page) for name, page in TABLE.items()} | VARIANTS
+    results: dict[str, dict[str, list[str]]] = {}
+    later: dict[str, tuple[str, str, Any, Any]] = {}
+    notes: list[str] = []
+    for key, (name, page) in targets.items():
+        url = live_url + (page.url(world) if page.url else _url(name, world))
+        shown, for_axe, without_js = _contexts(browser, own, _session_key(world, page), live_url)
+        seen = visit(shown, url)
+        kind = page_kind(urlparse(url).path)
+        file_name = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + ".html"
+        (folder / file_name).write_text(seen.html)
+        results[key] = {
+            "reached": check_reached(seen, page.status),
+            "headers": check_headers(seen, kind),
+            "foreign": check_foreign(seen, own),
+            "weight": check_weight(seen, page.budget),
+            "narrow": check_narrow(seen),
+            "console": seen.errors,
+            "quick_exit": check_quick_exit(seen, kind, name),
+        }
+        weight = sum(len(gzip.compress(b)) for b in seen.bodies.values())
+        notes.append(f"{key}: {kind}, {weight} B compressed of {page.budget}, {seen.scroll_width} px wide")
+        later[key] = (url, file_name, for_axe, without_js)
+        shown.close()
+    checker = start_vnu(folder)  # the JVM starts while axe runs
+    for key, (url, _file, for_axe, without_js) in later.items():
+        results[key]["axe"] = axe_violations(for_axe, url)
+        results[key]["nojs"] = shows_main_without_javascript(without_js, url)
+        for_axe.close()
+        without_js.close()
+    validated = vnu_messages(checker)
+    for key, (_url_, file_name, _a, _n) in later.items():
+        results[key]["html"] = validated.get(file_name, {}).get("errors", [])
+        notes += [f"{key}: HTML warning {w}" for w in validated.get(file_name, {}).get("warnings", [])]
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text("\n".join(notes) + "\n")
+    return results
+
+
+_RUN: dict[str, Any] = {}
+
+
+@pytest.fixture
+def results(request, live_server, chromium, tmp_path_factory) -> dict[str, dict[str, list[str]]]:
+    """Every page's results, computed once per run by the first test that asks."""
+    if not _RUN:
+        started = time.monotonic()
+        try:
+            world = request.getfixturevalue("world")
+            _RUN["results"] = run_every_page(world, live_server.url, chromium, tmp_path_factory.mktemp("pages"))
+        except Exception as error:  # every page test reports the same failure, not a stale cache
+            _RUN["error"] = error
+        _RUN["seconds"] = time.monotonic() - started
+    if "error" in _RUN:
+        raise _RUN["error"]
+    return _RUN["results"]
+
+
+# --- The tests ----------------------------------------------------------------------------------
+
+def test_it_has_a_row_for_every_page():
+    assert html_page_names() == set(TABLE), (
+        f"pages without a row: {sorted(html_page_names() - set(TABLE))}; "
+        f"rows without a page: {sorted(set(TABLE) - html_page_names())}")
+
+
+def test_it_excludes_only_what_is_no_page(client, world):
+    sign_in(client, world.users["coordinator"])
+    for name in NOT_PAGES:
+        response = client.get(_url(name, world))
+        is_page = response.status_code == 200 and response.get("Content-Type", "").startswith("text/html")
+        assert not is_page, f"{name} answers GET with an HTML page: give it a row in TABLE"
+
+
+@pytest.mark.parametrize("key", [*TABLE, *VARIANTS])
+def test_it_meets_the_quality_bars(key, results):
+    page = TABLE[key] if key in TABLE else VARIANTS[key][1]
+    found = results[key]
+    failing = {check: found[check] for check in CHECKS if found[check]}
+    unexpected = {check: lines for check, lines in failing.items() if check not in page.xfail}
+    assert not unexpected, f"{key} fails:\n" + "\n".join(
+        f"  {check}: {line}" for check, lines in unexpected.items() for line in lines)
+    fixed = [check for check in page.xfail if check not in failing]
+    assert not fixed, f"{key} now passes {fixed}: remove its xfail"
+    if page.xfail:
+        pytest.xfail("; ".join(f"{check}: {reason}" for check, reason in page.xfail.items()))
+
+
+# --- The harness can fail ---------------------------------------------------------------------
+
+def _injecting(context, url: str, change: Callable[[str], str]) -> None:
+    """Serve the real response for `url`, changed on its way to the browser."""
+    def handle(route):
+        real = route.fetch()
+        route.fulfill(response=real, body=change(real.text()))
+    context.route(url, handle)
+
+
+def test_it_catches_a_page_that_loads_a_third_party_script(live_server, chromium):
+    own = urlparse(live_server.url).netloc
+    shown, *others = _contexts(chromium, own, None, live_server.url)
+    for context in others:
+        context.close()
+    assert check_foreign(visit(shown, live_server.url + "/"), own) == []
+    _injecting(shown, live_server.url + "/", lambda html: html.replace(
+        "</head>", '<script src="https://cdn.example.com/x.js"></script></head>'))
+    assert check_foreign(visit(shown, live_server.url + "/"), own) == ["https://cdn.example.com/x.js"]
+    shown.close()
+
+
+def test_it_catches_a_page_grown_past_its_budget(live_server, chromium):
+    import base64
+    import random
+
+    own = urlparse(live_server.url).netloc
+    shown, *others = _contexts(chromium, own, None, live_server.url)
+    for context in others:
+        context.close()
+    assert check_weight(visit(shown, live_server.url + "/"), BUDGET) == []
+    # 40 KB that gzip cannot shrink, appended to the stylesheet as a comment.
+    filler = base64.b64encode(random.Random(7).randbytes(40_000)).decode()
+    _injecting(shown, live_server.url + "/static/core/amparo.css", lambda css: css + f"/*{filler}*/")
+    failures = check_weight(visit(shown, live_server.url + "/"), BUDGET)
+    assert len(failures) == 1 and "> budget 30000" in failures[0] and "amparo.css" in failures[0]
+    shown.close()

@@ -7,6 +7,7 @@ local filesystem, e-mail printed to the console.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -102,7 +103,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-amparo.sqlite3")}
+    # A file (not memory) so threads and live-server tests share it; one per test run, so two
+    # runs at once (a developer and an editor's test watcher) never clash.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-amparo-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sessions ------------------------------------------------------------------

@@ -200,7 +200,7 @@ def visit(context, url: str) -> Visit:
     responses: list[Any] = []
     errors: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
-    page.on("response", responses.append)
+    page.on("response", lambda r: responses.append(r))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     response = page.goto(url, wait_until="load")

@@ -9,18 +9,18 @@ see it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from amparo.accounts import services
 from amparo.accounts.models import ApiToken, User, UserSession
+from amparo.network import services as network
 from amparo.network.models import Desk, Membership, Network, Role
-from amparo.network.tests.factories import (
-    DeskFactory,
-    MembershipFactory,
-    NetworkFactory,
-    UserFactory,
-)
+from amparo.network.tests.factories import UserFactory
+from amparo.vault import services as vault
+from amparo.vault import session as vault_session
+from amparo.vault.services import Unlocked
 
 STANDING_USERS = ["defender", "documenter_a", "documenter_b", "coordinator", "supporter", "outsider"]
 
@@ -36,17 +36,31 @@ class World:
     memberships: dict[str, Membership]
     defender_session: UserSession
     defender_token: ApiToken
+    unlocked: dict[str, Unlocked]
+
+
+STANDING_PASSWORD = "standing users share this long test password"
+
+
+@pytest.fixture(autouse=True)
+def fast_key_derivation(settings):
+    """Argon2id at 64 MiB per member key is the production floor; tests use the smallest
+    setting libsodium allows, so that hundreds of keys cost milliseconds. Only here."""
+    settings.VAULT_KDF_OPS, settings.VAULT_KDF_MEM = 1, 8192
 
 
 @pytest.fixture
 def world(db) -> World:
-    coalition = NetworkFactory.create(slug="coalition", name="Coalition", kind=Network.Kind.COALITION)
-    network_a = NetworkFactory.create(slug="network-a", name="Network A", parent=coalition, country="HN")
-    network_b = NetworkFactory.create(slug="network-b", name="Network B", parent=coalition, country="CD")
-    desk_a = DeskFactory.create(slug="desk-a", name="Desk A", network=network_a, countries=["HN"])
-    desk_b = DeskFactory.create(slug="desk-b", name="Desk B", network=network_b, countries=["CD"])
+    coalition = network.create_network("system", slug="coalition", name="Coalition", kind=Network.Kind.COALITION)
+    network_a = network.create_network("system", slug="network-a", name="Network A", kind=Network.Kind.NATIONAL,
+                                       parent=coalition, country="HN")
+    network_b = network.create_network("system", slug="network-b", name="Network B", kind=Network.Kind.NATIONAL,
+                                       parent=coalition, country="CD")
+    desk_a = network.create_desk("system", network_a, slug="desk-a", name="Desk A", countries=["HN"])
+    desk_b = network.create_desk("system", network_b, slug="desk-b", name="Desk B", countries=["CD"])
     users = {name: UserFactory.create(username=name) for name in STANDING_USERS}
-    roles = {
+    unlocked = {name: vault.create_member_key(user, STANDING_PASSWORD)[0] for name, user in users.items()}
+    roles: dict[str, dict[str, Any]] = {
         "defender": dict(role=Role.DEFENDER, network=network_a),
         "documenter_a": dict(role=Role.DOCUMENTER, network=network_a, desk=desk_a),
         "documenter_b": dict(role=Role.DOCUMENTER, network=network_b, desk=desk_b),
@@ -54,13 +68,14 @@ def world(db) -> World:
         "supporter": dict(role=Role.SUPPORTER, network=coalition),
     }
     memberships = {
-        name: MembershipFactory.create(user=users[name], **kwargs) for name, kwargs in roles.items()
+        name: network.add_membership("system", user=users[name], **kwargs) for name, kwargs in roles.items()
     }
     for name in ("documenter_a", "documenter_b", "coordinator"):
         enrol_second_factor(users[name])
     session = services.record_session(users["defender"], "elsewhere-session-key")
     token, _raw = services.create_api_token(users["defender"], name="integration", days=30)
-    return World(coalition, network_a, network_b, desk_a, desk_b, users, memberships, session, token)
+    return World(coalition, network_a, network_b, desk_a, desk_b, users, memberships, session, token,
+                 unlocked)
 
 
 def enrol_second_factor(user: User) -> str:
@@ -76,15 +91,19 @@ def enrol_second_factor(user: User) -> str:
     return secret
 
 
-def sign_in(client, user: User) -> None:
-    """Log in as a person who also proved her second factor, if she has one."""
+def sign_in(client, user: User, unlocked: Unlocked | None = None) -> None:
+    """Log in as a person who also proved her second factor, if she has one, and whose member
+    key is unlocked when `unlocked` is given."""
     from amparo.accounts.session_keys import SECOND_FACTOR_OK
 
     client.force_login(user)
+    session = client.session
     if services.has_second_factor(user):
-        session = client.session
         session[SECOND_FACTOR_OK] = True
-        session.save()
+    if unlocked is not None:
+        # As at a real login: her key in the session, the secret that opens it in a cookie.
+        client.cookies[vault_session.COOKIE] = vault_session.cookie_value(vault_session.store(session, unlocked))
+    session.save()
 
 
 @pytest.fixture

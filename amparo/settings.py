@@ -7,6 +7,7 @@ local filesystem, e-mail printed to the console.
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -14,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from amparo.core.env import env_bool, env_int, env_list, env_secret, env_str
+from amparo.core.env import dev_service_key, env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("AMPARO_VAR_DIR", str(BASE_DIR / "var")))
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "amparo.core",
     "amparo.accounts",
+    "amparo.vault",
     "amparo.network",
 ]
 
@@ -63,6 +65,7 @@ MIDDLEWARE = [
     "amparo.core.middleware.NoReferrerCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "amparo.accounts.middleware.SessionGuardMiddleware",
+    "amparo.vault.middleware.VaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -136,6 +139,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_AGE = None  # ends with the browser
 CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = None
+
+# --- Vault (DESIGN.md, data protection rule 1) ---------------------------------------------
+# Argon2id for member keys: at least 64 MiB in production; tests lower it through a fixture.
+VAULT_KDF_OPS = env_int("VAULT_KDF_OPS", 3, minimum=1)
+VAULT_KDF_MEM = env_int("VAULT_KDF_MEM", 64 * 1024 * 1024, minimum=64 * 1024 * 1024 if PRODUCTION else 8192)
+# The service key seals what machines must open without a member (supporters' contacts). In
+# production it comes from the environment or a secret file kept off the database host and out
+# of backups; a development machine makes one in var/ on first start.
+VAULT_SERVICE_KEY = env_secret("VAULT_SERVICE_KEY", required=PRODUCTION) or dev_service_key(VAR_DIR)
+try:
+    if len(base64.b64decode(VAULT_SERVICE_KEY, validate=True)) != 32:
+        raise ValueError
+except ValueError as exc:
+    raise ImproperlyConfigured("VAULT_SERVICE_KEY must be 32 random bytes in base64.") from exc
 
 # --- Cache: shared by every process (login throttling lives here) ---------------------------
 # The embedded default is a table in the database; production points CACHE_URL at Redis.

@@ -75,7 +75,7 @@ class EnrolForm(forms.Form):
                                                          "inputmode": "numeric"}))
 
 
-class ResetPasswordForm(SetPasswordForm):  # type: ignore[type-arg]
+class ResetPasswordForm(SetPasswordForm):
     """Setting a new password from an e-mailed link also needs the second factor, if enrolled:
     whoever reads her mailbox must not be able to take the account."""
 

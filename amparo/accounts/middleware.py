@@ -45,7 +45,7 @@ class SessionGuardMiddleware:
         if request.session.get(SECOND_FACTOR_OK):
             return None
         name = request.resolver_match.view_name if request.resolver_match else ""
-        if services.has_second_factor(user):  # type: ignore[arg-type]
+        if services.has_second_factor(user):
             # Enrolled after this session began on another device: prove it here too.
             logout(request)
             return redirect_to_login(request.get_full_path())

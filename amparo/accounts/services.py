@@ -16,7 +16,7 @@ from amparo.accounts.models import ApiToken, RecoveryCode, SecondFactor, User, U
 from amparo.core.services import record_audit
 
 RECOVERY_CODES = 10
-TOKEN_PREFIX = "amp"
+TOKEN_PREFIX = "amp"  # noqa: S105 - a label, not a secret
 
 
 def _sha256(value: str) -> str:

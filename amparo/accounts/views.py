@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.accounts import services
 from amparo.accounts.forms import ApiTokenForm, CodeForm, EnrolForm, LoginForm, ResetPasswordForm
+from amparo.accounts.models import ApiToken, User, UserSession
 from amparo.accounts.session_keys import PENDING_LOGIN as PENDING
 from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRED
-from amparo.accounts.models import ApiToken, User, UserSession
+from amparo.accounts.signals import password_changed, password_verified
 from amparo.core import panels
 
 PENDING_SECONDS = 300
@@ -53,6 +54,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
+        password_verified.send(sender=User, request=self.request, user=user,
+                               password=form.cleaned_data["password"])
         if not services.has_second_factor(user):
             return super().form_valid(form)
         self.request.session.cycle_key()
@@ -215,6 +218,8 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.end_other_sessions(form.user, None)
+        password_changed.send(sender=User, request=self.request, user=form.user, old_password=None,
+                              new_password=form.cleaned_data["new_password1"])
         return response
 
 
@@ -228,5 +233,8 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        password_changed.send(sender=User, request=self.request, user=form.user,
+                              old_password=form.cleaned_data["old_password"],
+                              new_password=form.cleaned_data["new_password1"])
         messages.success(self.request, _("Your password was changed."))
         return response

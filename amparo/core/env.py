@@ -75,3 +75,16 @@ def env_secret(name: str, *, required: bool) -> str:
             raise ImproperlyConfigured(f"{name}_FILE points at an empty file.")
         return value
     return env_str(name, required=required)
+
+
+def dev_service_key(var_dir: Path) -> str:
+    """A development-only service key, made once and kept in var/ (never in production)."""
+    import base64
+    import secrets
+
+    path = var_dir / "vault-service.key"
+    if not path.exists():
+        var_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()

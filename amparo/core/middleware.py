@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_cache_control
 
@@ -52,11 +52,11 @@ class NoReferrerCsrfMiddleware(CsrfViewMiddleware):
 
     def process_view(
         self, request: HttpRequest, callback: Callable[..., Any], callback_args: Any, callback_kwargs: Any
-    ) -> HttpResponse | None:
+    ) -> HttpResponseForbidden | None:
         if request.META.get("HTTP_ORIGIN") == "null":
             site = request.META.get("HTTP_SEC_FETCH_SITE")
             if site is not None and site not in {"same-origin", "none"}:
-                return self._reject(request, f"Cross-site request refused (Sec-Fetch-Site: {site}).")
+                return self._reject(request, f"Cross-site request refused (Sec-Fetch-Site: {site}).")  # type: ignore[attr-defined]
             del request.META["HTTP_ORIGIN"]
             request.amparo_null_origin = True  # type: ignore[attr-defined]
         return super().process_view(request, callback, callback_args, callback_kwargs)

@@ -134,7 +134,10 @@ class MembershipEnd(APIView):
     def post(self, request: Request, membership_id: int) -> Response:
         membership = permissions.membership_for_coordinator(request.user, membership_id)
         assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated
-        ended = services.end_membership(request.user, membership)
+        try:
+            ended = services.end_membership(request.user, membership)
+        except services.LastKeyHolderError as exc:
+            return Response({"detail": exc.messages[0]}, status=status.HTTP_409_CONFLICT)
         return Response(MembershipSerializer(ended).data)
 
 

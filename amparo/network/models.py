@@ -13,6 +13,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from amparo.vault.fields import SealedField
+from amparo.vault.models import KeyRing
+
 
 class Network(models.Model):
     class Kind(models.TextChoices):
@@ -27,6 +30,8 @@ class Network(models.Model):
         verbose_name=_("coalition"),
     )
     country = models.CharField(_("country"), max_length=2, blank=True)
+    # The coordinators' key ring: members' contact details are sealed to it.
+    ring = models.OneToOneField(KeyRing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,6 +79,8 @@ class Desk(models.Model):
         _("coalition-wide"), default=False,
         help_text=_("Takes cases from every country that no national desk covers."),
     )
+    # The desk's key ring: its documenters, and nobody else, open the desk's cases.
+    ring = models.OneToOneField(KeyRing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -203,3 +210,26 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"invitation {self.pk} to {self.network}"
+
+
+class MemberContact(models.Model):
+    """How to reach a member, sealed to her network's coordinators and to herself: a seized
+    database or server shows none of it (DESIGN.md, rule 1 and capability 6)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts")
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="contacts")
+    phone = SealedField()
+    address = SealedField()
+    alternative_email = SealedField()
+    emergency_contact = SealedField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SEALED = ("phone", "address", "alternative_email", "emergency_contact")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "network"], name="one_contact_sheet_per_network"),
+        ]
+
+    def __str__(self) -> str:
+        return f"contact of {self.user_id} in {self.network_id}"

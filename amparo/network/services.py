@@ -6,11 +6,10 @@ entry is scoped to the network concerned, so that network's coordinators can rea
 
 from __future__ import annotations
 
-from typing import Any
-
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,11 +26,14 @@ from amparo.network.models import (
     AuditAnchorDelivery,
     Desk,
     Invitation,
+    MemberContact,
     Membership,
     Network,
     Organisation,
     Role,
 )
+from amparo.vault import services as vault
+from amparo.vault.errors import LastKeyHolder
 
 Actor = User | str  # a user, or "system" for commands and jobs
 
@@ -48,6 +50,7 @@ def create_network(
     with transaction.atomic():
         network = Network(name=name, slug=slug, kind=kind, parent=parent, country=country)
         network.full_clean()
+        network.ring = vault.create_ring(f"network:{slug}")
         network.save()
         record_audit(actor, "network.created", network, scope=scope_of(network))
     return network
@@ -72,6 +75,7 @@ def create_desk(
         desk = Desk(network=network, name=name, slug=slug, countries=sorted(countries),
                     coalition_wide=coalition_wide)
         desk.full_clean()
+        desk.ring = vault.create_ring(f"desk:{slug}")
         desk.save()
         record_audit(actor, "desk.created", desk, scope=scope_of(network))
     return desk
@@ -102,8 +106,24 @@ def add_membership(
                                 organisation=organisation)
         membership.full_clean()
         membership.save()
+        ring = _ring_of(membership)
+        if ring is not None:
+            vault.add_ring_member(ring, user)
         record_audit(actor, "membership.added", membership, scope=scope_of(network))
     return membership
+
+
+def _ring_of(membership: Membership) -> Any:
+    """The key ring a role enters: a documenter her desk's, a coordinator her network's."""
+    if membership.role == Role.DOCUMENTER and membership.desk is not None:
+        return membership.desk.ring
+    if membership.role == Role.COORDINATOR:
+        return membership.network.ring
+    return None
+
+
+class LastKeyHolderError(ValidationError):
+    """Ending this role would leave nobody able to open the desk's (or network's) records."""
 
 
 def end_membership(actor: Actor, membership: Membership) -> Membership:
@@ -113,6 +133,19 @@ def end_membership(actor: Actor, membership: Membership) -> Membership:
         if locked.ended_at is None:
             locked.ended_at = timezone.now()
             locked.save(update_fields=["ended_at"])
+            ring = _ring_of(locked)
+            still_entitled = Membership.objects.active().filter(
+                user=locked.user, role=locked.role, desk=locked.desk, network=locked.network
+            ).exists()
+            if ring is not None and not still_entitled:
+                try:
+                    vault.remove_ring_member(ring, locked.user)
+                except LastKeyHolder as exc:
+                    raise LastKeyHolderError(_(
+                        "She is the last person who can open these records. Print and confirm the "
+                        "recovery sheet first, or give the role to someone else and wait until "
+                        "they have logged in."
+                    )) from exc
             record_audit(actor, "membership.ended", locked, scope=scope_of(locked.network))
     return locked
 
@@ -228,3 +261,37 @@ def accept_invitation(raw: str, *, username: str, password: str, first_name: str
         invitation.save(update_fields=["accepted_at"])
         record_audit(user, "invitation.accepted", invitation, scope=scope_of(invitation.network))
     return user
+
+
+# --- Sealing for desks and networks ---------------------------------------------------------
+
+def seal_for_desk(desk: Desk, plaintext: str | bytes, *, label: str, also_to: Any = ()) -> bytes:
+    """Seal content the desk owns: only its documenters (and `also_to`) can open it."""
+    assert desk.ring is not None  # noqa: S101 - every desk gets a ring when created
+    return vault.seal_for_ring(desk.ring, plaintext, label=label, also_to=also_to)
+
+
+def save_contact(actor: User, *, user: User, network: Network, values: dict[str, str]) -> MemberContact:
+    """Store a member's contact details sealed to the network's coordinators and to herself.
+    Blank values are stored as nothing at all."""
+    assert network.ring is not None  # noqa: S101 - every network gets a ring when created
+    with transaction.atomic():
+        contact, _created = MemberContact.objects.get_or_create(user=user, network=network)
+        for name in MemberContact.SEALED:
+            text = (values.get(name) or "").strip()
+            sealed = vault.seal_for_ring(network.ring, text, label=f"network.contact.{name}", also_to=[user]) \
+                if text else None
+            setattr(contact, name, sealed)
+        contact.save()
+        record_audit(actor, "contact.updated", contact, scope=scope_of(network))
+    return contact
+
+
+def open_contact(unlocked: Any, contact: MemberContact) -> dict[str, str]:
+    """The contact details as text, for a reader of the network's ring or the member herself.
+    Raises the vault's KeyLocked or NotAReader otherwise."""
+    opened = {}
+    for name in MemberContact.SEALED:
+        value = getattr(contact, name)
+        opened[name] = vault.open_sealed(unlocked, value, label=f"network.contact.{name}") if value else ""
+    return opened

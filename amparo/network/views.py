@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
+from amparo.accounts.signals import password_verified
 from amparo.core.models import AuditEntry
 from amparo.core.security import staff_page
 from amparo.network import countries, permissions, services
@@ -134,8 +135,12 @@ def members(request: HttpRequest, network_slug: str) -> HttpResponse:
 @staff_page
 def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = permissions.membership_for_coordinator(request.user, membership_id)
-    services.end_membership(_user(request), membership)
-    messages.success(request, _("The role was ended."))
+    try:
+        services.end_membership(_user(request), membership)
+    except services.LastKeyHolderError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("The role was ended."))
     return redirect("network:members", network_slug=membership.network.slug)
 
 
@@ -190,6 +195,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.InvitationInvalid:
             return render(request, "network/invitation_invalid.html", status=404)
+        password_verified.send(sender=User, request=request, user=user,
+                               password=form.cleaned_data["password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("accounts:dashboard")
     return render(request, "network/invitation.html", {"form": form, "invitation": found})

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import STANDING_USERS, sign_in
@@ -52,28 +53,31 @@ TABLE: dict[str, Row] = {
     "accounts:logout": same("POST", 302),
     "accounts:dashboard": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "accounts:login_code": same("GET", 302),
-    "accounts:security": signed_in("GET", LOGIN, **{u: 200 for u in STANDING_USERS}),
+    "accounts:security": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "accounts:second_factor": signed_in(
         "GET", LOGIN, defender=200, documenter_a=302, documenter_b=302, coordinator=302,
         supporter=200, outsider=200),
-    "accounts:recovery_codes": signed_in("POST", LOGIN, **{u: 302 for u in STANDING_USERS}),
+    "accounts:recovery_codes": signed_in("POST", LOGIN, **dict.fromkeys(STANDING_USERS, 302)),
     "accounts:session_end": signed_in(
         "POST", LOGIN, defender=302, documenter_a=404, documenter_b=404, coordinator=404,
         supporter=404, outsider=404),
-    "accounts:sessions_end_others": signed_in("POST", LOGIN, **{u: 302 for u in STANDING_USERS}),
+    "accounts:sessions_end_others": signed_in("POST", LOGIN, **dict.fromkeys(STANDING_USERS, 302)),
     "accounts:api_tokens": signed_in(
         "GET", LOGIN, defender=302, documenter_a=200, documenter_b=200, coordinator=200,
         supporter=302, outsider=302),
     "accounts:api_token_revoke": signed_in(
         "POST", LOGIN, defender=302, documenter_a=404, documenter_b=404, coordinator=404,
         supporter=404, outsider=404),
-    "accounts:password_change": signed_in("GET", LOGIN, **{u: 200 for u in STANDING_USERS}),
+    "accounts:password_change": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "accounts:password_reset": same("GET", 200),
     "accounts:password_reset_done": same("GET", 200),
     "accounts:password_reset_confirm": same("GET", 200),
     "accounts:password_reset_complete": same("GET", 200),
     "network:invite": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:invitation": same("GET", 404),
+    "vault:recovery_code": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 302)),
+    "vault:new_recovery_code": signed_in("POST", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
+    "vault:recover": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
@@ -91,7 +95,8 @@ TABLE: dict[str, Row] = {
     "api:networks": signed_in("GET", 401, **COORDINATOR_ONLY),
     "api:network": signed_in("GET", 401, **COORDINATOR_ONLY),
     "api:network_memberships": signed_in("GET", 401, **COORDINATOR_ONLY),
-    "api:membership_end": signed_in("POST", 401, **COORDINATOR_ONLY),
+    # documenter_a is desk A's only key holder: ending her role is refused (409), see test_vault.
+    "api:membership_end": signed_in("POST", 401, **{**COORDINATOR_ONLY, "coordinator": 409}),
     "api:desks": signed_in(
         "GET", 401, defender=403, documenter_a=200, documenter_b=200, coordinator=200,
         supporter=403, outsider=403),
@@ -174,23 +179,39 @@ def _url(name: str, world) -> str:
     return reverse(name, kwargs={arg: values[arg] for arg in wanted})
 
 
-CASES = [(name, who) for name in all_url_names() if row_for(name) for who in EVERYONE]
+URL_NAMES = [name for name in all_url_names() if row_for(name)]
 
 
-@pytest.mark.parametrize(("name", "who"), CASES)
-def test_it_answers_as_the_table_says(client, world, name, who):
+def _answer(client, url: str, method: str) -> tuple[int, str]:
+    response = client.post(url) if method == "POST" else client.get(url)
+    return response.status_code, response.get("Location", "")
+
+
+def _matches(expected: int | str, status: int, location: str) -> bool:
+    if expected == LOGIN:
+        return status == 302 and location.startswith("/accounts/login/")
+    if expected == ADMIN_LOGIN:
+        return status == 302 and location.startswith("/admin/login/")
+    return status == expected
+
+
+@pytest.mark.parametrize("name", URL_NAMES)
+def test_it_answers_as_the_table_says(client, world, name):
+    """Every person (and nobody) against one URL; each visit in a savepoint that is rolled
+    back, so a POST by one person does not change what the next one finds."""
     entry = row_for(name)
     assert entry is not None
-    if who != "anonymous":
-        sign_in(client, world.users[who])
     url = _url(name, world)
-    response = client.post(url) if entry.method == "POST" else client.get(url)
-    expected = entry.expect[who]
-    if expected == LOGIN:
-        assert response.status_code == 302, (url, who, response.status_code)
-        assert response["Location"].startswith("/accounts/login/"), (url, who)
-    elif expected == ADMIN_LOGIN:
-        assert response.status_code == 302, (url, who, response.status_code)
-        assert response["Location"].startswith("/admin/login/"), (url, who)
-    else:
-        assert response.status_code == expected, (url, who, response.status_code)
+    wrong = []
+    for who in EVERYONE:
+        client.logout()
+        client.cookies.clear()
+        with transaction.atomic():
+            if who != "anonymous":
+                sign_in(client, world.users[who], world.unlocked[who])
+            status, location = _answer(client, url, entry.method)
+            transaction.set_rollback(True)
+        expected = entry.expect[who]
+        if not _matches(expected, status, location):
+            wrong.append(f"{who}: expected {expected}, got {status} {location}")
+    assert not wrong, f"{entry.method} {url}: " + "; ".join(wrong)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
+import pyotp
 import pytest
 
 from amparo.accounts import services as accounts
 from amparo.network import services
 from amparo.network.models import Role
-from conftest import screenshot
+from amparo.vault import services as vault
+from conftest import enrol_second_factor, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "seven quiet rivers under the moon"
@@ -46,6 +48,8 @@ def test_it_shows_the_home_page_on_a_phone_in_two_languages(live_server, phone):
 
 def test_it_logs_in_and_shows_a_dashboard_on_a_phone(live_server, phone, fast_password_hashing, world):
     person = accounts.create_user(username="rosa", password=PASSWORD, first_name="Rosa")
+    vault.create_member_key(person, PASSWORD)  # not her first login: no key page
+    totp = pyotp.TOTP(enrol_second_factor(person))  # staff roles need a second factor
     services.add_membership("system", user=person, role=Role.COORDINATOR, network=world.network_a)
     services.add_membership("system", user=person, role=Role.DOCUMENTER, network=world.network_a,
                             desk=world.desk_a)
@@ -55,6 +59,9 @@ def test_it_logs_in_and_shows_a_dashboard_on_a_phone(live_server, phone, fast_pa
     page.get_by_label("Username").fill("rosa")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/accounts/login/code/")
+    page.get_by_label("Code").fill(totp.now())
+    page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/accounts/dashboard/")
     assert "Hello, Rosa" in page.locator("h1").inner_text()
     assert page.get_by_role("link", name="Desk A").is_visible()
@@ -72,7 +79,7 @@ def test_it_logs_in_and_shows_a_dashboard_on_a_phone(live_server, phone, fast_pa
 
 
 def test_it_works_without_javascript(live_server, phone_without_js, fast_password_hashing, world):
-    accounts.create_user(username="lucia", password=PASSWORD)
+    vault.create_member_key(accounts.create_user(username="lucia", password=PASSWORD), PASSWORD)
     page = phone_without_js.new_page()
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="Português").click()

@@ -37,6 +37,10 @@ def test_it_logs_in_with_a_second_factor_and_ends_other_sessions_without_javascr
     page.wait_for_url("**/accounts/login/code/")
     page.locator("#id_code").fill(totp.now())
     page.locator("main button[type=submit]").click()
+    # Her first login since the vault: her key is made and its recovery code shown once.
+    page.wait_for_url("**/vault/recovery-code/")
+    assert page.locator("main code").inner_text().count("-") == 4
+    page.locator("main button[type=submit]").click()
     page.wait_for_url("**/accounts/dashboard/")
 
     page.locator("footer button[value=es]").click()

@@ -5,13 +5,16 @@ from django.contrib.auth.hashers import identify_hasher
 from django.contrib.sessions.models import Session
 
 from amparo.accounts import services
+from amparo.vault import services as vault
 
 PASSWORD = "a long enough passphrase for tests"
 
 
 @pytest.fixture
 def person(db):
-    return services.create_user(username="berta", password=PASSWORD, email="berta@example.org")
+    user = services.create_user(username="berta", password=PASSWORD, email="berta@example.org")
+    vault.create_member_key(user, PASSWORD)  # an existing member: no first-login key page
+    return user
 
 
 def test_it_hashes_passwords_with_argon2id(person):

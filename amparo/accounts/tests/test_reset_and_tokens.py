@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from amparo.accounts import services
 from amparo.accounts.models import ApiToken
+from amparo.vault import services as vault
 from conftest import enrol_second_factor
 
 PASSWORD = "a long enough passphrase for tests"
@@ -19,7 +20,9 @@ NEW_PASSWORD = "another quiet evening by the river"
 @pytest.fixture
 def person(db, fast_password_hashing):
     cache.clear()
-    return services.create_user(username="grace", password=PASSWORD, email="grace@example.org")
+    user = services.create_user(username="grace", password=PASSWORD, email="grace@example.org")
+    vault.create_member_key(user, PASSWORD)  # an existing member: no first-login key page
+    return user
 
 
 def _reset_link(client, smtp_server) -> str:
@@ -74,7 +77,9 @@ def test_it_stores_a_hash_not_the_token_and_shows_it_once(client, person):
 
     sign_in(client, person)
     page = client.post("/accounts/tokens/", {"name": "sync", "days": 30}).content.decode()
-    raw = re.search(r"(amp_[0-9a-f]{8}_[\w-]+)", page).group(1)
+    match = re.search(r"(amp_[0-9a-f]{8}_[\w-]+)", page)
+    assert match
+    raw = match.group(1)
     stored = ApiToken.objects.get(user=person)
     assert stored.token_hash != raw and raw not in stored.token_hash
     assert raw not in client.get("/accounts/tokens/").content.decode()

@@ -8,6 +8,7 @@ from amparo.accounts import services
 from amparo.accounts.models import RecoveryCode, SecondFactor
 from amparo.accounts.session_keys import SECOND_FACTOR_OK
 from amparo.network.tests.factories import UserFactory
+from amparo.vault import services as vault
 from conftest import enrol_second_factor
 
 PASSWORD = "a long enough passphrase for tests"
@@ -16,6 +17,7 @@ PASSWORD = "a long enough passphrase for tests"
 @pytest.fixture
 def person(db, fast_password_hashing):
     user = services.create_user(username="marta", password=PASSWORD, email="marta@example.org")
+    vault.create_member_key(user, PASSWORD)  # an existing member: no first-login key page
     return user
 
 

@@ -12,6 +12,7 @@ from django.db import connection
 from amparo.accounts import services, throttle
 from amparo.accounts.models import UserSession
 from amparo.accounts.session_keys import STARTED
+from amparo.vault import services as vault
 
 PASSWORD = "a long enough passphrase for tests"
 ADDRESS = "203.0.113.77"  # a documentation address, easy to find if anything kept it
@@ -20,7 +21,9 @@ ADDRESS = "203.0.113.77"  # a documentation address, easy to find if anything ke
 @pytest.fixture
 def person(db, fast_password_hashing):
     cache.clear()
-    return services.create_user(username="rosa", password=PASSWORD, email="rosa@example.org")
+    user = services.create_user(username="rosa", password=PASSWORD, email="rosa@example.org")
+    vault.create_member_key(user, PASSWORD)  # an existing member: no first-login key page
+    return user
 
 
 def _login(client, password=PASSWORD, username="rosa"):

@@ -36,6 +36,7 @@ from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from playwright.sync_api import Error as PlaywrightError
 
 from amparo.core.security import STAFF_CSP, STRICT_CSP
 from amparo.tests.test_authorization import _url, all_url_names
@@ -56,17 +57,26 @@ World = Any  # conftest.World; the pages only read its objects
 # --- What a page is and who sees it -----------------------------------------------------------
 
 @dataclass(frozen=True)
+class State:
+    """What a page needs in the visitor's session and cookies to show itself."""
+
+    session: dict[str, Any] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Page:
-    """One page to check. `who` is a standing user or "anonymous"; `session` adds to her
-    session what the page needs to show its form (a login half done, a reset link opened);
-    `url` replaces the URL that the authorization table's arguments give. `xfail` maps a
-    check to the exact violation that someone else must fix, so the other checks still hold."""
+    """One page to check. `who` is a standing user or "anonymous"; `state` gives her browser
+    what the page needs to show itself (a login half done, a reset link opened); `url`
+    replaces the URL that the authorization table's arguments give. `xfail` maps a check to
+    the exact violation that someone else must fix, so the page's other checks still hold."""
 
     who: str = "anonymous"
     budget: int = BUDGET
     why: str = ""  # the reason for a larger budget
     status: int = 200
-    session: Callable[[World], dict[str, Any]] | None = None
+    h1: str = ""  # for a page set up in a certain state: words its <h1> shows in that state
+    state: Callable[[World], State] | None = None
     url: Callable[[World], str] | None = None
     xfail: dict[str, str] = field(default_factory=dict)
 
@@ -74,26 +84,40 @@ class Page:
         assert self.budget == BUDGET or self.why, "a larger budget needs its reason"
 
 
-def _half_logged_in(world: World) -> dict[str, Any]:
+def _half_logged_in(world: World) -> State:
     """The password step done, the code step pending (accounts.views.login_code)."""
     from amparo.accounts.views import PENDING
 
-    return {PENDING: {"user": world.users["coordinator"].pk, "at": time.time(), "next": ""}}
+    return State({PENDING: {"user": world.users["coordinator"].pk, "at": time.time(), "next": ""}})
 
 
-def _reset_link_opened(world: World) -> dict[str, Any]:
-    """What Django's reset view keeps in the session once the e-mailed link is opened."""
+def _new_recovery_code(world: World) -> State:
+    """A key just made: its recovery code waits, sealed under the cookie's secret, to be shown
+    once (vault.session.keep_unlocked)."""
+    import base64
+
+    from amparo.vault import crypto, session
+
+    secret = crypto.random_bytes()
+    sealed = crypto.encrypt(secret, b"ABCD-EFGH-JKLM-NPQR-STUV-WXYZ", b"amparo:vault-new-code")
+    return State({session.NEW_CODE_KEY: base64.b64encode(sealed).decode()},
+                 {session.COOKIE: session.cookie_value(secret)})
+
+
+def _reset_link_opened(world: World) -> State:
+    """What Django's reset view keeps in the session once the e-mailed link is opened. The
+    token depends on the last login, so it is for the outsider, whom no other row signs in."""
     from django.contrib.auth.tokens import default_token_generator
     from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 
-    return {INTERNAL_RESET_SESSION_TOKEN: default_token_generator.make_token(world.users["defender"])}
+    return State({INTERNAL_RESET_SESSION_TOKEN: default_token_generator.make_token(world.users["outsider"])})
 
 
 def _reset_form_url(world: World) -> str:
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    uid = urlsafe_base64_encode(force_bytes(world.users["defender"].pk))
+    uid = urlsafe_base64_encode(force_bytes(world.users["outsider"].pk))
     return reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": "set-password"})
 
 
@@ -103,14 +127,22 @@ def _invitation_url(world: World) -> str:
 
     services.invite(world.users["coordinator"], world.network_a, email="new@example.org",
                     role="defender", base_url="")
-    return re.search(r"/network/invitation/\S+/", mail.outbox[-1].body).group(0)  # type: ignore[union-attr]
+    link = re.search(r"/network/invitation/\S+/", str(mail.outbox[-1].body))
+    assert link is not None
+    return link.group(0)
 
+
+# For the accounts templates (not ours to edit here): Django's `{{ form.as_p }}` puts the
+# password validators' help, a <ul>, inside <span class="helptext"> inside <p>. Nu: "End tag
+# “p” implied, but there were open elements", "Unclosed element “span”", "Stray end tag
+# “span”", "No “p” element in scope but a “p” end tag seen". `{{ form.as_div }}` renders the
+# help in a <div> and is valid.
 
 TABLE: dict[str, Page] = {
     "core:home": Page(),
     "core:leave": Page(),
     "accounts:login": Page(),
-    "accounts:login_code": Page(session=_half_logged_in),
+    "accounts:login_code": Page(state=_half_logged_in, h1="One more step"),
     "accounts:dashboard": Page("defender"),
     "accounts:security": Page("defender"),
     "accounts:second_factor": Page("defender"),
@@ -118,9 +150,12 @@ TABLE: dict[str, Page] = {
     "accounts:password_change": Page("defender"),
     "accounts:password_reset": Page(),
     "accounts:password_reset_done": Page(),
-    "accounts:password_reset_confirm": Page(session=_reset_link_opened, url=_reset_form_url),
+    "accounts:password_reset_confirm": Page(state=_reset_link_opened, url=_reset_form_url,
+                                            h1="Choose a new password"),
     "accounts:password_reset_complete": Page(),
-    "network:invitation": Page(url=_invitation_url),
+    "network:invitation": Page(url=_invitation_url, h1="Open your account"),
+    "vault:recovery_code": Page("defender", state=_new_recovery_code, h1="recovery code"),
+    "vault:recover": Page("defender"),
     "network:index": Page("coordinator"),
     "network:network_detail": Page("coordinator"),
     "network:desk_create": Page("coordinator"),
@@ -153,6 +188,7 @@ NOT_PAGES: dict[str, str] = {
     "accounts:sessions_end_others": "POST only; it redirects to the security page",
     "accounts:api_token_revoke": "POST only; it redirects to the token list",
     "network:membership_end": "POST only; it redirects to the members page",
+    "vault:new_recovery_code": "POST only: a new recovery code after proving the password",
 }
 NOT_PAGE_PREFIXES: dict[str, str] = {
     "api:": "the REST API answers JSON, not pages (the schema view included)",
@@ -191,34 +227,48 @@ class Visit:
     scroll_width: int
     errors: list[str]
     quick_exit_href: str | None
+    h1: str
 
 
-def visit(context, url: str) -> Visit:
-    """Open `url` in `context` and record what a person's browser fetched and showed."""
-    page = context.new_page()
+def visit(page, url: str) -> Visit:
+    """Open `url` in `page` and record what a person's browser fetched and showed."""
     requested: list[str] = []
     responses: list[Any] = []
     errors: list[str] = []
-    page.on("request", lambda r: requested.append(r.url))
-    page.on("response", lambda r: responses.append(r))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    response = page.goto(url, wait_until="load")
-    assert response is not None
-    bodies = {}
-    for r in responses:
-        if not 300 <= r.status < 400:
-            bodies[r.url] = r.body()
-    exit_link = page.locator("#quick-exit")
-    result = Visit(
-        url=url, status=response.status, redirected=response.request.redirected_from is not None,
-        headers=response.headers, html=response.text(), requested=requested, bodies=bodies,
-        scroll_width=page.evaluate("document.documentElement.scrollWidth"), errors=errors,
-        quick_exit_href=exit_link.get_attribute("href") if exit_link.count() and exit_link.is_visible()
-        else None,
-    )
-    page.close()
-    return result
+
+    def on_console(message) -> None:
+        # A page answering 403 or 404 on purpose makes Chromium log its status; check_reached
+        # judges that. Every other error counts, CSP refusals of inline code included.
+        own_status = message.text.startswith("Failed to load resource") and message.location.get("url") == url
+        if message.type == "error" and not own_status:
+            errors.append(message.text)
+
+    listeners = {"request": lambda r: requested.append(r.url), "response": lambda r: responses.append(r),
+                 "console": on_console, "pageerror": lambda e: errors.append(str(e))}
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    try:
+        response = page.goto(url, wait_until="load")
+        assert response is not None
+        bodies = {}
+        for r in responses:
+            if not 300 <= r.status < 400:
+                try:
+                    bodies[r.url] = r.body()
+                except PlaywrightError:  # the icon, fetched by the browser itself, keeps no body
+                    bodies[r.url] = page.context.request.get(r.url).body()
+        exit_link = page.locator("#quick-exit")
+        return Visit(
+            url=url, status=response.status, redirected=response.request.redirected_from is not None,
+            headers=response.headers, html=response.text(), requested=requested, bodies=bodies,
+            scroll_width=page.evaluate("document.documentElement.scrollWidth"), errors=errors,
+            quick_exit_href=exit_link.get_attribute("href")
+            if exit_link.count() and exit_link.is_visible() else None,
+            h1=page.locator("h1").first.inner_text() if page.locator("h1").count() else "",
+        )
+    finally:
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
 
 
 def check_foreign(seen: Visit, own: str) -> list[str]:
@@ -251,11 +301,11 @@ def check_headers(seen: Visit, kind: str) -> list[str]:
     return failures
 
 
-def check_reached(seen: Visit, status: int) -> list[str]:
-    """The row's page itself, not a redirect to another (a login, an enrolment)."""
-    failures = []
+def check_reached(seen: Visit, status: int, h1: str = "") -> list[str]:
+    """The row's page itself, not a redirect to another (a login, an enrolment) or another state."""
+    failures = [f"the <h1> says {seen.h1!r}, not {h1!r}"] if h1 not in seen.h1 else []
     if seen.redirected:
-        failures.append(f"redirected to {seen.url} is not the page: the row needs a visitor or session")
+        failures.append("redirected: the row needs another visitor or session to show this page")
     if seen.status != status:
         failures.append(f"status {seen.status}, wanted {status}")
     return failures
@@ -273,33 +323,28 @@ def check_quick_exit(seen: Visit, kind: str, name: str) -> list[str]:
     return []
 
 
-def axe_violations(context, url: str) -> list[str]:
-    page = context.new_page()
+def axe_violations(page, url: str) -> list[str]:
+    """axe-core's violations; `page` is in a context that loads axe into every document."""
     page.goto(url, wait_until="load")
-    page.add_script_tag(path=str(AXE))
-    found = page.evaluate("""async () => {
+    return page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ["violations"]});
         return result.violations.map(v =>
             `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(" ")).join(", ")}`);
     }""")
-    page.close()
-    return found
 
 
-def shows_main_without_javascript(context, url: str) -> list[str]:
-    page = context.new_page()
+def shows_main_without_javascript(page, url: str) -> list[str]:
+    """`page` is in a context with JavaScript off."""
     page.goto(url, wait_until="load")
     shown = page.locator("main").first.is_visible() and page.locator("main h1").first.is_visible()
-    page.close()
     return [] if shown else ["without JavaScript, no visible <main> with an <h1>"]
 
 
 def start_vnu(folder: Path) -> subprocess.Popen[str]:
     """The Nu HTML checker over every saved page, in one JVM, in the background."""
-    return subprocess.Popen(
-        ["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, sorted(folder.glob("*.html")))],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    files = [str(path) for path in sorted(folder.glob("*.html"))]
+    return subprocess.Popen(["java", "-jar", str(VNU), "--format", "json", "--exit-zero-always", *files],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def vnu_messages(process: subprocess.Popen[str]) -> dict[str, dict[str, list[str]]]:
@@ -318,53 +363,73 @@ def vnu_messages(process: subprocess.Popen[str]) -> dict[str, dict[str, list[str
 
 CHECKS = ["reached", "headers", "axe", "html", "foreign", "weight", "narrow", "nojs", "console",
           "quick_exit"]
+MODES = {
+    "shown": {},  # as a person's phone shows it
+    "axe": {"bypass_csp": True},  # only so that axe's own script may run
+    "nojs": {"java_script_enabled": False},
+}
 
 
-def _contexts(browser, own: str, session_key: str | None, live_url: str):
-    """Three contexts at 360 px: as a person sees it, for axe (CSP bypassed so its script can
-    run), and without JavaScript. Requests for other hosts are recorded, then refused, so a
-    test never leaves the machine."""
-    made = []
-    for options in ({}, {"bypass_csp": True}, {"java_script_enabled": False}):
-        context = browser.new_context(viewport={"width": WIDTH, "height": 740}, **options)
-        context.route(lambda url: urlparse(url).netloc != own, lambda route: route.abort())
-        if session_key:
-            context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session_key, "url": live_url}])
-        made.append(context)
-    return made
+def new_context(browser, own: str, **options):
+    """A 360-pixel phone screen. Requests for other hosts are recorded by `visit`, then
+    refused here, so no test ever leaves the machine."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740}, **options)
+    context.route(lambda url: urlparse(url).netloc != own, lambda route: route.abort())
+    return context
 
 
-def _session_key(world: World, page: Page) -> str | None:
-    extra = page.session(world) if page.session else {}
-    if page.who == "anonymous" and not extra:
-        return None
+def signed_in_cookie(user, live_url: str) -> dict[str, str]:
+    """A browser cookie for a fresh session of `user`, second factor proven if she has one."""
+    client = Client()
+    sign_in(client, user)
+    return {"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "url": live_url}
+
+
+def _cookies(world: World, page: Page, live_url: str) -> list[dict[str, str]]:
+    """The browser cookies of the row's visitor, in the state the row asks for."""
+    state = page.state(world) if page.state else State()
+    cookies = [{"name": name, "value": value, "url": live_url} for name, value in state.cookies.items()]
+    if page.who == "anonymous" and not state.session:
+        return cookies
     store_class = import_module(settings.SESSION_ENGINE).SessionStore
     if page.who == "anonymous":
         store = store_class()
     else:
-        client = Client()
-        sign_in(client, world.users[page.who])
-        store = store_class(client.cookies[settings.SESSION_COOKIE_NAME].value)
-    store.update(extra)
+        store = store_class(signed_in_cookie(world.users[page.who], live_url)["value"])
+    store.update(state.session)
     store.save()
-    return store.session_key
+    return [*cookies, {"name": settings.SESSION_COOKIE_NAME, "value": str(store.session_key), "url": live_url}]
 
 
 def run_every_page(world: World, live_url: str, browser, folder: Path) -> dict[str, dict[str, list[str]]]:
+    """Visit every page once per mode (three tabs reused throughout) and check it."""
     own = urlparse(live_url).netloc
+    contexts = {mode: new_context(browser, own, **options) for mode, options in MODES.items()}
+    contexts["axe"].add_init_script(path=str(AXE))
+    tabs = {mode: context.new_page() for mode, context in contexts.items()}
     targets = {name: (name, page) for name, page in TABLE.items()} | VARIANTS
+    urls = {key: live_url + (page.url(world) if page.url else _url(name, world))
+            for key, (name, page) in targets.items()}
+    cookies = {key: _cookies(world, page, live_url) for key, (_name, page) in targets.items()}
+
+    def as_visitor_of(key: str) -> None:
+        for context in contexts.values():
+            context.clear_cookies()
+            if cookies[key]:
+                context.add_cookies(cookies[key])
+
     results: dict[str, dict[str, list[str]]] = {}
-    later: dict[str, tuple[str, str, Any, Any]] = {}
     notes: list[str] = []
+    files: dict[str, str] = {}
     for key, (name, page) in targets.items():
-        url = live_url + (page.url(world) if page.url else _url(name, world))
-        shown, for_axe, without_js = _contexts(browser, own, _session_key(world, page), live_url)
-        seen = visit(shown, url)
-        kind = page_kind(urlparse(url).path)
-        file_name = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + ".html"
-        (folder / file_name).write_text(seen.html)
+        as_visitor_of(key)
+        seen = visit(tabs["shown"], urls[key])
+        kind = page_kind(urlparse(urls[key]).path)
+        files[key] = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + ".html"
+        (folder / files[key]).write_text(seen.html)
         results[key] = {
-            "reached": check_reached(seen, page.status),
+            "reached": check_reached(seen, page.status, page.h1),
             "headers": check_headers(seen, kind),
             "foreign": check_foreign(seen, own),
             "weight": check_weight(seen, page.budget),
@@ -372,20 +437,20 @@ def run_every_page(world: World, live_url: str, browser, folder: Path) -> dict[s
             "console": seen.errors,
             "quick_exit": check_quick_exit(seen, kind, name),
         }
-        weight = sum(len(gzip.compress(b)) for b in seen.bodies.values())
-        notes.append(f"{key}: {kind}, {weight} B compressed of {page.budget}, {seen.scroll_width} px wide")
-        later[key] = (url, file_name, for_axe, without_js)
-        shown.close()
+        weight = sum(len(gzip.compress(body)) for body in seen.bodies.values())
+        notes.append(f"{key}: {kind} page, {weight} B compressed (budget {page.budget}), "
+                     f"{seen.scroll_width} px wide")
     checker = start_vnu(folder)  # the JVM starts while axe runs
-    for key, (url, _file, for_axe, without_js) in later.items():
-        results[key]["axe"] = axe_violations(for_axe, url)
-        results[key]["nojs"] = shows_main_without_javascript(without_js, url)
-        for_axe.close()
-        without_js.close()
+    for key in targets:
+        as_visitor_of(key)
+        results[key]["axe"] = axe_violations(tabs["axe"], urls[key])
+        results[key]["nojs"] = shows_main_without_javascript(tabs["nojs"], urls[key])
+    for context in contexts.values():
+        context.close()
     validated = vnu_messages(checker)
-    for key, (_url_, file_name, _a, _n) in later.items():
-        results[key]["html"] = validated.get(file_name, {}).get("errors", [])
-        notes += [f"{key}: HTML warning {w}" for w in validated.get(file_name, {}).get("warnings", [])]
+    for key in targets:
+        results[key]["html"] = validated.get(files[key], {}).get("errors", [])
+        notes += [f"{key}: HTML warning {w}" for w in validated.get(files[key], {}).get("warnings", [])]
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text("\n".join(notes) + "\n")
     return results
@@ -402,11 +467,13 @@ def results(request, live_server, chromium, tmp_path_factory) -> dict[str, dict[
         try:
             world = request.getfixturevalue("world")
             _RUN["results"] = run_every_page(world, live_server.url, chromium, tmp_path_factory.mktemp("pages"))
-        except Exception as error:  # every page test reports the same failure, not a stale cache
-            _RUN["error"] = error
-        _RUN["seconds"] = time.monotonic() - started
-    if "error" in _RUN:
-        raise _RUN["error"]
+        except Exception as error:
+            _RUN["error"] = repr(error)
+            raise
+        finally:
+            _RUN["seconds"] = time.monotonic() - started
+    if "error" in _RUN:  # the first page test showed the traceback
+        pytest.fail(f"the run over every page failed: {_RUN['error']}")
     return _RUN["results"]
 
 
@@ -452,28 +519,35 @@ def _injecting(context, url: str, change: Callable[[str], str]) -> None:
 
 def test_it_catches_a_page_that_loads_a_third_party_script(live_server, chromium):
     own = urlparse(live_server.url).netloc
-    shown, *others = _contexts(chromium, own, None, live_server.url)
-    for context in others:
-        context.close()
-    assert check_foreign(visit(shown, live_server.url + "/"), own) == []
-    _injecting(shown, live_server.url + "/", lambda html: html.replace(
+    context = new_context(chromium, own)
+    tab = context.new_page()
+    assert check_foreign(visit(tab, live_server.url + "/"), own) == []
+    _injecting(context, live_server.url + "/", lambda html: html.replace(
         "</head>", '<script src="https://cdn.example.com/x.js"></script></head>'))
-    assert check_foreign(visit(shown, live_server.url + "/"), own) == ["https://cdn.example.com/x.js"]
-    shown.close()
+    assert check_foreign(visit(tab, live_server.url + "/"), own) == ["https://cdn.example.com/x.js"]
+    context.close()
 
 
 def test_it_catches_a_page_grown_past_its_budget(live_server, chromium):
     import base64
     import random
 
-    own = urlparse(live_server.url).netloc
-    shown, *others = _contexts(chromium, own, None, live_server.url)
-    for context in others:
-        context.close()
-    assert check_weight(visit(shown, live_server.url + "/"), BUDGET) == []
+    context = new_context(chromium, urlparse(live_server.url).netloc)
+    tab = context.new_page()
+    assert check_weight(visit(tab, live_server.url + "/"), BUDGET) == []
     # 40 KB that gzip cannot shrink, appended to the stylesheet as a comment.
     filler = base64.b64encode(random.Random(7).randbytes(40_000)).decode()
-    _injecting(shown, live_server.url + "/static/core/amparo.css", lambda css: css + f"/*{filler}*/")
-    failures = check_weight(visit(shown, live_server.url + "/"), BUDGET)
+    _injecting(context, live_server.url + "/static/core/amparo.css", lambda css: css + f"/*{filler}*/")
+    failures = check_weight(visit(tab, live_server.url + "/"), BUDGET)
     assert len(failures) == 1 and "> budget 30000" in failures[0] and "amparo.css" in failures[0]
-    shown.close()
+    context.close()
+
+
+def test_it_catches_an_inline_style_that_the_policy_refuses(live_server, chromium):
+    context = new_context(chromium, urlparse(live_server.url).netloc)
+    tab = context.new_page()
+    assert visit(tab, live_server.url + "/").errors == []
+    _injecting(context, live_server.url + "/", lambda html: html.replace("<h1>", '<h1 style="color:red">'))
+    errors = visit(tab, live_server.url + "/").errors
+    assert len(errors) == 1 and "Content Security Policy" in errors[0]
+    context.close()

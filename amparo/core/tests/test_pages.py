@@ -53,7 +53,8 @@ def test_it_sends_the_staff_policy_on_staff_pages(client, world):
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean,
                           capture_output=True, text=True, timeout=120)
@@ -65,6 +66,9 @@ def test_it_refuses_to_start_in_production_without_a_secret_key_or_hosts():
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
     result = _manage("check", AMPARO_ENV="production", SECRET_KEY="k" * 60, EMAIL_HOST="127.0.0.1")
     assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+    result = _manage("check", AMPARO_ENV="production", SECRET_KEY="k" * 60, EMAIL_HOST="127.0.0.1",
+                     ALLOWED_HOSTS="amparo.example.org")
+    assert result.returncode != 0 and "VAULT_SERVICE_KEY" in result.stderr
 
 
 def test_it_passes_the_deployment_checklist_in_production(tmp_path):
@@ -72,6 +76,7 @@ def test_it_passes_the_deployment_checklist_in_production(tmp_path):
     secret.write_text("s3cr3t-" + "q7" * 30)
     result = _manage("check", "--deploy", "--fail-level", "WARNING", AMPARO_ENV="production",
                      SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="amparo.example.org",
+                     VAULT_SERVICE_KEY="MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
                      EMAIL_HOST="127.0.0.1", STATIC_ROOT=str(tmp_path / "static"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

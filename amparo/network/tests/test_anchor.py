@@ -28,7 +28,12 @@ def test_it_mails_each_coordinator_the_latest_hash_once_a_day(world, smtp_server
 
 @pytest.mark.django_db
 def test_it_sends_nothing_to_people_who_are_not_coordinators(world, smtp_server):
-    services.end_membership("system", world.memberships["coordinator"])
+    # Ended behind the services' back: the vault would (rightly) refuse to remove the network's
+    # last key holder, which is not what this test is about.
+    from django.utils import timezone
+
+    type(world.memberships["coordinator"]).objects.filter(pk=world.memberships["coordinator"].pk).update(
+        ended_at=timezone.now())
     assert services.send_audit_anchor() == 0
     assert smtp_server == []
 

@@ -22,7 +22,9 @@ def _invite(client, world, smtp_server, **extra) -> str:
     assert response.status_code == 302, response.content.decode()
     client.logout()
     body = smtp_server[-1].body
-    return re.search(r"http://testserver(/network/invitation/\S+/)", body).group(1)
+    match = re.search(r"http://testserver(/network/invitation/\S+/)", body)
+    assert match
+    return match.group(1)
 
 
 @pytest.mark.django_db

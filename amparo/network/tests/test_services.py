@@ -39,7 +39,7 @@ def test_it_audits_every_write_with_the_network_scope(world):
     membership = services.add_membership(coordinator, user=person, role=Role.DOCUMENTER,
                                          network=world.network_a, desk=desk)
     services.end_membership(coordinator, membership)
-    entries = list(AuditEntry.objects.order_by("seq")[before:])
+    entries = [e for e in AuditEntry.objects.order_by("seq")[before:] if not e.action.startswith("vault.")]
     assert [e.action for e in entries] == ["desk.created", "desk.updated", "membership.added", "membership.ended"]
     assert {e.scope for e in entries} == {f"network:{world.network_a.pk}"}
     assert {e.actor_id for e in entries} == {coordinator.pk}
@@ -136,11 +136,12 @@ def test_it_gives_roles_through_the_api(client, world):
 
 @pytest.mark.django_db
 def test_it_shows_a_coordinator_only_her_networks_audit_entries(client, world):
+    sign_in(client, world.users["coordinator"])
+    before = client.get(f"/network/n/{world.network_a.slug}/audit/").content.decode().count("desk.created")
     services.create_desk("system", world.network_a, name="A2", slug="a2", countries=[])
     services.create_desk("system", world.network_b, name="B2", slug="b2", countries=[])
-    sign_in(client, world.users["coordinator"])
     page = client.get(f"/network/n/{world.network_a.slug}/audit/").content.decode()
-    assert page.count("desk.created") == 1
+    assert page.count("desk.created") == before + 1
 
 
 @pytest.mark.django_db

@@ -9,15 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import pyotp
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from amparo.accounts import services as accounts
 from amparo.accounts.models import User
-from amparo.network import services
-from amparo.network import permissions
+from amparo.network import permissions, services
 from amparo.network.models import STAFF_ROLES, Desk, Network, Organisation, Role
 
 DEMO_PASSWORD = "demo-amparo-solidarity-2026"

@@ -1,0 +1,137 @@
+"""The quick exit (DESIGN.md, "Safety in the interface").
+
+A visible "Leave quickly" on every public and defender page, and the Esc key where JavaScript
+runs, leave at once for a neutral page that ends the session; with JavaScript the page left
+behind is replaced in the history, so Back does not bring it up. The page-quality harness
+checks that every strict page carries the control; here are the details of its behaviour.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from amparo.core.security import STRICT_CSP
+from amparo.core.tests.test_page_quality import signed_in_cookie
+from conftest import SCREENSHOTS, screenshot, sign_in
+
+
+def _has_exit(html: str) -> bool:
+    return (f'<a id="quick-exit" href="{reverse("core:leave")}"' in html
+            and 'src="/static/core/quick-exit.js"' in html)
+
+
+@pytest.mark.django_db
+def test_it_offers_the_quick_exit_on_home_login_and_dashboard(client, world):
+    assert _has_exit(client.get(reverse("core:home")).content.decode())
+    assert _has_exit(client.get(reverse("accounts:login")).content.decode())
+    sign_in(client, world.users["defender"])
+    response = client.get(reverse("accounts:dashboard"))
+    assert response.status_code == 200
+    assert _has_exit(response.content.decode())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "es", "fr", "pt"])
+def test_it_says_nothing_of_amparo_on_the_neutral_page(client, language):
+    response = client.get(reverse("core:leave"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'<html lang="{language}">' in page
+    assert "amparo" not in page.lower()
+    assert "<a " not in page  # no way back into the site from here
+    assert "quick-exit" not in page and "/static/core/amparo.css" not in page
+    assert str(timezone.localdate().year) in page
+    assert response["Content-Security-Policy"] == STRICT_CSP
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_it_gives_the_neutral_page_a_plain_title(client):
+    page = client.get(reverse("core:leave")).content.decode()
+    assert re.search(r"<title>(.*)</title>", page).group(1) == "Calendar"  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["defender", "coordinator"])
+def test_it_logs_out_on_the_neutral_page(client, world, who):
+    sign_in(client, world.users[who])
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert client.get(reverse("core:leave")).status_code == 200
+    assert "_auth_user_id" not in client.session
+    response = client.get(reverse("accounts:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_it_answers_an_anonymous_visitor_too(client):
+    assert client.get(reverse("core:leave")).status_code == 200
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["the Esc key", "the button"])
+def test_it_leaves_and_takes_the_page_out_of_the_history(live_server, phone, world, how):
+    phone.add_cookies([signed_in_cookie(world.users["defender"], live_server.url)])
+    page = phone.new_page()
+    page.goto(live_server.url + reverse("core:home"))
+    page.goto(live_server.url + reverse("accounts:dashboard"))  # the page she must hide
+    entries = page.evaluate("history.length")
+    if how == "the Esc key":
+        page.keyboard.press("Escape")
+    else:
+        page.get_by_role("link", name="Leave quickly").click()
+    page.wait_for_url("**" + reverse("core:leave"))
+    assert page.evaluate("history.length") == entries  # replaced, not added
+    assert "amparo" not in page.content().lower()
+    page.go_back()
+    assert page.url == live_server.url + reverse("core:home")  # the dashboard is gone
+    page.goto(live_server.url + reverse("accounts:dashboard"))
+    assert reverse("accounts:login") in page.url  # and so is the session
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_with_the_esc_key_while_she_types(live_server, phone):
+    page = phone.new_page()
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Username").fill("someone")
+    page.keyboard.press("Escape")
+    page.wait_for_url("**" + reverse("core:leave"))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_by_a_plain_link_without_javascript(live_server, phone_without_js):
+    page = phone_without_js.new_page()
+    page.goto(live_server.url + reverse("core:home"))
+    page.get_by_role("link", name="Leave quickly").click()
+    page.wait_for_url("**" + reverse("core:leave"))
+    assert str(timezone.localdate().year) in page.locator("h1").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_shows_the_control_and_the_neutral_page_on_a_phone(live_server, phone):
+    """Screenshots in test-artifacts/screens/ for a person to look at."""
+    page = phone.new_page()
+    page.goto(live_server.url + reverse("core:home"))
+    control = page.get_by_role("link", name="Leave quickly")
+    assert control.is_visible()
+    box = control.bounding_box()
+    assert box is not None and box["height"] >= 44 and box["y"] < 60  # a thumb's target, on top
+    screenshot(page, "quick-exit-home")
+    page.mouse.wheel(0, 600)  # still there once she has scrolled
+    page.wait_for_function("() => window.scrollY > 0")
+    scrolled = control.bounding_box()
+    assert scrolled is not None and 0 <= scrolled["y"] < 60
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "quick-exit-home-scrolled.png"))
+    control.click()
+    page.wait_for_url("**" + reverse("core:leave"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "quick-exit-neutral-page")

@@ -1,0 +1,1 @@
+"""No background job here, by design: workers never open what is sealed to a ring."""

@@ -1,0 +1,60 @@
+"""A member's own key: see the new recovery code once, unlock after a reset, make a new code."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from amparo.vault import services, session
+from amparo.vault.errors import KeyLocked, WrongSecret
+from amparo.vault.forms import RecoverForm
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def recovery_code(request: HttpRequest) -> HttpResponse:
+    """The recovery code of a new key, shown until she says she has written it down."""
+    if request.method == "POST":
+        session.take_new_recovery_code(request, consume=True)
+        return redirect("accounts:dashboard")
+    code = session.take_new_recovery_code(request, consume=False)
+    if code is None:
+        return redirect("accounts:dashboard")
+    return render(request, "vault/recovery_code.html", {"code": code, "first": True})
+
+
+@require_POST
+@login_required
+def new_recovery_code(request: HttpRequest) -> HttpResponse:
+    unlocked = session.unlocked_for(request)
+    if unlocked is None:
+        messages.error(request, _("Log in again to make a new recovery code."))
+        return redirect("accounts:security")
+    return render(request, "vault/recovery_code.html",
+                  {"code": services.reissue_recovery_code(unlocked), "first": False})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def recover(request: HttpRequest) -> HttpResponse:
+    """After a password reset: the recovery code opens her key again. A wrong code changes
+    nothing and the form comes back with what she typed."""
+    form = RecoverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.check_password(form.cleaned_data["password"]):
+            form.add_error("password", _("This is not your current password."))
+        else:
+            try:
+                unlocked = services.recover_member_key(request.user, form.cleaned_data["code"],
+                                                       form.cleaned_data["password"])
+            except (WrongSecret, KeyLocked):
+                form.add_error("code", _("This recovery code does not open your key."))
+            else:
+                session.keep_unlocked(request, unlocked)
+                messages.success(request, _("Your key is unlocked again."))
+                return redirect("accounts:dashboard")
+    return render(request, "vault/recover.html", {"form": form})

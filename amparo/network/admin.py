@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from amparo.network.models import Desk, Membership, Network, Organisation
+from amparo.network.models import Desk, MemberContact, Membership, Network, Organisation
 
 
 class ViewOnlyAdmin(admin.ModelAdmin):
@@ -39,3 +39,11 @@ class MembershipAdmin(ViewOnlyAdmin):
     list_display = ["user", "role", "network", "desk", "created_at", "ended_at"]
     list_filter = ["role", "network"]
     raw_id_fields = ["user"]
+
+
+@admin.register(MemberContact)
+class MemberContactAdmin(ViewOnlyAdmin):
+    """Shows that a sheet exists, never its content: sealed fields are not editable and the
+    admin has no key to open them (no escrow, even for a superuser)."""
+
+    list_display = ["user", "network", "updated_at"]

@@ -146,3 +146,20 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class ContactForm(forms.Form):
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}))
+    address = forms.CharField(label=_("Address"), max_length=500, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}))
+    alternative_email = forms.EmailField(label=_("Another e-mail address"), required=False)
+    emergency_contact = forms.CharField(
+        label=_("Who to call in an emergency, and how"), max_length=500, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SheetForm(forms.Form):
+    sheet = forms.CharField(label=_("The recovery sheet's code"), max_length=120,
+                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))

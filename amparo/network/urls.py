@@ -15,5 +15,11 @@ urlpatterns = [
     path("n/<slug:network_slug>/audit/", views.audit_log, name="audit_log"),
     path("desks/<slug:desk_slug>/", views.desk_detail, name="desk_detail"),
     path("desks/<slug:desk_slug>/edit/", views.desk_edit, name="desk_edit"),
+    path("desks/<slug:desk_slug>/recovery-sheet/", views.recovery_sheet, name="recovery_sheet"),
+    path("desks/<slug:desk_slug>/recovery-sheet/confirm/", views.recovery_sheet_confirm,
+         name="recovery_sheet_confirm"),
+    path("desks/<slug:desk_slug>/restore/", views.restore_from_sheet, name="restore_from_sheet"),
+    path("n/<slug:network_slug>/my-contact/", views.my_contact, name="my_contact"),
+    path("memberships/<int:membership_id>/contact/", views.member_contact, name="member_contact"),
     path("memberships/<int:membership_id>/end/", views.membership_end, name="membership_end"),
 ]

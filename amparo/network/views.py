@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,13 +20,18 @@ from amparo.core.security import staff_page
 from amparo.network import countries, permissions, services
 from amparo.network.forms import (
     AcceptInvitationForm,
+    ContactForm,
     DeskEditForm,
     DeskForm,
     InviteForm,
     MembershipForm,
     OrganisationForm,
+    SheetForm,
 )
-from amparo.network.models import Membership, Network
+from amparo.network.models import Desk, MemberContact, Membership, Network
+from amparo.vault import services as vault
+from amparo.vault import session as vault_session
+from amparo.vault.errors import KeyLocked, NotAReader, Tampered, WrongSecret
 
 
 def _user(request: HttpRequest) -> User:
@@ -73,11 +79,14 @@ def desk_create(request: HttpRequest, network_slug: str) -> HttpResponse:
 def desk_detail(request: HttpRequest, desk_slug: str) -> HttpResponse:
     desk = permissions.desk_for_viewer(request.user, desk_slug)
     members = desk.memberships.active().select_related("user")
+    waiting = set(vault.pending_members(desk.ring)) if desk.ring else set()
     return render(request, "network/desk_detail.html", {
         "desk": desk,
         "country_names": [countries.name(c) for c in desk.countries],
-        "members": members,
+        "members": [(m, m.user_id in waiting) for m in members],
         "can_manage": permissions.is_coordinator_of(request.user, desk.network),
+        "is_documenter": permissions.is_documenter_of(request.user, desk),
+        "sheet_confirmed": bool(desk.ring and desk.ring.recovery_confirmed_at),
     })
 
 
@@ -200,3 +209,113 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("accounts:dashboard")
     return render(request, "network/invitation.html", {"form": form, "invitation": found})
+
+
+def _membership_in(request: HttpRequest, network_slug: str) -> Network:
+    """A network where she holds an active role (any role), else 404."""
+    network = Network.objects.filter(
+        slug=network_slug, memberships__user=_user(request), memberships__ended_at__isnull=True
+    ).distinct().first()
+    if network is None:
+        raise Http404
+    return network
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def my_contact(request: HttpRequest, network_slug: str) -> HttpResponse:
+    """Her own contact details for one network, sealed to its coordinators and to herself."""
+    network = _membership_in(request, network_slug)
+    contact = MemberContact.objects.filter(user=_user(request), network=network).first()
+    unlocked = vault_session.unlocked_for(request)
+    initial: dict[str, str] = {}
+    if contact is not None:
+        try:
+            initial = services.open_contact(unlocked, contact)
+        except (KeyLocked, NotAReader, Tampered):
+            return render(request, "network/key_locked.html", status=200)
+    form = ContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_contact(_user(request), user=_user(request), network=network, values=form.cleaned_data)
+        messages.success(request, _("Your contact details were saved, locked for your coordinators."))
+        return redirect("accounts:dashboard")
+    return render(request, "network/my_contact.html", {"form": form, "network": network})
+
+
+@require_GET
+@permissions.coordinator_required
+@staff_page
+def member_contact(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """A member's contact details, for a coordinator who holds the network's key (need to know)."""
+    membership = permissions.membership_for_coordinator(request.user, membership_id)
+    contact = MemberContact.objects.filter(user=membership.user, network=membership.network).first()
+    details, problem = None, None
+    if contact is not None:
+        try:
+            details = services.open_contact(vault_session.unlocked_for(request), contact)
+        except KeyLocked:
+            problem = "locked"
+        except (NotAReader, Tampered):
+            problem = "not_a_reader"
+    return render(request, "network/member_contact.html", {
+        "membership": membership, "details": details, "problem": problem,
+    })
+
+
+def _desk_member(request: HttpRequest, desk_slug: str) -> Desk:
+    """Her desk, if she documents for it: only its documenters hold its key."""
+    desk = permissions.desk_for_viewer(request.user, desk_slug)
+    if not permissions.is_documenter_of(request.user, desk):
+        raise PermissionDenied
+    return desk
+
+
+@require_POST
+@permissions.desk_staff_required
+@staff_page
+def recovery_sheet(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    """Make the desk's recovery sheet and show it once, to print or copy by hand."""
+    desk = _desk_member(request, desk_slug)
+    unlocked = vault_session.unlocked_for(request)
+    if unlocked is None or desk.ring is None:
+        return render(request, "network/key_locked.html")
+    try:
+        sheet = vault.issue_recovery_sheet(desk.ring, unlocked)
+    except NotAReader:
+        return render(request, "network/key_locked.html")
+    return render(request, "network/recovery_sheet.html", {"desk": desk, "sheet": sheet, "form": SheetForm()})
+
+
+@require_POST
+@permissions.desk_staff_required
+@staff_page
+def recovery_sheet_confirm(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = _desk_member(request, desk_slug)
+    form = SheetForm(request.POST)
+    if form.is_valid() and desk.ring is not None:
+        try:
+            vault.confirm_recovery_sheet(desk.ring, form.cleaned_data["sheet"])
+        except WrongSecret:
+            form.add_error("sheet", _("This is not the code on the sheet. Check each group of four."))
+        else:
+            messages.success(request, _("The recovery sheet is confirmed. Keep it somewhere safe."))
+            return redirect("network:desk_detail", desk_slug=desk.slug)
+    return render(request, "network/recovery_sheet.html", {"desk": desk, "sheet": None, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.desk_staff_required
+@staff_page
+def restore_from_sheet(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    """When nobody left can open the desk's records: the sheet gives them back to her."""
+    desk = _desk_member(request, desk_slug)
+    form = SheetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and desk.ring is not None:
+        try:
+            made = vault.restore_from_sheet(desk.ring, form.cleaned_data["sheet"], _user(request))
+        except (WrongSecret, KeyLocked):
+            form.add_error("sheet", _("This code does not open the desk's records."))
+        else:
+            messages.success(request, _("Restored: %(count)d keys were given to you.") % {"count": made})
+            return redirect("network:desk_detail", desk_slug=desk.slug)
+    return render(request, "network/restore.html", {"desk": desk, "form": form})

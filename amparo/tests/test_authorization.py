@@ -44,6 +44,10 @@ def signed_in(method: str, anonymous: int | str, **expect: int | str) -> Row:
 COORDINATOR_ONLY = dict(defender=403, documenter_a=403, documenter_b=403, coordinator=200,
                         supporter=403, outsider=403)
 
+# Only the desk's own documenters hold its key; its coordinator sees the desk but not this (403).
+DESK_A_DOCUMENTER_ONLY = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=403,
+                              supporter=403, outsider=403)
+
 TABLE: dict[str, Row] = {
     "core:home": same("GET", 200),
     "core:ping": same("GET", 200),
@@ -78,6 +82,13 @@ TABLE: dict[str, Row] = {
     "vault:recovery_code": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 302)),
     "vault:new_recovery_code": signed_in("POST", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "vault:recover": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
+    "network:recovery_sheet": signed_in("POST", LOGIN, **DESK_A_DOCUMENTER_ONLY),
+    "network:recovery_sheet_confirm": signed_in("POST", LOGIN, **DESK_A_DOCUMENTER_ONLY),
+    "network:restore_from_sheet": signed_in("GET", LOGIN, **DESK_A_DOCUMENTER_ONLY),
+    "network:my_contact": signed_in(
+        "GET", LOGIN, defender=200, documenter_a=200, documenter_b=404, coordinator=200,
+        supporter=404, outsider=404),
+    "network:member_contact": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),

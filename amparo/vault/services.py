@@ -318,6 +318,7 @@ def issue_recovery_sheet(ring: KeyRing, unlocked: Unlocked) -> str:
 
 def confirm_recovery_sheet(ring: KeyRing, typed: str) -> None:
     """She typed the sheet back: it was printed (or written) correctly."""
+    ring = KeyRing.objects.get(pk=ring.pk)
     _private, public = crypto.keypair_from_seed(_sheet_seed(typed))
     if not ring.recovery_public_key or not secrets.compare_digest(public, bytes(ring.recovery_public_key)):
         raise WrongSecret
@@ -328,6 +329,7 @@ def confirm_recovery_sheet(ring: KeyRing, typed: str) -> None:
 
 def restore_from_sheet(ring: KeyRing, sheet: str, user: Any) -> int:
     """Grant every epoch of the ring to `user` (who must have a key) from the recovery sheet."""
+    ring = KeyRing.objects.get(pk=ring.pk)
     private, public = crypto.keypair_from_seed(_sheet_seed(sheet))
     if not ring.recovery_public_key or not secrets.compare_digest(public, bytes(ring.recovery_public_key)):
         raise WrongSecret

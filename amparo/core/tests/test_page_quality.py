@@ -132,12 +132,6 @@ def _invitation_url(world: World) -> str:
     return link.group(0)
 
 
-# For the accounts templates (not ours to edit here): Django's `{{ form.as_p }}` puts the
-# password validators' help, a <ul>, inside <span class="helptext"> inside <p>. Nu: "End tag
-# “p” implied, but there were open elements", "Unclosed element “span”", "Stray end tag
-# “span”", "No “p” element in scope but a “p” end tag seen". `{{ form.as_div }}` renders the
-# help in a <div> and is valid.
-
 TABLE: dict[str, Page] = {
     "core:home": Page(),
     "core:leave": Page(),
@@ -165,6 +159,9 @@ TABLE: dict[str, Page] = {
     "network:audit_log": Page("coordinator"),
     "network:desk_detail": Page("documenter_a"),
     "network:desk_edit": Page("coordinator"),
+    "network:restore_from_sheet": Page("documenter_a"),
+    "network:my_contact": Page("defender"),
+    "network:member_contact": Page("coordinator"),
 }
 
 # Other states of a page that people meet, checked the same way (not URL names of their own).
@@ -189,6 +186,8 @@ NOT_PAGES: dict[str, str] = {
     "accounts:api_token_revoke": "POST only; it redirects to the token list",
     "network:membership_end": "POST only; it redirects to the members page",
     "vault:new_recovery_code": "POST only: a new recovery code after proving the password",
+    "network:recovery_sheet": "POST only: the desk's recovery sheet, shown once",
+    "network:recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
 }
 NOT_PAGE_PREFIXES: dict[str, str] = {
     "api:": "the REST API answers JSON, not pages (the schema view included)",

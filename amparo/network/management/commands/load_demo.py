@@ -16,7 +16,8 @@ from django.db import transaction
 from amparo.accounts import services as accounts
 from amparo.accounts.models import User
 from amparo.network import permissions, services
-from amparo.network.models import STAFF_ROLES, Desk, Network, Organisation, Role
+from amparo.network.models import STAFF_ROLES, Desk, MemberContact, Network, Organisation, Role
+from amparo.vault import services as vault
 
 DEMO_PASSWORD = "demo-amparo-solidarity-2026"
 
@@ -90,10 +91,19 @@ class Command(BaseCommand):
                 username=username, password=DEMO_PASSWORD, first_name=first_name,
                 email=f"{username}@example.org", language=language,
             )
+            if not vault.has_member_key(user):
+                # Made before the roles, so the desks' and networks' rings start with her key.
+                vault.create_member_key(user, DEMO_PASSWORD)
             services.add_membership(
                 "system", user=user, role=role, network=networks[network],
                 desk=desks[desk] if desk else None,
             )
+        defender = User.objects.get(username="defender")
+        if not MemberContact.objects.filter(user=defender).exists():
+            # Sealed to the Honduran network's coordinators and to her: the demo's canary.
+            services.save_contact(defender, user=defender, network=networks["red-honduras"], values={
+                "phone": "+504 0000-0000 (demo)", "emergency_contact": "Her sister, by Signal (demo)",
+            })
 
     def _enrol_staff(self) -> dict[str, str]:
         """Staff roles cannot use Amparo without a second factor: enrol them, keep it stable."""

@@ -56,7 +56,8 @@ def test_it_keeps_the_key_through_a_password_change(client, defender, world):
 
 def test_it_locks_the_key_after_a_reset_until_the_recovery_code(client, defender, world, smtp_server):
     _login(client)
-    code = re.search(r"<code>([A-Z2-7-]{24})</code>", client.get("/vault/recovery-code/").content.decode()).group(1)
+    page = client.get("/vault/recovery-code/").content.decode()
+    code = re.search(r"<code>([A-Z2-7-]{24})</code>", page).group(1)
     client.post("/vault/recovery-code/")
     client.post(f"/network/n/{world.network_a.slug}/my-contact/", {"phone": "+504 5555"})
     client.logout()

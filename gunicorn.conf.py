@@ -1,5 +1,7 @@
-"""Gunicorn settings for production. The access log carries no client address and no user
-agent (DESIGN.md, rule 3): only time, request line, status, size and duration."""
+"""Gunicorn settings for production. The access log carries no client address, no user agent
+(DESIGN.md, rule 3) and no path: invitation and password-reset links carry their one-time
+token in the path, and a log reader must not be able to use them first. Only the time, the
+method, the status, the size and the duration are written."""
 
 import os
 
@@ -7,6 +9,6 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
-access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+access_log_format = '%(t)s %(m)s %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 timeout = 60

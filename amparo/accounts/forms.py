@@ -46,7 +46,7 @@ class LoginForm(AuthenticationForm):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_("Code"), max_length=20,
+        label=_("Code"), max_length=40,
         help_text=_("The 6 digits your authenticator app shows now, or one of your recovery codes."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text",
                                       "autocapitalize": "none"}),
@@ -80,7 +80,7 @@ class ResetPasswordForm(SetPasswordForm):
     whoever reads her mailbox must not be able to take the account."""
 
     code = forms.CharField(label=_("Code from your authenticator app, or a recovery code"),
-                           max_length=20, required=False,
+                           max_length=40, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))
 
     def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:

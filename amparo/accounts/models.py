@@ -39,7 +39,7 @@ class SecondFactor(models.Model):
 
 
 class RecoveryCode(models.Model):
-    """One of ten single-use codes; only a SHA-256 of the (high-entropy) code is stored."""
+    """One of ten single-use codes (80 bits); only an HMAC keyed with SECRET_KEY is stored."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="recovery_codes")

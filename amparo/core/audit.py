@@ -51,6 +51,8 @@ def record(
         object_id = obj.pk if object_id is None else object_id
     if actor == "system":
         actor_id, actor_label = None, "system"
+    elif isinstance(actor, int):  # a user known by id only (e.g. an unlocked key's owner)
+        actor_id, actor_label = actor, "user"
     elif actor is None or not getattr(actor, "is_authenticated", False):
         actor_id, actor_label = None, "anonymous"
     else:

@@ -108,7 +108,7 @@ def add_membership(
         membership.save()
         ring = _ring_of(membership)
         if ring is not None:
-            vault.add_ring_member(ring, user)
+            vault.add_ring_member(ring, user, actor=actor)
         record_audit(actor, "membership.added", membership, scope=scope_of(network))
     return membership
 
@@ -139,7 +139,7 @@ def end_membership(actor: Actor, membership: Membership) -> Membership:
             ).exists()
             if ring is not None and not still_entitled:
                 try:
-                    vault.remove_ring_member(ring, locked.user)
+                    vault.remove_ring_member(ring, locked.user, actor=actor)
                 except LastKeyHolder as exc:
                     raise LastKeyHolderError(_(
                         "She is the last person who can open these records. Print and confirm the "

@@ -19,7 +19,8 @@ urlpatterns = [
     path("desks/<slug:desk_slug>/recovery-sheet/confirm/", views.recovery_sheet_confirm,
          name="recovery_sheet_confirm"),
     path("desks/<slug:desk_slug>/restore/", views.restore_from_sheet, name="restore_from_sheet"),
-    path("n/<slug:network_slug>/my-contact/", views.my_contact, name="my_contact"),
+    # By number, not by slug: a defender's history must not name her network.
+    path("my-contact/<int:network_id>/", views.my_contact, name="my_contact"),
     path("memberships/<int:membership_id>/contact/", views.member_contact, name="member_contact"),
     path("memberships/<int:membership_id>/end/", views.membership_end, name="membership_end"),
 ]

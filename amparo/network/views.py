@@ -211,10 +211,10 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "network/invitation.html", {"form": form, "invitation": found})
 
 
-def _membership_in(request: HttpRequest, network_slug: str) -> Network:
+def _membership_in(request: HttpRequest, network_id: int) -> Network:
     """A network where she holds an active role (any role), else 404."""
     network = Network.objects.filter(
-        slug=network_slug, memberships__user=_user(request), memberships__ended_at__isnull=True
+        pk=network_id, memberships__user=_user(request), memberships__ended_at__isnull=True
     ).distinct().first()
     if network is None:
         raise Http404
@@ -223,9 +223,9 @@ def _membership_in(request: HttpRequest, network_slug: str) -> Network:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def my_contact(request: HttpRequest, network_slug: str) -> HttpResponse:
+def my_contact(request: HttpRequest, network_id: int) -> HttpResponse:
     """Her own contact details for one network, sealed to its coordinators and to herself."""
-    network = _membership_in(request, network_slug)
+    network = _membership_in(request, network_id)
     contact = MemberContact.objects.filter(user=_user(request), network=network).first()
     unlocked = vault_session.unlocked_for(request)
     initial: dict[str, str] = {}

@@ -164,6 +164,7 @@ def _values(world) -> dict[str, object]:
     """What each URL argument is filled with: objects of network A and desk A."""
     return {
         "network_slug": world.network_a.slug,
+        "network_id": world.network_a.pk,
         "desk_slug": world.desk_a.slug,
         "membership_id": world.memberships["documenter_a"].pk,
         "app_label": "network",

@@ -20,6 +20,8 @@ import nacl.pwhash.argon2id as argon2id
 import nacl.utils
 from nacl.public import PrivateKey, PublicKey, SealedBox
 
+from amparo.accounts.hashers import gate as argon2_gate
+
 KEY_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_KEYBYTES
 NONCE_BYTES = sodium.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 SALT_BYTES = argon2id.SALTBYTES
@@ -71,7 +73,10 @@ def open_box(private_key: bytes, blob: bytes) -> bytes:
 
 
 def derive_key(secret: str, salt: bytes, *, ops: int, mem: int) -> bytes:
-    return argon2id.kdf(KEY_BYTES, secret.encode(), salt, opslimit=ops, memlimit=mem)
+    """Argon2id, through the same gate as password hashing: a burst of logins runs at most
+    ARGON2_MAX_CONCURRENT of these at a time, whatever their kind."""
+    with argon2_gate():
+        return argon2id.kdf(KEY_BYTES, secret.encode(), salt, opslimit=ops, memlimit=mem)
 
 
 def mac(key: bytes, message: bytes) -> str:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amparo.accounts import throttle
 from amparo.vault import services, session
 from amparo.vault.errors import KeyLocked, WrongSecret
 from amparo.vault.forms import RecoverForm
@@ -44,7 +45,13 @@ def recover(request: HttpRequest) -> HttpResponse:
     """After a password reset: the recovery code opens her key again. A wrong code changes
     nothing and the form comes back with what she typed."""
     form = RecoverForm(request.POST or None)
+    user = request.user
     if request.method == "POST" and form.is_valid():
+        verdict = throttle.check(f"vault-recover:{user.get_username()}")
+        if not verdict.allowed:
+            form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
+            return render(request, "vault/recover.html", {"form": form})
+        throttle.failed(f"vault-recover:{user.get_username()}")  # cleared below on success
         if not request.user.check_password(form.cleaned_data["password"]):
             form.add_error("password", _("This is not your current password."))
         else:
@@ -55,6 +62,7 @@ def recover(request: HttpRequest) -> HttpResponse:
                 form.add_error("code", _("This recovery code does not open your key."))
             else:
                 session.keep_unlocked(request, unlocked)
+                throttle.succeeded(f"vault-recover:{user.get_username()}")
                 messages.success(request, _("Your key is unlocked again."))
                 return redirect("accounts:dashboard")
     return render(request, "vault/recover.html", {"form": form})

@@ -52,7 +52,7 @@ def test_it_says_nothing_of_amparo_on_the_neutral_page(client, language):
 @pytest.mark.django_db
 def test_it_gives_the_neutral_page_a_plain_title(client):
     page = client.get(reverse("core:leave")).content.decode()
-    assert re.search(r"<title>(.*)</title>", page).group(1) == "Calendar"  # type: ignore[union-attr]
+    assert re.search(r"<title>(.*)</title>", page).group(1) == "Calendar"
 
 
 @pytest.mark.django_db

@@ -35,7 +35,7 @@ CANARY = f"canary{secrets.token_hex(8)}"
 def _write_member_contact(client, world) -> None:
     """Through the page, as the defender herself: the real path from a form to the column."""
     sign_in(client, world.users["defender"], world.unlocked["defender"])
-    response = client.post(f"/network/n/{world.network_a.slug}/my-contact/", {
+    response = client.post(f"/network/my-contact/{world.network_a.pk}/", {
         "phone": f"{CANARY}-phone", "address": f"{CANARY}-address",
         "alternative_email": f"{CANARY}@example.org", "emergency_contact": f"{CANARY}-emergency",
     })
@@ -102,7 +102,7 @@ def _sessions_and_cache() -> list[tuple[str, bytes]]:
             cursor.execute("SELECT cache_key FROM amparo_cache")
             keys = [row[0].split(":", 2)[-1] for row in cursor.fetchall()]
     else:
-        client = cache._cache.get_client()  # type: ignore[attr-defined]
+        client = cache._cache.get_client()
         keys = [k.decode().split(":", 2)[-1] for k in client.scan_iter()]
     found += [(f"cache {k}", repr(cache.get(k)).encode()) for k in keys]
     return found

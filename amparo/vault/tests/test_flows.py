@@ -46,11 +46,11 @@ def test_it_makes_a_key_at_first_login_and_shows_its_code_once(client, defender)
 def test_it_keeps_the_key_through_a_password_change(client, defender, world):
     _login(client)
     client.post("/vault/recovery-code/")
-    client.post(f"/network/n/{world.network_a.slug}/my-contact/", {"phone": "+504 5555"})
+    client.post(f"/network/my-contact/{world.network_a.pk}/", {"phone": "+504 5555"})
     client.post("/accounts/password/", {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW})
     client.logout()
     _login(client, NEW)
-    page = client.get(f"/network/n/{world.network_a.slug}/my-contact/").content.decode()
+    page = client.get(f"/network/my-contact/{world.network_a.pk}/").content.decode()
     assert "+504 5555" in page
 
 
@@ -59,7 +59,7 @@ def test_it_locks_the_key_after_a_reset_until_the_recovery_code(client, defender
     page = client.get("/vault/recovery-code/").content.decode()
     code = re.search(r"<code>([A-Z2-7-]{24})</code>", page).group(1)
     client.post("/vault/recovery-code/")
-    client.post(f"/network/n/{world.network_a.slug}/my-contact/", {"phone": "+504 5555"})
+    client.post(f"/network/my-contact/{world.network_a.pk}/", {"phone": "+504 5555"})
     client.logout()
     client.post("/accounts/password-reset/", {"email": "berta@example.org"})
     link = re.search(r"http://testserver(/accounts/reset/\S+/)", smtp_server[-1].body).group(1)
@@ -68,21 +68,21 @@ def test_it_locks_the_key_after_a_reset_until_the_recovery_code(client, defender
     _login(client, NEW)
     dashboard = client.get("/accounts/dashboard/").content.decode()
     assert "Your key is locked since your password was reset." in dashboard
-    locked = client.get(f"/network/n/{world.network_a.slug}/my-contact/").content.decode()
+    locked = client.get(f"/network/my-contact/{world.network_a.pk}/").content.decode()
     assert "+504 5555" not in locked and "This is locked for you" in locked
     wrong = client.post("/vault/recover/", {"code": "AAAA-BBBB-CCCC-DDDD-EEEE", "password": NEW})
     assert "This recovery code does not open your key." in wrong.content.decode()
     assert client.post("/vault/recover/", {"code": code, "password": NEW}).status_code == 302
-    assert "+504 5555" in client.get(f"/network/n/{world.network_a.slug}/my-contact/").content.decode()
+    assert "+504 5555" in client.get(f"/network/my-contact/{world.network_a.pk}/").content.decode()
     client.logout()
     _login(client, NEW)  # and from now on the new password opens it directly
-    assert "+504 5555" in client.get(f"/network/n/{world.network_a.slug}/my-contact/").content.decode()
+    assert "+504 5555" in client.get(f"/network/my-contact/{world.network_a.pk}/").content.decode()
 
 
 def test_it_shows_contact_details_to_a_coordinator_who_holds_the_key(client, defender, world):
     _login(client)
     client.post("/vault/recovery-code/")
-    client.post(f"/network/n/{world.network_a.slug}/my-contact/",
+    client.post(f"/network/my-contact/{world.network_a.pk}/",
                 {"phone": "+504 5555", "emergency_contact": "her sister"})
     client.logout()
     from conftest import sign_in

@@ -280,3 +280,36 @@ def test_no_task_takes_a_key_or_plaintext():
         for param in inspect.signature(task.run).parameters.values():
             assert not any(word in param.name.lower() for word in forbidden), (name, param.name)
             assert param.annotation not in (bytes, "bytes"), (name, param.name)
+
+
+@pytest.mark.django_db
+def test_it_starts_a_ring_with_the_first_member_to_get_a_key(ring):
+    """An invited documenter is given her role before she chooses her password (and so before
+    her key exists): the desk's first epoch starts when her key is made."""
+    invited = UserFactory.create(username="invited")
+    vault.add_ring_member(ring, invited)
+    with pytest.raises(NoKeyHolder):
+        vault.seal_for_ring(ring, "x", label=LABEL)
+    unlocked, _code = vault.create_member_key(invited, PASSWORD)
+    sealed = vault.seal_for_ring(ring, "the first case", label=LABEL)
+    assert vault.open_sealed(unlocked, sealed, label=LABEL) == "the first case"
+    assert vault.pending_members(ring) == []
+
+
+@pytest.mark.django_db
+def test_it_records_who_handed_over_grants(client, world):
+    from amparo.core.models import AuditEntry
+    from amparo.network import services as network
+    from amparo.network.models import Role
+    from conftest import sign_in
+
+    newcomer, _key, _ = _member("newcomer")
+    network.add_membership(world.users["coordinator"], user=newcomer, role=Role.DOCUMENTER,
+                           network=world.network_a, desk=world.desk_a)
+    added = AuditEntry.objects.filter(action="vault.ring_member_added").last()
+    assert added.actor_id == world.users["coordinator"].pk
+    sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
+    client.get("/accounts/dashboard/")
+    handed = AuditEntry.objects.get(action="vault.grants_completed")
+    assert handed.actor_id == world.users["documenter_a"].pk
+    assert handed.object_id == str(world.desk_a.ring_id)

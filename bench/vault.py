@@ -50,12 +50,12 @@ def bench_model():  # noqa: ANN201
         class BenchRecord(models.Model):
             body = models.BinaryField()
 
-            def __str__(self) -> str:
-                return str(self.pk)
-
             class Meta:
                 app_label = "vault"
                 db_table = "bench_record"
+
+            def __str__(self) -> str:
+                return str(self.pk)
 
         _model = BenchRecord
     return _model

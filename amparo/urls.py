@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("amparo.accounts.urls")),
     path("network/", include("amparo.network.urls")),
     path("vault/", include("amparo.vault.urls")),
+    path("registry/", include("amparo.registry.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),

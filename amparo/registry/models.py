@@ -1,0 +1,235 @@
+"""The shared vocabulary, the defenders and the incidents: who was attacked, how, by whom,
+where and when.
+
+What stays in clear is coarse and is what statistics need (DESIGN.md, rule 2): country,
+subdivision, the date at its precision, vocabulary terms, counts, status, consent. Names,
+contacts, the exact place, the narrative, sources, follow-up notes and attachments are sealed
+to the desk's key ring.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from amparo.network.models import Desk
+from amparo.vault.fields import SealedField
+
+
+class Term(models.Model):
+    """A word of the shared vocabulary, with a stable code and a label in each language.
+
+    Terms form a tree (e.g. "online attacks" > "doxxing"). A retired term stays valid on the
+    records that use it but is no longer offered."""
+
+    class Kind(models.TextChoices):
+        ATTACK_TYPE = "attack_type", _("Type of attack")
+        PERPETRATOR = "perpetrator", _("Perpetrator")
+        RISK_FACTOR = "risk_factor", _("Risk factor")
+        PROFILE = "profile", _("Defender profile")
+        THEME = "theme", _("Right or theme defended")
+        GENDER = "gender", _("Gender")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="children", verbose_name=_("broader term"))
+    label_en = models.CharField("English", max_length=200)
+    label_es = models.CharField("Español", max_length=200, blank=True)
+    label_fr = models.CharField("Français", max_length=200, blank=True)
+    label_pt = models.CharField("Português", max_length=200, blank=True)
+    # Perpetrators only: True for a state actor, False for a non-state one.
+    state_actor = models.BooleanField(_("state actor"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="perpetrator") | Q(state_actor__isnull=True),
+                name="only_perpetrators_are_state_or_not",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label()
+
+    def label(self, language: str | None = None) -> str:
+        """The label in `language` (the active one by default); English when missing."""
+        language = (language or translation.get_language() or "en")[:2]
+        return getattr(self, f"label_{language}", "") or self.label_en
+
+
+class Defender(models.Model):
+    """A person, collective or organisation attacked for defending rights."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("A person")
+        COLLECTIVE = "collective", _("A collective or community")
+        ORGANISATION = "organisation", _("An organisation")
+
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="defenders")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    name = SealedField()
+    contacts = SealedField()
+    # HMAC of the normalised name under the desk ring's index key: members find a defender by
+    # name; a seized database shows no names. Blank until a member who can open it indexes it.
+    name_index = models.CharField(max_length=64, blank=True, db_index=True)
+    gender = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"kind": "gender"})
+    profiles = models.ManyToManyField(Term, blank=True, related_name="+", limit_choices_to={"kind": "profile"})
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"defender #{self.pk}"
+
+
+class IncidentQuerySet(models.QuerySet["Incident"]):
+    def counted(self) -> IncidentQuerySet:
+        """Every incident that statistics count: duplicates are not."""
+        return self.exclude(status=Incident.Status.DUPLICATE)
+
+    def statistics_eligible(self) -> IncidentQuerySet:
+        """What anonymised statistics may use: counted, and consented to. Missing consent means
+        "document only", and a withdrawal clears the flag: it takes effect at the next query."""
+        return self.counted().filter(consent_statistics=True)
+
+
+class Incident(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        TRIAGE = "triage", _("In triage")
+        VERIFIED = "verified", _("Verified")
+        DOCUMENTED = "documented", _("Documented")
+        CLOSED = "closed", _("Closed")
+        DUPLICATE = "duplicate", _("Duplicate")
+
+    class Precision(models.TextChoices):
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
+
+    class Reported(models.TextChoices):
+        UNKNOWN = "unknown", _("Not known")
+        NO = "no", _("Not reported")
+        YES = "yes", _("Reported")
+
+    class Justice(models.TextChoices):
+        NONE = "none", _("No process")
+        COMPLAINT = "complaint", _("Complaint filed")
+        INVESTIGATION = "investigation", _("Under investigation")
+        CHARGES = "charges", _("Charges brought")
+        TRIAL = "trial", _("On trial")
+        CONVICTION = "conviction", _("Conviction")
+        ACQUITTAL = "acquittal", _("Acquittal")
+        CLOSED = "closed", _("Closed without result")
+
+    class Channel(models.TextChoices):
+        DESK = "desk", _("Recorded by the desk")
+        DEFENDER = "defender", _("Reported by a defender with an account")
+        ANONYMOUS = "anonymous", _("Anonymous report")
+        IMPORT = "import", _("Imported")
+
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="incidents")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="duplicates")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("assigned to"))
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.DESK)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="reported_incidents")
+    # When: the first day of the period for month and year precision.
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(max_length=8, choices=Precision.choices, default=Precision.DAY)
+    # Where, coarse: ISO 3166-1 alpha-2 (or a former country's ISO 3166-3 code) and ISO 3166-2.
+    country = models.CharField(_("country"), max_length=4, blank=True, db_index=True)
+    subdivision = models.CharField(_("region"), max_length=8, blank=True)
+    locality = SealedField()
+    coordinates = SealedField()
+    narrative = SealedField()
+    sources = SealedField()
+    attack_types = models.ManyToManyField(Term, blank=True, related_name="+")
+    perpetrators = models.ManyToManyField(Term, blank=True, related_name="+")
+    risk_factors = models.ManyToManyField(Term, blank=True, related_name="+")
+    profiles = models.ManyToManyField(Term, blank=True, related_name="+")
+    victim_genders = models.ManyToManyField(Term, blank=True, related_name="+")
+    victims = models.PositiveIntegerField(_("number of people attacked"), default=1)
+    defenders = models.ManyToManyField(Defender, blank=True, related_name="incidents")
+    reported_to_authorities = models.CharField(max_length=8, choices=Reported.choices, default=Reported.UNKNOWN)
+    reported_on = models.DateField(null=True, blank=True)
+    reported_to = models.CharField(_("reported to"), max_length=200, blank=True)
+    justice = models.CharField(_("justice process"), max_length=16, choices=Justice.choices, default=Justice.NONE)
+    consent_statistics = models.BooleanField(default=False)
+    consent_public_appeal = models.BooleanField(default=False)
+    consent_un = models.BooleanField(default=False)
+    consent_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.SET_NULL, related_name="+")
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # A form's one-time token: a double submit on a slow line stores one record.
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = IncidentQuerySet.as_manager()
+
+    SEALED = ("locality", "coordinates", "narrative", "sources")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["desk", "status", "-created_at"], name="inbox_by_status"),
+            models.Index(fields=["desk", "-created_at"], name="inbox_newest"),
+            models.Index(fields=["desk", "country", "-created_at"], name="inbox_by_country"),
+        ]
+
+    def __str__(self) -> str:
+        return f"incident #{self.pk}"
+
+
+class FollowUp(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="follow_ups")
+    happened_on = models.DateField(_("date"))
+    note = SealedField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["happened_on", "id"]
+
+    def __str__(self) -> str:
+        return f"follow-up #{self.pk}"
+
+
+class Attachment(models.Model):
+    """A file sealed chunk by chunk; `sealed_key` says who can open it, `stored_name` is a
+    random name under MEDIA_ROOT that tells nothing."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="attachments")
+    sealed_key = models.BinaryField()  # an envelope of the file's key (the file itself is on disk)
+    filename = SealedField()
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    stored_name = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"attachment #{self.pk}"
+
+
+class DeskIndexKey(models.Model):
+    """The key of a desk's blind index of names, sealed to the desk's ring: only members can
+    compute an index, so a seized database cannot be searched for a name."""
+
+    desk = models.OneToOneField(Desk, on_delete=models.CASCADE, related_name="index_key")
+    sealed_key = models.BinaryField()  # an envelope (vault) of 32 random bytes
+
+    def __str__(self) -> str:
+        return f"index key of desk {self.desk_id}"

@@ -1,0 +1,3 @@
+"""Vocabulary pages (coordinators). Filled in by the vocabulary work."""
+
+urlpatterns: list = []

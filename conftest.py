@@ -187,3 +187,24 @@ def phone_without_js(chromium):
 def screenshot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def broker(tmp_path):
+    """The configured broker, kept apart from a development worker that may be running:
+    a fresh folder for the file broker, the configured server (Redis in CI) otherwise."""
+    from amparo.celery import app
+
+    saved = app.conf.broker_transport_options
+    if app.conf.broker_url.startswith("filesystem"):
+        (tmp_path / "queue").mkdir()
+        (tmp_path / "control").mkdir()
+        app.conf.broker_transport_options = {
+            "data_folder_in": str(tmp_path / "queue"), "data_folder_out": str(tmp_path / "queue"),
+            "control_folder": str(tmp_path / "control"),
+        }
+    yield app
+    app.conf.broker_transport_options = saved
+    # Producers pool their connections, with the options they were made with: drop them.
+    app.pool.force_close_all()
+    app._pool = None

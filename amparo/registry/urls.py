@@ -1,6 +1,18 @@
 from django.urls import include, path
 
+from amparo.registry import views
+
 app_name = "registry"
 urlpatterns = [
     path("vocabulary/", include("amparo.registry.urls_vocabulary")),
+    path("desk/<slug:desk_slug>/inbox/", views.inbox, name="inbox"),
+    path("desk/<slug:desk_slug>/new/", views.incident_new, name="incident_new"),
+    path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
+    path("incidents/<int:incident_id>/edit/", views.incident_edit, name="incident_edit"),
+    path("incidents/<int:incident_id>/<slug:action>/", views.incident_action, name="incident_action"),
+    path("files/<int:attachment_id>/", views.attachment, name="attachment"),
+    # A defender's own pages: plain words in the path, nothing about attacks (DESIGN.md).
+    path("report/", views.report, name="report"),
+    path("my-reports/", views.my_reports, name="my_reports"),
+    path("my-reports/<int:incident_id>/", views.my_report, name="my_report"),
 ]

@@ -48,6 +48,13 @@ COORDINATOR_ONLY = dict(defender=403, documenter_a=403, documenter_b=403, coordi
 DESK_A_DOCUMENTER_ONLY = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=403,
                               supporter=403, outsider=403)
 
+# Cases are for the desk's documenters only: a coordinator has no documenter role (403) and no
+# key; another desk's documenter gets 404, as if the case did not exist.
+DESK_A_CASES = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=403,
+                    supporter=403, outsider=403)
+DEFENDER_ONLY = dict(defender=200, documenter_a=403, documenter_b=403, coordinator=403,
+                     supporter=403, outsider=403)
+
 TABLE: dict[str, Row] = {
     "core:home": same("GET", 200),
     "core:ping": same("GET", 200),
@@ -89,6 +96,14 @@ TABLE: dict[str, Row] = {
         "GET", LOGIN, defender=200, documenter_a=200, documenter_b=404, coordinator=200,
         supporter=404, outsider=404),
     "network:member_contact": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "registry:inbox": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "registry:incident_new": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "registry:incident": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "registry:incident_edit": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "registry:incident_action": signed_in("POST", LOGIN, **{**DESK_A_CASES, "documenter_a": 302}),
+    "registry:report": signed_in("GET", LOGIN, **DEFENDER_ONLY),
+    "registry:my_reports": signed_in("GET", LOGIN, **DEFENDER_ONLY),
+    "registry:my_report": signed_in("GET", LOGIN, **DEFENDER_ONLY),
     "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
@@ -162,7 +177,16 @@ def test_it_has_no_row_for_a_url_that_does_not_exist():
 
 def _values(world) -> dict[str, object]:
     """What each URL argument is filled with: objects of network A and desk A."""
+    from amparo.registry import services as registry
+    from amparo.registry.models import Incident
+
+    incident = Incident.objects.filter(desk=world.desk_a, reporter=world.users["defender"]).first() or \
+        registry.record_incident(world.users["defender"], world.desk_a,
+                                 registry.IncidentData(narrative="what happened", country="HN"),
+                                 channel=Incident.Channel.DEFENDER, reporter=world.users["defender"])
     return {
+        "incident_id": incident.pk,
+        "action": "status",
         "network_slug": world.network_a.slug,
         "network_id": world.network_a.pk,
         "desk_slug": world.desk_a.slug,

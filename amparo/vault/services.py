@@ -104,9 +104,11 @@ def create_member_key(user: Any, password: str) -> tuple[Unlocked, str]:
         record_audit(user, "vault.member_key_created", object_type="accounts.user", object_id=user.pk)
         # Rings she joined before she had a key (an invited documenter is given her role before
         # she chooses her password) and that nobody could open yet start with her key.
-        for ring in KeyRing.objects.filter(members__user=user, epochs__isnull=True).select_for_update():
-            _new_epoch(ring, "created")
-            _refresh_pending(ring)
+        empty = list(KeyRing.objects.filter(members__user=user, epochs__isnull=True).values_list("id", flat=True))
+        for ring in KeyRing.objects.filter(id__in=empty).select_for_update():
+            if not ring.epochs.exists():  # checked again under the lock
+                _new_epoch(ring, "created")
+                _refresh_pending(ring)
     return Unlocked(user.pk, private), code
 
 

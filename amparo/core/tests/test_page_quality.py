@@ -159,6 +159,14 @@ TABLE: dict[str, Page] = {
     "network:audit_log": Page("coordinator"),
     "network:desk_detail": Page("documenter_a"),
     "network:desk_edit": Page("coordinator"),
+    "registry:inbox": Page("documenter_a"),
+    "registry:incident_new": Page("documenter_a", budget=45_000, why="the vocabulary's checkboxes, in the page "
+                                  "so the form works without JavaScript"),
+    "registry:incident": Page("documenter_a"),
+    "registry:incident_edit": Page("documenter_a", budget=45_000, why="the vocabulary's checkboxes"),
+    "registry:report": Page("defender", budget=40_000, why="the vocabulary's checkboxes"),
+    "registry:my_reports": Page("defender"),
+    "registry:my_report": Page("defender"),
     "network:restore_from_sheet": Page("documenter_a"),
     "network:my_contact": Page("defender"),
     "network:member_contact": Page("coordinator"),
@@ -187,6 +195,7 @@ NOT_PAGES: dict[str, str] = {
     "network:membership_end": "POST only; it redirects to the members page",
     "vault:new_recovery_code": "POST only: a new recovery code after proving the password",
     "network:recovery_sheet": "POST only: the desk's recovery sheet, shown once",
+    "registry:incident_action": "POST only: triage, assignment, duplicates, follow-ups, moves; then a redirect",
     "network:recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
 }
 NOT_PAGE_PREFIXES: dict[str, str] = {

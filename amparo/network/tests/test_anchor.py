@@ -38,22 +38,6 @@ def test_it_sends_nothing_to_people_who_are_not_coordinators(world, smtp_server)
     assert smtp_server == []
 
 
-@pytest.fixture
-def broker(tmp_path):
-    """The configured broker, kept apart from a development worker that may be running:
-    a fresh folder for the file broker, the configured server (Redis in CI) otherwise."""
-    saved = app.conf.broker_transport_options
-    if app.conf.broker_url.startswith("filesystem"):
-        (tmp_path / "queue").mkdir()
-        (tmp_path / "control").mkdir()
-        app.conf.broker_transport_options = {
-            "data_folder_in": str(tmp_path / "queue"), "data_folder_out": str(tmp_path / "queue"),
-            "control_folder": str(tmp_path / "control"),
-        }
-    yield app
-    app.conf.broker_transport_options = saved
-
-
 @pytest.mark.django_db(transaction=True)
 def test_it_runs_the_anchor_job_through_the_real_broker_and_a_worker(world, smtp_server, broker):
     """The task travels through the configured broker (files locally, Redis in CI) to a worker."""

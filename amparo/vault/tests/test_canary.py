@@ -43,8 +43,44 @@ def _write_member_contact(client, world) -> None:
     client.logout()
 
 
+def _write_case(client, world) -> None:
+    """A documenter records a case through the desk's pages: narrative, place, sources, the
+    defender's name, a follow-up and a file; the rest (coordinates, which the form only takes
+    as numbers, and contacts, which have no form yet) through the services."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amparo.registry import services as registry
+    from amparo.registry.models import Incident
+
+    sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
+    response = client.post(f"/registry/desk/{world.desk_a.slug}/new/", {
+        "submission_key": "canary-case", "narrative": f"{CANARY}-narrative", "locality": f"{CANARY}-locality",
+        "sources": f"{CANARY}-sources", "defender_name": f"{CANARY} defender", "defender_kind": "individual",
+        "country": "HN", "date_precision": "day", "victims": 1, "reported_to_authorities": "unknown",
+        "justice": "none",
+    })
+    assert response.status_code == 302, response.content.decode()[:500]
+    incident = Incident.objects.get(submission_key="canary-case")
+    client.post(f"/registry/incidents/{incident.pk}/follow-up/",
+                {"happened_on": "2026-11-01", "note": f"{CANARY}-follow-up"})
+    upload = SimpleUploadedFile(f"{CANARY}-file.txt", (CANARY + "\n").encode() * 2000, content_type="text/plain")
+    client.post(f"/registry/incidents/{incident.pk}/attach/", {"file": upload})
+    assert incident.attachments.count() == 1 and incident.follow_ups.count() == 1
+    registry.record_incident(world.users["documenter_a"], world.desk_a,
+                             registry.IncidentData(coordinates=f"{CANARY}-coordinates"))
+    registry.create_defender(world.users["documenter_a"], world.desk_a, name=f"{CANARY} second",
+                             contacts=f"{CANARY}-contacts", unlocked=world.unlocked["documenter_a"])
+    client.logout()
+
+
+def _registry_writers() -> dict:
+    from amparo.registry.models import Attachment, Defender, FollowUp, Incident
+
+    return dict.fromkeys((Incident, Defender, FollowUp, Attachment), _write_case)
+
+
 # Every model with a sealed field needs a writer here; a new sealed field without one fails.
-WRITERS = {MemberContact: _write_member_contact}
+WRITERS = {MemberContact: _write_member_contact, **_registry_writers()}
 
 
 def _plant(client, world, media: Path) -> None:
@@ -52,8 +88,8 @@ def _plant(client, world, media: Path) -> None:
     assert fields, "no sealed field found: the canary would prove nothing"
     missing = {f"{m._meta.label}.{f.name}" for m, f in fields if m not in WRITERS}
     assert not missing, f"sealed fields with no canary writer: {missing}"
-    for model in {m for m, _ in fields}:
-        WRITERS[model](client, world)
+    for writer in {WRITERS[m] for m, _ in fields}:
+        writer(client, world)
     for model, field in fields:  # every sealed column really got a value
         assert model.objects.exclude(**{f"{field.name}__isnull": True}).exists(), field
     media.mkdir(parents=True, exist_ok=True)
@@ -62,7 +98,8 @@ def _plant(client, world, media: Path) -> None:
                               label="canary.attachment")
     from amparo.network.tasks import send_audit_anchor
 
-    send_audit_anchor.delay()  # a real message on the broker, to search too
+    with app.connection_for_write() as connection:  # a fresh connection, with today's settings
+        send_audit_anchor.apply_async(connection=connection)  # type: ignore[call-arg]  # a real message on the broker, to search too
 
 
 def _needles() -> list[bytes]:
@@ -151,7 +188,8 @@ def _files_under(folder: Path, since: float) -> list[tuple[str, bytes]]:
 
 @pytest.mark.canary
 @pytest.mark.django_db(transaction=True)
-def test_it_leaves_no_trace_of_sealed_content_in_any_store(client, world, settings, tmp_path, caplog, capfd):
+def test_it_leaves_no_trace_of_sealed_content_in_any_store(client, world, settings, tmp_path, caplog, capfd,
+                                                           broker):
     start = time.time() - 1
     settings.MEDIA_ROOT = tmp_path / "media"
     _plant(client, world, settings.MEDIA_ROOT)
@@ -159,6 +197,13 @@ def test_it_leaves_no_trace_of_sealed_content_in_any_store(client, world, settin
     sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
     membership = world.memberships["defender"]
     assert f"{CANARY}-phone" in client.get(f"/network/memberships/{membership.pk}/contact/").content.decode()
+    from amparo.registry.models import Incident
+
+    sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
+    case = Incident.objects.get(submission_key="canary-case")
+    assert f"{CANARY}-narrative" in client.get(f"/registry/incidents/{case.pk}/").content.decode()
+    download = client.get(f"/registry/files/{case.attachments.get().pk}/")
+    assert CANARY.encode() in b"".join(download.streaming_content)
 
     hits: list[str] = []
     stores = (
@@ -177,7 +222,11 @@ def test_it_leaves_no_trace_of_sealed_content_in_any_store(client, world, settin
 @pytest.mark.no_escrow
 @pytest.mark.django_db
 def test_it_shows_no_sealed_content_to_a_coordinator_or_superuser_outside_the_ring(client, world):
-    _write_member_contact(client, world)
+    for writer in set(WRITERS.values()):
+        writer(client, world)
+    from amparo.registry.models import Attachment, Incident
+
+    case = Incident.objects.get(submission_key="canary-case")
     outsiders = []
     coalition_coordinator = UserFactory.create(username="coalition_coordinator")
     key, _ = vault.create_member_key(coalition_coordinator, "a long enough passphrase for tests")
@@ -194,6 +243,9 @@ def test_it_shows_no_sealed_content_to_a_coordinator_or_superuser_outside_the_ri
     urls |= {f"/network/memberships/{world.memberships['defender'].pk}/contact/",
              f"/admin/network/membercontact/{MemberContact.objects.get().pk}/change/",
              "/admin/network/membercontact/", "/api/v1/networks/", "/api/v1/desks/",
+             f"/registry/incidents/{case.pk}/", f"/registry/incidents/{case.pk}/edit/",
+             f"/registry/files/{Attachment.objects.get().pk}/", f"/registry/desk/{world.desk_a.slug}/inbox/",
+             f"/registry/desk/{world.desk_a.slug}/inbox/?status=received",
              f"/api/v1/networks/{world.network_a.slug}/memberships/"}
     urls |= {f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in {m for m, _ in sealed_fields()}}
     seen: list[str] = []

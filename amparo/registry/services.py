@@ -1,0 +1,435 @@
+"""Every write to defenders and incidents. Sealed content goes through the desk's key ring;
+each write records an audit entry scoped to the desk's network, in the same transaction.
+
+Vocabulary writes live in `vocabulary.py` (a job of its own)."""
+
+from __future__ import annotations
+
+import hmac
+import io
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from amparo.accounts.models import User
+from amparo.core.services import record_audit
+from amparo.network import services as network
+from amparo.network.models import Desk
+from amparo.registry.models import Attachment, Defender, DeskIndexKey, FollowUp, Incident, Term
+from amparo.vault import services as vault
+from amparo.vault.errors import NotAReader
+from amparo.vault.services import Unlocked
+
+
+def _scope(desk: Desk) -> str:
+    return network.scope_of(desk.network)
+
+
+def label(model: str, name: str) -> str:
+    """The associated-data label of a sealed field, e.g. "registry.incident.narrative"."""
+    return f"registry.{model}.{name}"
+
+
+# --- The blind index of names ---------------------------------------------------------------
+
+def normalise_name(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def desk_index_key(desk: Desk, unlocked: Unlocked) -> bytes:
+    """The desk's index key, opened with a member's key; made on first use."""
+    with transaction.atomic():
+        found = DeskIndexKey.objects.select_for_update().filter(desk=desk).first()
+        if found is None:
+            raw = secrets.token_bytes(32)
+            found = DeskIndexKey.objects.create(
+                desk=desk, sealed_key=network.seal_for_desk(desk, raw, label="registry.desk.index_key"))
+            return raw
+    return vault.open_sealed_bytes(unlocked, found.sealed_key, label="registry.desk.index_key")
+
+
+def name_index(key: bytes, name: str) -> str:
+    return hmac.new(key, normalise_name(name).encode(), sha256).hexdigest()
+
+
+def index_pending_names(desk: Desk, unlocked: Unlocked, limit: int = 200) -> int:
+    """Index defenders written while no member was unlocked (anonymous reports, imports): the
+    next member who opens the desk does it, like pending grants. Returns how many."""
+    waiting = list(Defender.objects.filter(desk=desk, name_index="").exclude(name__isnull=True)[:limit])
+    if not waiting:
+        return 0
+    key = desk_index_key(desk, unlocked)
+    for defender in waiting:
+        name = vault.open_sealed(unlocked, defender.name, label=label("defender", "name"))
+        Defender.objects.filter(pk=defender.pk).update(name_index=name_index(key, name))
+    return len(waiting)
+
+
+def find_defenders(desk: Desk, unlocked: Unlocked, name: str) -> list[Defender]:
+    """Defenders of the desk with exactly this name (case and spaces aside)."""
+    index_pending_names(desk, unlocked)
+    wanted = name_index(desk_index_key(desk, unlocked), name)
+    return list(Defender.objects.filter(desk=desk, name_index=wanted))
+
+
+# --- Defenders ------------------------------------------------------------------------------
+
+def create_defender(
+    actor: User | str, desk: Desk, *, name: str, kind: str = Defender.Kind.INDIVIDUAL, contacts: str = "",
+    gender: Term | None = None, profiles: Iterable[Term] = (), account: User | None = None,
+    unlocked: Unlocked | None = None,
+) -> Defender:
+    """Record a defender: her name and contacts sealed to the desk (and to her own account,
+    when she reports herself); indexed by name now if a member's key is at hand, else later."""
+    also = [account] if account is not None else []
+    with transaction.atomic():
+        defender = Defender.objects.create(
+            desk=desk, kind=kind, gender=gender, account=account,
+            name=network.seal_for_desk(desk, name, label=label("defender", "name"), also_to=also),
+            contacts=network.seal_for_desk(desk, contacts, label=label("defender", "contacts"), also_to=also)
+            if contacts else None,
+        )
+        defender.profiles.set(list(profiles))
+        if unlocked is not None:
+            try:
+                key = desk_index_key(desk, unlocked)
+            except NotAReader:
+                key = None
+            if key is not None:
+                defender.name_index = name_index(key, name)
+                defender.save(update_fields=["name_index"])
+        record_audit(actor, "defender.created", defender, scope=_scope(desk))
+    return defender
+
+
+# --- Incidents ------------------------------------------------------------------------------
+
+@dataclass
+class IncidentData:
+    """What a form, the API, an import or an anonymous report gives for an incident."""
+
+    occurred_on: date | None = None
+    date_precision: str = Incident.Precision.DAY
+    country: str = ""
+    subdivision: str = ""
+    locality: str = ""
+    coordinates: str = ""
+    narrative: str = ""
+    sources: str = ""
+    attack_types: list[Term] = field(default_factory=list)
+    perpetrators: list[Term] = field(default_factory=list)
+    risk_factors: list[Term] = field(default_factory=list)
+    profiles: list[Term] = field(default_factory=list)
+    victim_genders: list[Term] = field(default_factory=list)
+    victims: int = 1
+    reported_to_authorities: str = Incident.Reported.UNKNOWN
+    reported_on: date | None = None
+    reported_to: str = ""
+    justice: str = Incident.Justice.NONE
+    consent_statistics: bool = False
+    consent_public_appeal: bool = False
+    consent_un: bool = False
+
+
+def _normal_date(value: date | None, precision: str) -> date | None:
+    if value is None:
+        return None
+    if precision == Incident.Precision.MONTH:
+        return value.replace(day=1)
+    if precision == Incident.Precision.YEAR:
+        return value.replace(month=1, day=1)
+    return value
+
+
+def _apply(incident: Incident, data: IncidentData, also_to: list[Any]) -> None:
+    incident.occurred_on = _normal_date(data.occurred_on, data.date_precision)
+    incident.date_precision = data.date_precision
+    incident.country, incident.subdivision = data.country.upper(), data.subdivision.upper()
+    for name in Incident.SEALED:
+        text = getattr(data, name)
+        sealed = network.seal_for_desk(incident.desk, text, label=label("incident", name), also_to=also_to) \
+            if text else None
+        setattr(incident, name, sealed)
+    incident.victims = data.victims
+    incident.reported_to_authorities, incident.reported_on = data.reported_to_authorities, data.reported_on
+    incident.reported_to, incident.justice = data.reported_to, data.justice
+
+
+def _set_terms(incident: Incident, data: IncidentData) -> None:
+    incident.attack_types.set(data.attack_types)
+    incident.perpetrators.set(data.perpetrators)
+    incident.risk_factors.set(data.risk_factors)
+    incident.profiles.set(data.profiles)
+    incident.victim_genders.set(data.victim_genders)
+
+
+def record_incident(
+    actor: User | str, desk: Desk, data: IncidentData, *, channel: str = Incident.Channel.DESK,
+    defenders: Iterable[Defender] = (), reporter: User | None = None, submission_key: str | None = None,
+) -> Incident:
+    """Record an incident for `desk`, sealed to its ring (and to the reporter, when a defender
+    reports herself). A repeated `submission_key` (a double submit) returns the first record."""
+    if submission_key:
+        existing = Incident.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    also = [reporter] if reporter is not None else []
+    try:
+        with transaction.atomic():
+            incident = Incident(desk=desk, channel=channel, reporter=reporter, submission_key=submission_key)
+            _apply(incident, data, also)
+            _set_consent(incident, data, actor)
+            incident.save()
+            _set_terms(incident, data)
+            incident.defenders.set(list(defenders))
+            record_audit(actor, "incident.recorded", incident, scope=_scope(desk))
+    except IntegrityError:
+        if submission_key:  # the other submit of the same form won the race
+            return Incident.objects.get(submission_key=submission_key)
+        raise
+    return incident
+
+
+def _set_consent(incident: Incident, data: IncidentData, actor: User | str) -> None:
+    incident.consent_statistics = data.consent_statistics
+    incident.consent_public_appeal = data.consent_public_appeal
+    incident.consent_un = data.consent_un
+    incident.consent_recorded_by = actor if isinstance(actor, User) else None
+    incident.consent_recorded_at = timezone.now()
+
+
+def update_incident(actor: User, incident: Incident, data: IncidentData) -> Incident:
+    """Replace an incident's description (its sealed parts are sealed anew)."""
+    with transaction.atomic():
+        also = [incident.reporter] if incident.reporter else []
+        _apply(incident, data, also)
+        consent_changed = (incident.consent_statistics, incident.consent_public_appeal, incident.consent_un) != (
+            data.consent_statistics, data.consent_public_appeal, data.consent_un)
+        if consent_changed:
+            _set_consent(incident, data, actor)
+        incident.save()
+        _set_terms(incident, data)
+        record_audit(actor, "incident.updated", incident, scope=_scope(incident.desk))
+    return incident
+
+
+def withdraw_consent(actor: User | str, incident: Incident) -> Incident:
+    """Back to "document only", everywhere at once: every statistics query filters on these
+    flags, so the incident leaves them from the next query on."""
+    with transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(
+            consent_statistics=False, consent_public_appeal=False, consent_un=False,
+            consent_withdrawn_at=timezone.now(),
+            consent_recorded_by=actor if isinstance(actor, User) else None,
+            consent_recorded_at=timezone.now(),
+        )
+        record_audit(actor, "incident.consent_withdrawn", incident, scope=_scope(incident.desk))
+    incident.refresh_from_db()
+    return incident
+
+
+def set_status(actor: User, incident: Incident, status: str) -> Incident:
+    if status not in Incident.Status.values or status == Incident.Status.DUPLICATE:
+        raise ValueError(status)
+    with transaction.atomic():
+        incident.status, incident.duplicate_of = status, None
+        incident.save(update_fields=["status", "duplicate_of", "updated_at"])
+        record_audit(actor, f"incident.status.{status}", incident, scope=_scope(incident.desk))
+    return incident
+
+
+def assign(actor: User, incident: Incident, assignee: User | None) -> Incident:
+    with transaction.atomic():
+        incident.assignee = assignee
+        incident.save(update_fields=["assignee", "updated_at"])
+        record_audit(actor, "incident.assigned", incident, scope=_scope(incident.desk))
+    return incident
+
+
+def mark_duplicate(actor: User, incident: Incident, original: Incident) -> Incident:
+    """`incident` repeats `original` (same desk): it stops counting in statistics; its victims
+    and terms are merged into the original, so nothing documented is lost."""
+    if original.pk == incident.pk or original.desk_id != incident.desk_id:
+        raise ValueError("a duplicate points at another incident of the same desk")
+    while original.duplicate_of_id is not None and original.duplicate_of is not None:
+        original = original.duplicate_of
+    with transaction.atomic():
+        for relation in ("attack_types", "perpetrators", "risk_factors", "profiles", "victim_genders", "defenders"):
+            getattr(original, relation).add(*getattr(incident, relation).all())
+        incident.status, incident.duplicate_of = Incident.Status.DUPLICATE, original
+        incident.save(update_fields=["status", "duplicate_of", "updated_at"])
+        Incident.objects.filter(duplicate_of=incident).update(duplicate_of=original)
+        record_audit(actor, "incident.marked_duplicate", incident, scope=_scope(incident.desk))
+    return incident
+
+
+def add_follow_up(actor: User, incident: Incident, *, happened_on: date, note: str) -> FollowUp:
+    with transaction.atomic():
+        follow_up = FollowUp.objects.create(
+            incident=incident, happened_on=happened_on, author=actor,
+            note=network.seal_for_desk(incident.desk, note, label=label("followup", "note")),
+        )
+        record_audit(actor, "incident.follow_up_added", incident, scope=_scope(incident.desk))
+    return follow_up
+
+
+def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlocked) -> Incident:
+    """Hand a case to another desk: every sealed part is opened with the mover's key and sealed
+    to the target desk's ring; the old desk keeps no copy. Defenders who appear only in this
+    case move with it; defenders shared with other cases are copied."""
+    if target.pk == incident.desk_id:
+        return incident
+    source = incident.desk
+    with transaction.atomic():
+        also = [incident.reporter] if incident.reporter else []
+        for name in Incident.SEALED:
+            value = getattr(incident, name)
+            if value:
+                text = vault.open_sealed(unlocked, value, label=label("incident", name))
+                setattr(incident, name, network.seal_for_desk(target, text, label=label("incident", name),
+                                                               also_to=also))
+        for follow_up in incident.follow_ups.all():
+            text = vault.open_sealed(unlocked, follow_up.note, label=label("followup", "note"))
+            follow_up.note = network.seal_for_desk(target, text, label=label("followup", "note"))
+            follow_up.save(update_fields=["note"])
+        moved = []
+        for defender in incident.defenders.all():
+            name = vault.open_sealed(unlocked, defender.name, label=label("defender", "name"))
+            contacts = vault.open_sealed(unlocked, defender.contacts, label=label("defender", "contacts")) \
+                if defender.contacts else ""
+            if defender.incidents.exclude(pk=incident.pk).exists():
+                copy = create_defender(actor, target, name=name, kind=defender.kind, contacts=contacts,
+                                       gender=defender.gender, profiles=defender.profiles.all(),
+                                       account=defender.account, unlocked=unlocked)
+                moved.append(copy)
+            else:
+                also_d = [defender.account] if defender.account else []
+                defender.desk = target
+                defender.name = network.seal_for_desk(target, name, label=label("defender", "name"), also_to=also_d)
+                defender.contacts = network.seal_for_desk(target, contacts, label=label("defender", "contacts"),
+                                                          also_to=also_d) if contacts else None
+                defender.name_index = ""  # indexed under the target desk's key by its next member
+                defender.save()
+                moved.append(defender)
+        incident.defenders.set(moved)
+        incident.desk, incident.assignee, incident.duplicate_of = target, None, None
+        if incident.status == Incident.Status.DUPLICATE:
+            incident.status = Incident.Status.RECEIVED
+        incident.save()
+        record_audit(actor, "incident.moved_out", incident, scope=_scope(source))
+        record_audit(actor, "incident.moved_in", incident, scope=_scope(target))
+    return incident
+
+
+def open_incident(unlocked: Unlocked | None, incident: Incident) -> dict[str, str]:
+    """The sealed parts as text, for a member of the desk (or the reporter herself)."""
+    return {name: vault.open_sealed(unlocked, getattr(incident, name), label=label("incident", name))
+            if getattr(incident, name) else "" for name in Incident.SEALED}
+
+
+def open_defender_name(unlocked: Unlocked | None, defender: Defender) -> str:
+    return vault.open_sealed(unlocked, defender.name, label=label("defender", "name"))
+
+
+# --- Attachments ----------------------------------------------------------------------------
+
+IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+class AttachmentRefused(ValueError):
+    """Too large, empty, or an image that cannot be read."""
+
+
+def _without_metadata(data: bytes, content_type: str) -> bytes:
+    """Decode the image and encode its pixels again, so that nothing else survives: no GPS
+    position, no camera or phone model, no date (EXIF, XMP, IPTC, comments)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            # A new image from the pixels alone: the original's info (EXIF, XMP…) is left behind.
+            clean = Image.frombytes(image.mode, image.size, image.tobytes())
+            palette = image.getpalette() if image.mode == "P" else None
+            if palette:
+                clean.putpalette(palette)
+            out = io.BytesIO()
+            clean.save(out, format=IMAGE_FORMATS[content_type])
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise AttachmentRefused("unreadable image") from exc
+    return out.getvalue()
+
+
+def add_attachment(actor: User, incident: Incident, *, filename: str, content_type: str,
+                   chunks: Iterable[bytes], size: int) -> Attachment:
+    """Seal a file to the incident's desk and store it under a name that says nothing.
+    Images are re-encoded first; other files are sealed chunk by chunk as they come."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if size <= 0 or size > limit:
+        raise AttachmentRefused("size")
+    stored_name = secrets.token_hex(16)
+    folder = Path(settings.MEDIA_ROOT) / "attachments"
+    folder.mkdir(parents=True, exist_ok=True)
+    source: Any
+    if content_type in IMAGE_FORMATS:
+        cleaned = _without_metadata(b"".join(chunks), content_type)
+        source, size = io.BytesIO(cleaned), len(cleaned)
+    else:
+        source, content_type = _ChunkReader(iter(chunks)), "application/octet-stream"
+    assert incident.desk.ring is not None  # noqa: S101 - every desk has a ring
+    path = folder / stored_name
+    try:
+        with transaction.atomic():
+            with open(path, "xb") as target:
+                sealed_key = vault.seal_attachment(incident.desk.ring, source, target,
+                                                   label=label("attachment", "file"))
+            attachment = Attachment.objects.create(
+                incident=incident, sealed_key=sealed_key, content_type=content_type, size=size,
+                stored_name=stored_name,
+                filename=network.seal_for_desk(incident.desk, filename[:200] or "file",
+                                               label=label("attachment", "filename")),
+            )
+            record_audit(actor, "incident.attachment_added", incident, scope=_scope(incident.desk))
+    except BaseException:
+        path.unlink(missing_ok=True)  # nothing half-written stays behind
+        raise
+    return attachment
+
+
+class _ChunkReader:
+    """A file-like view of an iterator of chunks, for the streaming sealer."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self._chunks, self._buffer = chunks, b""
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        if size < 0:
+            data, self._buffer = self._buffer, b""
+        else:
+            data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+
+def open_attachment(unlocked: Unlocked | None, attachment: Attachment) -> tuple[str, Iterator[bytes]]:
+    """The file's name and its chunks, for a member of the desk."""
+    name = vault.open_sealed(unlocked, attachment.filename, label=label("attachment", "filename"))
+    path = Path(settings.MEDIA_ROOT) / "attachments" / attachment.stored_name
+
+    def chunks() -> Iterator[bytes]:
+        with open(path, "rb") as source:
+            yield from vault.open_attachment(unlocked, attachment.sealed_key, source,
+                                             label=label("attachment", "file"))
+    return name, chunks()

@@ -1,0 +1,349 @@
+"""The desk's daily work on incidents, and a defender's own reports. Thin views: parse,
+authorise (only the desk's documenters; 404 for another desk's case), call a service, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from amparo.accounts.models import User
+from amparo.core.models import AuditEntry
+from amparo.core.security import staff_page
+from amparo.network import countries, permissions
+from amparo.network import services as network
+from amparo.network.models import Desk, Membership, Role
+from amparo.registry import services
+from amparo.registry.forms import (
+    DefenderReportForm,
+    DuplicateForm,
+    FollowUpForm,
+    InboxFilter,
+    IncidentForm,
+    MoveForm,
+)
+from amparo.registry.models import Attachment, Incident
+from amparo.vault import session as vault_session
+from amparo.vault.errors import KeyLocked, NotAReader, Tampered
+from amparo.vault.services import Unlocked
+
+documenter_required = permissions.role_required(Role.DOCUMENTER)
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
+    return request.user
+
+
+def _desk(request: HttpRequest, desk_slug: str) -> Desk:
+    return get_object_or_404(permissions.documented_desks(request.user), slug=desk_slug)
+
+
+def _incident(request: HttpRequest, incident_id: int) -> Incident:
+    return get_object_or_404(
+        Incident.objects.select_related("desk", "desk__network", "assignee", "duplicate_of"),
+        pk=incident_id, desk__in=permissions.documented_desks(request.user),
+    )
+
+
+def _unlocked(request: HttpRequest) -> Unlocked | None:
+    return vault_session.unlocked_for(request)
+
+
+def _locked(request: HttpRequest) -> HttpResponse:
+    return render(request, "network/key_locked.html")
+
+
+def filter_inbox(desk: Desk, data: dict[str, Any], defender_ids: list[int] | None) -> QuerySet[Incident]:
+    """The inbox query: coarse columns only, so it needs no key and uses the desk's indexes."""
+    incidents = Incident.objects.filter(desk=desk)
+    if data.get("status"):
+        incidents = incidents.filter(status=data["status"])
+    if data.get("country"):
+        incidents = incidents.filter(country=data["country"])
+    if data.get("since"):
+        incidents = incidents.filter(occurred_on__gte=data["since"])
+    if data.get("until"):
+        incidents = incidents.filter(occurred_on__lte=data["until"])
+    if data.get("attack_type"):
+        term = data["attack_type"]
+        incidents = incidents.filter(Q(attack_types=term) | Q(attack_types__parent=term))
+    if data.get("perpetrator"):
+        term = data["perpetrator"]
+        incidents = incidents.filter(Q(perpetrators=term) | Q(perpetrators__parent=term))
+    if data.get("state") in {"state", "non_state"}:
+        incidents = incidents.filter(perpetrators__state_actor=data["state"] == "state")
+    if data.get("assignee") == "none":
+        incidents = incidents.filter(assignee__isnull=True)
+    elif data.get("assignee"):
+        incidents = incidents.filter(assignee_id=data["assignee"])
+    if defender_ids is not None:
+        incidents = incidents.filter(defenders__in=defender_ids)
+    return incidents.distinct().order_by("-created_at", "-id")
+
+
+@require_GET
+@documenter_required
+@staff_page
+def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = _desk(request, desk_slug)
+    team = Membership.objects.active().filter(desk=desk, role=Role.DOCUMENTER).select_related("user")
+    form = InboxFilter(request.GET or None, assignees=[(str(m.user_id), m.user.display_name()) for m in team])
+    data = form.cleaned_data if form.is_valid() else {}
+    unlocked = _unlocked(request)
+    defender_ids = None
+    if data.get("name"):
+        if unlocked is None:
+            return _locked(request)
+        defender_ids = [d.pk for d in services.find_defenders(desk, unlocked, data["name"])]
+    elif unlocked is not None:
+        services.index_pending_names(desk, unlocked)
+    incidents = filter_inbox(desk, data, defender_ids).select_related("assignee").prefetch_related("attack_types")
+    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "registry/inbox.html", {
+        "desk": desk, "form": form, "page": page, "query": query.urlencode(),
+        "rows": [(i, countries.name(i.country) if i.country else "") for i in page],
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@documenter_required
+@staff_page
+def incident_new(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = _desk(request, desk_slug)
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user, unlocked = _user(request), _unlocked(request)
+        defenders = []
+        if form.cleaned_data["defender_name"]:
+            defenders.append(services.create_defender(
+                user, desk, name=form.cleaned_data["defender_name"], kind=form.cleaned_data["defender_kind"],
+                profiles=form.cleaned_data["profiles"], unlocked=unlocked))
+        incident = services.record_incident(user, desk, form.incident_data(), defenders=defenders,
+                                            submission_key=form.cleaned_data["submission_key"])
+        messages.success(request, _("The incident was recorded."))
+        return redirect("registry:incident", incident_id=incident.pk)
+    return render(request, "registry/incident_form.html", {"form": form, "desk": desk})
+
+
+@require_GET
+@documenter_required
+@staff_page
+def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident(request, incident_id)
+    unlocked = _unlocked(request)
+    try:
+        sealed = services.open_incident(unlocked, incident)
+        names = [(d, services.open_defender_name(unlocked, d)) for d in incident.defenders.all()]
+        follow_ups = [(f, services.vault.open_sealed(unlocked, f.note, label=services.label("followup", "note")))
+                      for f in incident.follow_ups.all()]
+    except (KeyLocked, NotAReader, Tampered):
+        return _locked(request)
+    history = AuditEntry.objects.filter(object_type="registry.incident", object_id=str(incident.pk)).order_by("seq")
+    team = Membership.objects.active().filter(desk=incident.desk, role=Role.DOCUMENTER).select_related("user")
+    return render(request, "registry/incident_detail.html", {
+        "incident": incident, "sealed": sealed, "defenders": names, "follow_ups": follow_ups,
+        "history": history, "team": [m.user for m in team],
+        "country_name": countries.name(incident.country) if incident.country else "",
+        "other_desks": permissions.documented_desks(request.user).exclude(pk=incident.desk_id),
+        "move_form": MoveForm(desks=Desk.objects.exclude(pk=incident.desk_id)),
+        "follow_up_form": FollowUpForm(), "duplicate_form": DuplicateForm(),
+        "statuses": [s for s in Incident.Status.choices if s[0] != Incident.Status.DUPLICATE],
+        "attachments": [(a, services.vault.open_sealed(unlocked, a.filename,
+                                                       label=services.label("attachment", "filename")))
+                        for a in incident.attachments.all()],
+        "max_mb": _max_mb(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@documenter_required
+@staff_page
+def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = _incident(request, incident_id)
+    try:
+        sealed = services.open_incident(_unlocked(request), incident)
+    except (KeyLocked, NotAReader, Tampered):
+        return _locked(request)
+    initial: dict[str, Any] = {
+        **sealed, "occurred_on": incident.occurred_on, "date_precision": incident.date_precision,
+        "country": incident.country, "subdivision": incident.subdivision, "victims": incident.victims,
+        "reported_to_authorities": incident.reported_to_authorities, "reported_on": incident.reported_on,
+        "reported_to": incident.reported_to, "justice": incident.justice,
+        "consent_statistics": incident.consent_statistics, "consent_public_appeal": incident.consent_public_appeal,
+        "consent_un": incident.consent_un,
+    }
+    for relation in ("attack_types", "perpetrators", "risk_factors", "profiles", "victim_genders"):
+        initial[relation] = list(getattr(incident, relation).all())
+    form = IncidentForm(request.POST or None, initial=initial)
+    for relation in ("attack_types", "perpetrators", "risk_factors", "profiles", "victim_genders"):
+        form.fields[relation].include(getattr(incident, relation).all())  # type: ignore[attr-defined]
+    form.fields["defender_name"].widget = form.fields["defender_name"].hidden_widget()
+    if request.method == "POST" and form.is_valid():
+        services.update_incident(_user(request), incident, form.incident_data())
+        messages.success(request, _("The incident was saved."))
+        return redirect("registry:incident", incident_id=incident.pk)
+    return render(request, "registry/incident_form.html", {"form": form, "desk": incident.desk, "incident": incident})
+
+
+@require_POST
+@documenter_required
+@staff_page
+def incident_action(request: HttpRequest, incident_id: int, action: str) -> HttpResponse:
+    """Triage, assignment, duplicates, follow-ups, consent withdrawal and moving to another
+    desk: each a POST from the incident's page, each one service call."""
+    incident, user = _incident(request, incident_id), _user(request)
+    if action == "status":
+        try:
+            services.set_status(user, incident, request.POST.get("status", ""))
+        except ValueError:
+            messages.error(request, _("Choose a status."))
+    elif action == "assign":
+        chosen = request.POST.get("assignee") or ""
+        team = Membership.objects.active().filter(desk=incident.desk, role=Role.DOCUMENTER)
+        assignee = team.filter(user_id=chosen).first() if chosen.isdigit() else None
+        services.assign(user, incident, assignee.user if assignee else None)
+    elif action == "duplicate":
+        form = DuplicateForm(request.POST)
+        original = Incident.objects.filter(pk=form.data.get("original") or 0, desk=incident.desk).first() \
+            if form.is_valid() else None
+        if original is None or original.pk == incident.pk:
+            messages.error(request, _("There is no other incident with this number in your desk."))
+        else:
+            services.mark_duplicate(user, incident, original)
+            messages.success(request, _("Marked as a duplicate; its details were added to the original."))
+    elif action == "follow-up":
+        follow_up = FollowUpForm(request.POST)
+        if follow_up.is_valid():
+            services.add_follow_up(user, incident, **follow_up.cleaned_data)
+        else:
+            messages.error(request, _("A follow-up needs a date and a note."))
+    elif action == "attach":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a file of at most %(mb)d MB.") % {"mb": _max_mb()})
+        else:
+            try:
+                services.add_attachment(user, incident, filename=upload.name or "file",
+                                        content_type=upload.content_type or "", chunks=upload.chunks(),
+                                        size=upload.size or 0)
+            except services.AttachmentRefused:
+                messages.error(request, _("This file cannot be added: at most %(mb)d MB, and images must "
+                                          "open.") % {"mb": _max_mb()})
+            else:
+                messages.success(request, _("The file was added, locked for the desk."))
+    elif action == "withdraw-consent":
+        services.withdraw_consent(user, incident)
+        messages.success(request, _("Consent withdrawn: the incident is for documentation only from now on."))
+    elif action == "move":
+        move = MoveForm(request.POST, desks=Desk.objects.exclude(pk=incident.desk_id))
+        unlocked = _unlocked(request)
+        if not move.is_valid():
+            messages.error(request, _("Choose a desk."))
+        elif unlocked is None:
+            return _locked(request)
+        else:
+            target = move.cleaned_data["desk"]
+            services.move_to_desk(user, incident, target, unlocked)
+            messages.success(request, _("The case was handed to %(desk)s.") % {"desk": target.name})
+            # The case left this desk: back to her inbox, where it no longer is.
+            return redirect("registry:inbox", desk_slug=_home_desk(request, target))
+    else:
+        raise Http404
+    return redirect("registry:incident", incident_id=incident.pk)
+
+
+def _max_mb() -> int:
+    return int(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024))
+
+
+@require_GET
+@documenter_required
+@staff_page
+def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
+    """Always a download (never shown in the page), with nosniff: a hostile file cannot run."""
+    found = get_object_or_404(Attachment, pk=attachment_id,
+                              incident__desk__in=permissions.documented_desks(request.user))
+    try:
+        name, chunks = services.open_attachment(_unlocked(request), found)
+    except (KeyLocked, NotAReader, Tampered):
+        return _locked(request)
+    response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _home_desk(request: HttpRequest, fallback: Desk) -> str:
+    desk = permissions.documented_desks(request.user).first()
+    return desk.slug if desk is not None else fallback.slug
+
+
+# --- A defender's own reports ---------------------------------------------------------------
+
+defender_required = permissions.role_required(Role.DEFENDER)
+
+
+@require_http_methods(["GET", "POST"])
+@defender_required
+def report(request: HttpRequest) -> HttpResponse:
+    """A defender with an account reports an attack: sealed to the desk of the country (or the
+    coalition desk) and to herself, so she can read it back."""
+    form = DefenderReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = _user(request)
+        desk = network.desk_for_country(form.cleaned_data["country"] or "") or _own_network_desk(user)
+        if desk is None:
+            form.add_error(None, _("No desk can receive this report yet. Please contact your network."))
+        else:
+            defenders = []
+            if form.cleaned_data["defender_name"]:
+                defenders.append(services.create_defender(
+                    user, desk, name=form.cleaned_data["defender_name"], kind=form.cleaned_data["defender_kind"],
+                    account=user))
+            services.record_incident(user, desk, form.incident_data(), channel=Incident.Channel.DEFENDER,
+                                     defenders=defenders, reporter=user,
+                                     submission_key=form.cleaned_data["submission_key"])
+            messages.success(request, _("Thank you. Your report is with the desk; you can follow it below."))
+            return redirect("registry:my_reports")
+    return render(request, "registry/report.html", {"form": form})
+
+
+def _own_network_desk(user: User) -> Desk | None:
+    network_ids = Membership.objects.active().filter(user=user).values("network_id")
+    return Desk.objects.filter(network_id__in=network_ids).order_by("-coalition_wide", "id").first()
+
+
+@require_GET
+@defender_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    reports = Incident.objects.filter(reporter=_user(request)).order_by("-created_at")
+    return render(request, "registry/my_reports.html", {"reports": reports})
+
+
+@require_GET
+@defender_required
+def my_report(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_object_or_404(Incident, pk=incident_id, reporter=_user(request))
+    try:
+        sealed = services.open_incident(_unlocked(request), incident)
+    except (KeyLocked, NotAReader, Tampered):
+        return _locked(request)
+    follow_up_count = incident.follow_ups.count()
+    return render(request, "registry/my_report.html", {
+        "incident": incident, "sealed": sealed, "follow_up_count": follow_up_count,
+    })
+
+

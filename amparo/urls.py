@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 
 from amparo.accounts import api as accounts_api
 from amparo.network import api as network_api
+from amparo.registry import api as registry_api
 
 api_patterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
@@ -18,6 +19,10 @@ api_patterns = [
          name="membership_end"),
     path("desks/", network_api.DeskList.as_view(), name="desks"),
     path("desks/<slug:desk_slug>/", network_api.DeskDetail.as_view(), name="desk"),
+    path("vocabulary/", registry_api.VocabularyList.as_view(), name="vocabulary"),
+    path("incidents/", registry_api.IncidentList.as_view(), name="incidents"),
+    path("incidents/<int:incident_id>/", registry_api.IncidentDetail.as_view(), name="incident"),
+    path("defenders/", registry_api.DefenderList.as_view(), name="defenders"),
 ]
 
 urlpatterns = [

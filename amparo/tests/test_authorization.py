@@ -101,6 +101,7 @@ TABLE: dict[str, Row] = {
     "registry:incident": signed_in("GET", LOGIN, **DESK_A_CASES),
     "registry:incident_edit": signed_in("GET", LOGIN, **DESK_A_CASES),
     "registry:incident_action": signed_in("POST", LOGIN, **{**DESK_A_CASES, "documenter_a": 302}),
+    "registry:attachment": signed_in("GET", LOGIN, **DESK_A_CASES),
     "registry:report": signed_in("GET", LOGIN, **DEFENDER_ONLY),
     "registry:my_reports": signed_in("GET", LOGIN, **DEFENDER_ONLY),
     "registry:my_report": signed_in("GET", LOGIN, **DEFENDER_ONLY),
@@ -126,6 +127,10 @@ TABLE: dict[str, Row] = {
     "api:desks": signed_in(
         "GET", 401, defender=403, documenter_a=200, documenter_b=200, coordinator=200,
         supporter=403, outsider=403),
+    "api:vocabulary": signed_in("GET", 401, **dict.fromkeys(STANDING_USERS, 200)),
+    "api:incidents": signed_in("GET", 401, **{**DESK_A_CASES, "documenter_b": 200}),
+    "api:incident": signed_in("GET", 401, **DESK_A_CASES),
+    "api:defenders": signed_in("GET", 401, **{**DESK_A_CASES, "documenter_b": 200}),
     "api:desk": signed_in(
         "GET", 401, defender=403, documenter_a=200, documenter_b=404, coordinator=200,
         supporter=403, outsider=403),
@@ -184,8 +189,12 @@ def _values(world) -> dict[str, object]:
         registry.record_incident(world.users["defender"], world.desk_a,
                                  registry.IncidentData(narrative="what happened", country="HN"),
                                  channel=Incident.Channel.DEFENDER, reporter=world.users["defender"])
+    attachment = incident.attachments.first() or registry.add_attachment(
+        world.users["defender"], incident, filename="note.txt", content_type="text/plain",
+        chunks=[b"a note"], size=6)
     return {
         "incident_id": incident.pk,
+        "attachment_id": attachment.pk,
         "action": "status",
         "network_slug": world.network_a.slug,
         "network_id": world.network_a.pk,

@@ -196,6 +196,7 @@ NOT_PAGES: dict[str, str] = {
     "vault:new_recovery_code": "POST only: a new recovery code after proving the password",
     "network:recovery_sheet": "POST only: the desk's recovery sheet, shown once",
     "registry:incident_action": "POST only: triage, assignment, duplicates, follow-ups, moves; then a redirect",
+    "registry:attachment": "a file download (application/octet-stream), never shown as a page",
     "network:recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
 }
 NOT_PAGE_PREFIXES: dict[str, str] = {

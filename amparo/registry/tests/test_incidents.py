@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from amparo.network import services as network
+from amparo.network.models import Role
+from amparo.registry import services
+from amparo.registry.models import Defender, Incident, Term
+from amparo.vault import services as vault
+from conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def terms(db):
+    def make(kind, code, state=None, parent=None):
+        return Term.objects.create(kind=kind, code=code, label_en=code.title(), label_es=f"{code} (es)",
+                                   state_actor=state, parent=parent)
+    threat = make(Term.Kind.ATTACK_TYPE, "threat")
+    return {
+        "threat": threat,
+        "death-threat": make(Term.Kind.ATTACK_TYPE, "death-threat", parent=threat),
+        "raid": make(Term.Kind.ATTACK_TYPE, "raid"),
+        "police": make(Term.Kind.PERPETRATOR, "police", state=True),
+        "company": make(Term.Kind.PERPETRATOR, "company", state=False),
+    }
+
+
+def _desk_client(client, world, who="documenter_a"):
+    sign_in(client, world.users[who], world.unlocked[who])
+    return client
+
+
+FORM = {"date_precision": "day", "victims": 1, "reported_to_authorities": "unknown", "justice": "none",
+        "defender_kind": "individual"}
+
+
+def test_it_records_an_incident_sealed_and_reads_it_back(client, world, terms):
+    _desk_client(client, world)
+    response = client.post(f"/registry/desk/{world.desk_a.slug}/new/", {
+        **FORM, "submission_key": "k1", "narrative": "They came at night", "locality": "Tegucigalpa",
+        "coordinates": "14.07, -87.19", "country": "HN", "subdivision": "HN-FM", "defender_name": "Berta Flores",
+        "attack_types": [terms["death-threat"].pk, terms["raid"].pk], "perpetrators": [terms["police"].pk],
+        "occurred_on": "2026-10-14",
+    })
+    assert response.status_code == 302
+    incident = Incident.objects.get(submission_key="k1")
+    assert b"Tegucigalpa" not in bytes(incident.locality) and b"night" not in bytes(incident.narrative)
+    assert incident.country == "HN" and incident.subdivision == "HN-FM"
+    page = client.get(f"/registry/incidents/{incident.pk}/").content.decode()
+    assert "They came at night" in page and "Berta Flores" in page and "Tegucigalpa" in page
+    assert "Police (state)" in page
+
+
+def test_it_stores_one_record_for_a_double_submit(client, world):
+    _desk_client(client, world)
+    data = {**FORM, "submission_key": "same", "narrative": "once"}
+    client.post(f"/registry/desk/{world.desk_a.slug}/new/", data)
+    client.post(f"/registry/desk/{world.desk_a.slug}/new/", data)
+    assert Incident.objects.filter(submission_key="same").count() == 1
+
+
+def test_it_brings_the_form_back_filled_on_an_error(client, world):
+    _desk_client(client, world)
+    response = client.post(f"/registry/desk/{world.desk_a.slug}/new/", {
+        **FORM, "submission_key": "k2", "narrative": "what I wrote", "coordinates": "north of the river"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "what I wrote" in page
+    assert "Write the latitude and the longitude" in page
+    assert not Incident.objects.exists()
+
+
+def test_it_finds_a_defender_by_name_through_the_blind_index(client, world):
+    _desk_client(client, world)
+    client.post(f"/registry/desk/{world.desk_a.slug}/new/", {**FORM, "submission_key": "k3",
+                                                             "defender_name": "Berta  FLORES"})
+    defender = Defender.objects.get()
+    assert defender.name_index and "berta" not in defender.name_index
+    page = client.get(f"/registry/desk/{world.desk_a.slug}/inbox/", {"name": "berta flores"}).content.decode()
+    assert "1 incident" in page
+    page = client.get(f"/registry/desk/{world.desk_a.slug}/inbox/", {"name": "Ana"}).content.decode()
+    assert "0 incidents" in page
+
+
+def test_it_indexes_names_written_while_nobody_was_unlocked(client, world):
+    incident = services.record_incident("system", world.desk_a, services.IncidentData(narrative="anonymous"),
+                                        channel=Incident.Channel.ANONYMOUS,
+                                        defenders=[services.create_defender("system", world.desk_a, name="Rosa")])
+    assert Defender.objects.get().name_index == ""
+    _desk_client(client, world)
+    page = client.get(f"/registry/desk/{world.desk_a.slug}/inbox/", {"name": "rosa"}).content.decode()
+    assert f"#{incident.pk}" in page
+    assert Defender.objects.get().name_index != ""
+
+
+def test_it_filters_the_inbox(client, world, terms):
+    first = services.record_incident("system", world.desk_a, services.IncidentData(
+        country="HN", attack_types=[terms["death-threat"]], perpetrators=[terms["police"]]))
+    second = services.record_incident("system", world.desk_a, services.IncidentData(
+        country="GT", attack_types=[terms["raid"]], perpetrators=[terms["company"]]))
+    services.record_incident("system", world.desk_b, services.IncidentData(country="CD"))
+    _desk_client(client, world)
+
+    def shown(**query):
+        page = client.get(f"/registry/desk/{world.desk_a.slug}/inbox/", query).content.decode()
+        return {i.pk for i in (first, second) if f">#{i.pk}<" in page.replace("<strong>", ">").replace("</strong>", "<")}
+
+    assert shown() == {first.pk, second.pk}
+    assert shown(country="GT") == {second.pk}
+    assert shown(attack_type=terms["threat"].pk) == {first.pk}  # a broader term finds its narrower ones
+    assert shown(state="state") == {first.pk}
+    assert shown(state="non_state") == {second.pk}
+    assert shown(assignee="none") == {first.pk, second.pk}
+
+
+def test_it_marks_a_duplicate_and_merges_what_it_documents(client, world, terms):
+    original = services.record_incident("system", world.desk_a, services.IncidentData(attack_types=[terms["raid"]]))
+    repeat = services.record_incident("system", world.desk_a, services.IncidentData(
+        attack_types=[terms["threat"]], consent_statistics=True))
+    _desk_client(client, world)
+    client.post(f"/registry/incidents/{repeat.pk}/duplicate/", {"original": original.pk})
+    repeat.refresh_from_db()
+    assert repeat.status == Incident.Status.DUPLICATE and repeat.duplicate_of == original
+    assert set(original.attack_types.all()) == {terms["raid"], terms["threat"]}
+    assert repeat not in Incident.objects.counted()
+    other_desk = services.record_incident("system", world.desk_b, services.IncidentData())
+    client.post(f"/registry/incidents/{original.pk}/duplicate/", {"original": other_desk.pk})
+    original.refresh_from_db()
+    assert original.status != Incident.Status.DUPLICATE
+
+
+def test_it_moves_a_case_to_another_desk_resealed(client, world):
+    # documenter_a also documents for desk B's network? No: she hands it over without access.
+    incident = services.record_incident("system", world.desk_a, services.IncidentData(
+        narrative="moved story", locality="somewhere"),
+        defenders=[services.create_defender("system", world.desk_a, name="Ana Moved")])
+    services.add_follow_up(world.users["documenter_a"], incident, happened_on="2026-11-02", note="a step")
+    _desk_client(client, world)
+    response = client.post(f"/registry/incidents/{incident.pk}/move/", {"desk": world.desk_b.pk})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.desk == world.desk_b
+    # The old desk's key opens nothing of it any more; the new desk's does.
+    with pytest.raises(Exception):  # noqa: B017 - NotAReader, from the vault
+        vault.open_sealed(world.unlocked["documenter_a"], incident.narrative, label="registry.incident.narrative")
+    assert services.open_incident(world.unlocked["documenter_b"], incident)["narrative"] == "moved story"
+    assert client.get(f"/registry/incidents/{incident.pk}/").status_code == 404
+    client.logout()
+    _desk_client(client, world, "documenter_b")
+    page = client.get(f"/registry/incidents/{incident.pk}/").content.decode()
+    assert "moved story" in page and "Ana Moved" in page and "a step" in page
+
+
+def test_it_withdraws_consent_everywhere_at_once(world):
+    counted = services.record_incident("system", world.desk_a, services.IncidentData(consent_statistics=True))
+    services.record_incident("system", world.desk_a, services.IncidentData())  # no consent: document only
+    eligible = Incident.objects.statistics_eligible()
+    assert list(eligible) == [counted]
+    services.withdraw_consent(world.users["documenter_a"], counted)
+    assert not Incident.objects.statistics_eligible().exists()
+    counted.refresh_from_db()
+    assert counted.consent_withdrawn_at is not None and not counted.consent_public_appeal
+
+
+def test_it_lets_a_defender_report_and_follow_her_own_reports(client, world):
+    services.record_incident("system", world.desk_a, services.IncidentData(narrative="someone else's"))
+    sign_in(client, world.users["defender"], world.unlocked["defender"])
+    response = client.post("/registry/report/", {**FORM, "submission_key": "d1", "narrative": "my words",
+                                                 "country": "HN", "defender_name": "me"})
+    assert response.status_code == 302
+    incident = Incident.objects.get(submission_key="d1")
+    assert incident.desk == world.desk_a and incident.reporter == world.users["defender"]
+    assert incident.channel == Incident.Channel.DEFENDER
+    listing = client.get("/registry/my-reports/").content.decode()
+    assert "The desk has received it" in listing and "someone else" not in listing
+    assert "my words" in client.get(f"/registry/my-reports/{incident.pk}/").content.decode()
+    # The desk reads it too.
+    assert services.open_incident(world.unlocked["documenter_a"], incident)["narrative"] == "my words"
+
+
+def test_it_strips_hidden_details_from_photos_and_serves_files_as_downloads(client, world):
+    incident = services.record_incident("system", world.desk_a, services.IncidentData())
+    image = Image.new("RGB", (40, 30), "purple")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"  # Make
+    exif[0x0132] = "2026:10:14 03:00:00"  # DateTime
+    original = io.BytesIO()
+    image.save(original, format="JPEG", exif=exif.tobytes())
+    assert b"SecretPhoneMaker" in original.getvalue()
+    attachment = services.add_attachment(world.users["documenter_a"], incident, filename="photo.jpg",
+                                         content_type="image/jpeg", chunks=[original.getvalue()],
+                                         size=len(original.getvalue()))
+    _desk_client(client, world)
+    response = client.get(f"/registry/files/{attachment.pk}/")
+    body = b"".join(response.streaming_content)
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"SecretPhoneMaker" not in body
+    with Image.open(io.BytesIO(body)) as cleaned:
+        assert cleaned.size == (40, 30) and not cleaned.getexif()
+
+
+def test_it_refuses_files_over_the_limit(world, settings):
+    settings.ATTACHMENT_MAX_BYTES = 10
+    incident = services.record_incident("system", world.desk_a, services.IncidentData())
+    with pytest.raises(services.AttachmentRefused):
+        services.add_attachment(world.users["documenter_a"], incident, filename="big.bin",
+                                content_type="application/pdf", chunks=[b"x" * 11], size=11)
+    assert not incident.attachments.exists()
+
+
+def test_it_serves_sealed_fields_in_the_api_only_with_an_unlocked_key(client, world, terms):
+    incident = services.record_incident("system", world.desk_a, services.IncidentData(
+        narrative="api story", attack_types=[terms["raid"]]))
+    _desk_client(client, world)
+    body = client.get(f"/api/v1/incidents/{incident.pk}/").json()
+    assert body["sealed"]["narrative"] == "api story" and body["attack_types"] == ["raid"]
+    from amparo.accounts import services as accounts
+    from conftest import enrol_second_factor
+
+    enrol_second_factor(world.users["documenter_a"])
+    _token, raw = accounts.create_api_token(world.users["documenter_a"], name="sync", days=1)
+    api = client.__class__()
+    body = api.get(f"/api/v1/incidents/{incident.pk}/", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert body["sealed"] is None and body["attack_types"] == ["raid"]
+    created = client.post("/api/v1/incidents/", {"desk": "desk-a", "narrative": "from the api",
+                                                 "attack_types": ["raid"], "country": "HN"},
+                          content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert client.post("/api/v1/incidents/", {"desk": "desk-b"}, content_type="application/json").status_code == 404
+
+
+def test_it_makes_ending_a_documenters_role_reseal_new_cases(world):
+    """Ending a documenter's role opens a new epoch: new cases are out of her reach."""
+    helper = network.add_membership("system", user=world.users["supporter"], role=Role.DOCUMENTER,
+                                    network=world.network_a, desk=world.desk_a)
+    vault.complete_pending_grants(world.unlocked["documenter_a"])
+    network.end_membership("system", helper)
+    later = services.record_incident("system", world.desk_a, services.IncidentData(narrative="after"))
+    with pytest.raises(Exception):  # noqa: B017 - NotAReader
+        services.open_incident(world.unlocked["supporter"], later)

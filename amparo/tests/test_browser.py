@@ -64,7 +64,7 @@ def test_it_logs_in_and_shows_a_dashboard_on_a_phone(live_server, phone, fast_pa
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url("**/accounts/dashboard/")
     assert "Hello, Rosa" in page.locator("h1").inner_text()
-    assert page.get_by_role("link", name="Desk A").is_visible()
+    assert page.get_by_role("link", name="Desk A", exact=True).is_visible()
     assert _fits(page)
     screenshot(page, "dashboard-en")
     page.get_by_role("button", name="Français").click()

@@ -224,7 +224,7 @@ def test_it_leaves_no_trace_of_sealed_content_in_any_store(client, world, settin
 def test_it_shows_no_sealed_content_to_a_coordinator_or_superuser_outside_the_ring(client, world):
     for writer in set(WRITERS.values()):
         writer(client, world)
-    from amparo.registry.models import Attachment, Incident
+    from amparo.registry.models import Incident
 
     case = Incident.objects.get(submission_key="canary-case")
     outsiders = []
@@ -244,7 +244,7 @@ def test_it_shows_no_sealed_content_to_a_coordinator_or_superuser_outside_the_ri
              f"/admin/network/membercontact/{MemberContact.objects.get().pk}/change/",
              "/admin/network/membercontact/", "/api/v1/networks/", "/api/v1/desks/",
              f"/registry/incidents/{case.pk}/", f"/registry/incidents/{case.pk}/edit/",
-             f"/registry/files/{Attachment.objects.get().pk}/", f"/registry/desk/{world.desk_a.slug}/inbox/",
+             f"/registry/files/{case.attachments.get().pk}/", f"/registry/desk/{world.desk_a.slug}/inbox/",
              f"/registry/desk/{world.desk_a.slug}/inbox/?status=received",
              f"/api/v1/networks/{world.network_a.slug}/memberships/"}
     urls |= {f"/admin/{m._meta.app_label}/{m._meta.model_name}/" for m in {m for m, _ in sealed_fields()}}

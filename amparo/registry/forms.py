@@ -24,13 +24,16 @@ class TermChoices(forms.ModelMultipleChoiceField):
 
     def __init__(self, kind: str, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
-        super().__init__(queryset=Term.objects.filter(kind=kind, retired_at__isnull=True), **kwargs)
+        # Codes are hierarchical ("attack.threat", "attack.threat.death"): ordering by code puts
+        # each narrower term right under its broader one.
+        super().__init__(queryset=Term.objects.filter(kind=kind, retired_at__isnull=True).order_by("code"), **kwargs)
         self.kind = kind
 
     def label_from_instance(self, obj: Term) -> str:
+        text = obj.label()
         if obj.kind == Term.Kind.PERPETRATOR and obj.state_actor is not None and obj.parent_id:
-            return f"{obj.label()} — {_('state') if obj.state_actor else _('non-state')}"
-        return obj.label()
+            text = f"{text} — {_('state') if obj.state_actor else _('non-state')}"
+        return f"› {text}" if obj.parent_id else text
 
     def include(self, chosen: QuerySet[Term]) -> None:
         """Keep a record's retired terms selectable on its edit form."""

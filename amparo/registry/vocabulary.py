@@ -23,12 +23,16 @@ import enum
 import io
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
@@ -64,6 +68,16 @@ class Entry:
     def label(self) -> str:
         return self.term.label()
 
+    @property
+    def in_english(self) -> bool:
+        """True when the reader's language has no label, so the English one is shown."""
+        return self.term.label() != getattr(self.term, f"label_{(get_language() or 'en')[:2]}", "")
+
+    @property
+    def missing(self) -> list[str]:
+        """The names of the languages that have no label yet."""
+        return [str(name) for code, name in settings.LANGUAGES if not getattr(self.term, f"label_{code}", "")]
+
 
 def tree_for(kind: str, include_retired: bool = False) -> list[Entry]:
     """The top-level terms of `kind`, each with its narrower terms, in their order. Without
@@ -72,7 +86,7 @@ def tree_for(kind: str, include_retired: bool = False) -> list[Entry]:
     if not include_retired:
         terms = terms.filter(retired_at__isnull=True)
     by_parent: dict[int | None, list[Term]] = defaultdict(list)
-    for term in terms.select_related("parent").order_by("position", "code"):
+    for term in terms.order_by("position", "code"):
         by_parent[term.parent_id].append(term)
 
     def branch(parent_id: int | None, depth: int) -> list[Entry]:
@@ -89,24 +103,20 @@ def tree_for(kind: str, include_retired: bool = False) -> list[Entry]:
 def terms_for(kind: str, include_retired: bool = False) -> list[Entry]:
     """Every term of `kind` in reading order (each broader term before its narrower ones), with
     its depth for indented display. Retired terms only with `include_retired`."""
-    flat: list[Entry] = []
+    return flatten(tree_for(kind, include_retired))
 
-    def walk(entries: list[Entry]) -> None:
-        for entry in entries:
-            flat.append(entry)
-            walk(entry.children)
 
-    walk(tree_for(kind, include_retired))
-    return flat
+def flatten(entries: list[Entry]) -> list[Entry]:
+    """The entries and everything under them, in reading order."""
+    return [each for entry in entries for each in (entry, *flatten(entry.children))]
 
 
 def counts_by_kind() -> list[tuple[str, str, int, int]]:
     """(kind, its name, terms offered, terms retired) for every kind, in the kinds' order."""
-    rows = {row["kind"]: row for row in Term.objects.values("kind").annotate(
-        offered=Count("id", filter=Q(retired_at__isnull=True)),
-        retired=Count("id", filter=Q(retired_at__isnull=False)))}
-    return [(kind, str(name), rows.get(kind, {}).get("offered", 0), rows.get(kind, {}).get("retired", 0))
-            for kind, name in Term.Kind.choices]
+    counted = Term.objects.values("kind").annotate(
+        offered=Count("id", filter=Q(retired_at__isnull=True)), retired=Count("id", filter=Q(retired_at__isnull=False)))
+    rows: dict[str, tuple[int, int]] = {row["kind"]: (row["offered"], row["retired"]) for row in counted}
+    return [(kind, str(name), *rows.get(kind, (0, 0))) for kind, name in Term.Kind.choices]
 
 
 # --- What a term will be, and whether that is allowed ----------------------------------------
@@ -124,7 +134,10 @@ class Shape:
 
 
 def shape_of(term: Term, codes: dict[int, str] | None = None) -> Shape:
-    parent = "" if term.parent_id is None else (codes[term.parent_id] if codes else term.parent.code)  # type: ignore[union-attr]
+    if term.parent_id is None:
+        parent = ""
+    else:
+        parent = codes[term.parent_id] if codes is not None else Term.objects.get(pk=term.parent_id).code
     labels = (term.label_en, term.label_es, term.label_fr, term.label_pt)
     return Shape(term.kind, term.code, parent, term.state_actor, labels, term.retired_at is not None)
 
@@ -142,6 +155,17 @@ def _inherit(shape: Shape, world: dict[str, Shape]) -> Shape:
     if shape.kind == Term.Kind.PERPETRATOR and shape.state_actor is None and parent is not None:
         return replace(shape, state_actor=parent.state_actor)
     return shape
+
+
+def check(shape: Shape, term: Term | None = None) -> tuple[Shape, dict[str, list[str]]]:
+    """`shape` as it would be stored (a perpetrator left empty takes its broader term's state)
+    and what is wrong with storing it, by field: as a new term, or over `term`."""
+    world = _world()
+    shape = _inherit(shape, world)
+    found = problems(shape, {**world, shape.code: shape}, world.get(term.code) if term is not None else None)
+    if term is None and shape.code in world:
+        found.setdefault("code", []).append(_("Another term already has this code."))
+    return shape, found
 
 
 def problems(shape: Shape, world: dict[str, Shape], was: Shape | None = None) -> dict[str, list[str]]:
@@ -209,7 +233,7 @@ def _labels(en: str, es: str, fr: str, pt: str) -> tuple[str, str, str, str]:
     return (en.strip(), es.strip(), fr.strip(), pt.strip())
 
 
-def _write(actor: Actor, shape: Shape, term: Term | None, counter: Counter[str] | None = None) -> Term:
+def _write(actor: Actor, scope: str, shape: Shape, term: Term | None, counter: Counter[str]) -> Term:
     """Store `shape` (already checked) as a new term or over `term`; carry a changed state
     down the branch. Retirement is not written here."""
     parent = Term.objects.get(code=shape.parent) if shape.parent else None
@@ -224,12 +248,11 @@ def _write(actor: Actor, shape: Shape, term: Term | None, counter: Counter[str] 
     term.parent, term.state_actor = parent, shape.state_actor
     term.label_en, term.label_es, term.label_fr, term.label_pt = shape.labels
     term.save()
-    record_audit(actor, action, term, scope=_scope(actor))
-    if counter is not None:
-        counter[action] += 1
+    record_audit(actor, action, term, scope=scope)
+    counter[action] += 1
     if state_changed:
         for child in term.children.all():
-            _write(actor, replace(shape_of(child), state_actor=shape.state_actor), child, counter)
+            _write(actor, scope, replace(shape_of(child), state_actor=shape.state_actor), child, counter)
     return term
 
 
@@ -242,17 +265,13 @@ def create_term(
     shape = Shape(kind, code.strip(), parent.code if parent else "", state_actor,
                   _labels(label_en, label_es, label_fr, label_pt), retired=False)
     with transaction.atomic():
-        world = _world()
-        shape = _inherit(shape, world)
-        if shape.code in world:
-            existing = Term.objects.get(code=shape.code)
-            if world[shape.code] == shape:
-                return existing
-            raise ValidationError({"code": [_("Another term already has this code.")]})
-        found = problems(shape, {**world, shape.code: shape})
+        shape, found = check(shape)
+        existing = Term.objects.filter(code=shape.code).first()
+        if existing is not None and shape_of(existing) == shape:
+            return existing
         if found:
             raise ValidationError(found)
-        return _write(actor, shape, None)
+        return _write(actor, _scope(actor), shape, None, Counter())
 
 
 class _Keep(enum.Enum):
@@ -278,12 +297,10 @@ def update_term(
             was.kind, was.code,
             was.parent if isinstance(parent, _Keep) else (parent.code if parent else ""),
             was.state_actor if isinstance(state_actor, _Keep) else state_actor, labels, was.retired)
-        world = _world()
-        shape = _inherit(shape, world)
-        found = problems(shape, {**world, shape.code: shape}, was)
+        shape, found = check(shape, current)
         if found:
             raise ValidationError(found)
-        written = _write(actor, shape, current)
+        written = _write(actor, _scope(actor), shape, current, Counter())
     term.refresh_from_db()
     return written
 
@@ -294,21 +311,20 @@ def retire_term(actor: Actor, term: Term) -> Term:
     with transaction.atomic():
         current = Term.objects.select_for_update().get(pk=term.pk)
         if current.retired_at is None:
-            _retire(actor, current, timezone.now())
+            _retire(actor, _scope(actor), current, timezone.now(), Counter())
     term.refresh_from_db()
     return term
 
 
-def _retire(actor: Actor, term: Term, when: object, counter: Counter[str] | None = None) -> None:
+def _retire(actor: Actor, scope: str, term: Term, when: datetime, counter: Counter[str]) -> None:
     pending = [term]
     while pending:
         current = pending.pop()
         if current.retired_at is None:
             current.retired_at = when
             current.save(update_fields=["retired_at"])
-            record_audit(actor, "term.retired", current, scope=_scope(actor))
-            if counter is not None:
-                counter["term.retired"] += 1
+            record_audit(actor, "term.retired", current, scope=scope)
+            counter["term.retired"] += 1
         pending += list(current.children.all())
 
 
@@ -321,21 +337,20 @@ def restore_term(actor: Actor, term: Term) -> Term:
             if current.parent is not None and current.parent.retired_at is not None:
                 raise ValidationError(_("Its broader term “%(label)s” is retired: restore that one first.")
                                       % {"label": current.parent.label()})
-            when, pending = current.retired_at, [current]
+            when, pending, scope = current.retired_at, [current], _scope(actor)
             while pending:
                 one = pending.pop()
-                _restore(actor, one)
+                _restore(actor, scope, one, Counter())
                 pending += list(one.children.filter(retired_at=when))
     term.refresh_from_db()
     return term
 
 
-def _restore(actor: Actor, term: Term, counter: Counter[str] | None = None) -> None:
+def _restore(actor: Actor, scope: str, term: Term, counter: Counter[str]) -> None:
     term.retired_at = None
     term.save(update_fields=["retired_at"])
-    record_audit(actor, "term.restored", term, scope=_scope(actor))
-    if counter is not None:
-        counter["term.restored"] += 1
+    record_audit(actor, "term.restored", term, scope=scope)
+    counter["term.restored"] += 1
 
 
 # --- CSV -------------------------------------------------------------------------------------
@@ -349,7 +364,7 @@ def _unescape(cell: str) -> str:
     return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
-def _yes_no(value: bool | None) -> str:
+def yes_no(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
 
 
@@ -367,7 +382,7 @@ def export_csv(kind: str | None = None) -> str:
         codes = {entry.term.pk: entry.term.code for entry in entries}
         for entry in entries:
             shape = shape_of(entry.term, codes)
-            cells = [shape.kind, shape.code, shape.parent, _yes_no(shape.state_actor), *shape.labels,
+            cells = [shape.kind, shape.code, shape.parent, yes_no(shape.state_actor), *shape.labels,
                      "yes" if shape.retired else ""]
             writer.writerow([_escape(cell) for cell in cells])
     return out.getvalue()
@@ -413,6 +428,14 @@ def _flag(text: str, column: str, line: int, errors: list[LineError]) -> bool | 
 
 def _read(text: str, result: ImportResult) -> list[_Row]:
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    try:
+        return _rows(reader, result)
+    except csv.Error:
+        result.errors.append(LineError(reader.line_num, "", _("This line cannot be read as CSV.")))
+        return []
+
+
+def _rows(reader: Iterator[list[str]], result: ImportResult) -> list[_Row]:
     header = [cell.strip().lower() for cell in next(reader, [])]
     unknown = [name for name in header if name not in COLUMNS]
     missing = [name for name in ("kind", "code", "label_en") if name not in header]
@@ -421,14 +444,14 @@ def _read(text: str, result: ImportResult) -> list[_Row]:
             "The first line must name the columns: %(columns)s (kind, code and label_en are needed)."
         ) % {"columns": ",".join(COLUMNS)}))
         return []
-    rows, line = [], reader.line_num + 1
+    rows, line = [], reader.line_num + 1  # type: ignore[attr-defined]
     for cells in reader:
         if any(cell.strip() for cell in cells[len(header):]):
             result.errors.append(LineError(line, "", _("This line has more cells than the first line names.")))
         elif any(cell.strip() for cell in cells):
-            padded = [*cells, *[""] * (len(header) - len(cells))]
-            rows.append(_Row(line, {name: _unescape(cell).strip() for name, cell in zip(header, padded)}))
-        line = reader.line_num + 1
+            padded = [*cells[:len(header)], *[""] * (len(header) - len(cells))]
+            rows.append(_Row(line, {name: _unescape(cell).strip() for name, cell in zip(header, padded, strict=True)}))
+        line = reader.line_num + 1  # type: ignore[attr-defined]
     return rows
 
 
@@ -437,9 +460,9 @@ def _shapes(rows: list[_Row], world: dict[str, Shape], result: ImportResult) -> 
     wanted: dict[str, tuple[_Row, Shape]] = {}
     for row in rows:
         cells, code = row.cells, row.cells["code"]
-        if code in wanted:
-            result.errors.append(LineError(row.line, "code", _("The code “%(code)s” is already on line "
-                                                               "%(line)d.") % {"code": code, "line": wanted[code][0].line}))
+        if code and code in wanted:
+            message = _("The code “%(code)s” is already on line %(line)d.")
+            result.errors.append(LineError(row.line, "code", message % {"code": code, "line": wanted[code][0].line}))
             continue
         was = world.get(code) or Shape(cells["kind"], code, "", None, ("", "", "", ""), False)
         state, retired = was.state_actor, was.retired
@@ -447,9 +470,9 @@ def _shapes(rows: list[_Row], world: dict[str, Shape], result: ImportResult) -> 
             state = _flag(cells["state_actor"], "state_actor", row.line, result.errors)
         if "retired" in cells:
             retired = bool(_flag(cells["retired"], "retired", row.line, result.errors))
-        labels = tuple(cells.get(name, old) for name, old in zip(LABELS, was.labels, strict=True))
+        en, es, fr, pt = (cells.get(name, old) for name, old in zip(LABELS, was.labels, strict=True))
         wanted[code] = (row, Shape(cells["kind"].lower(), code, cells.get("parent", was.parent), state,
-                                   labels, retired))  # type: ignore[arg-type]
+                                   (en, es, fr, pt), retired))
     return wanted
 
 
@@ -482,7 +505,7 @@ def import_csv(text: str, actor: Actor) -> ImportResult:
         world = _world()
         wanted = _shapes(rows, world, result)
         final = {**world, **{code: shape for code, (_row, shape) in wanted.items()}}
-        order = _parents_first(list(wanted), final) if not result.errors else []
+        order = _parents_first(list(wanted), final)
         for code in order:  # broader terms first, so that a narrower one inherits its final state
             final[code] = _inherit(final[code], final)
         for code in order:
@@ -493,14 +516,15 @@ def import_csv(text: str, actor: Actor) -> ImportResult:
             result.errors.sort(key=lambda error: error.line)
             return result
         counter: Counter[str] = Counter()
-        terms = {term.code: term for term in Term.objects.filter(code__in=order)}
+        scope, now = _scope(actor), timezone.now()
         for code in order:
             before = sum(counter.values())
-            term = _write(actor, final[code], terms.get(code), counter)
+            # Fetched afresh: a broader term's change may have carried down to this one.
+            term = _write(actor, scope, final[code], Term.objects.filter(code=code).first(), counter)
             if final[code].retired and term.retired_at is None:
-                _retire(actor, term, timezone.now(), counter)
+                _retire(actor, scope, term, now, counter)
             elif not final[code].retired and term.retired_at is not None:
-                _restore(actor, term, counter)
+                _restore(actor, scope, term, counter)
             result.unchanged += sum(counter.values()) == before
     result.created, result.updated = counter["term.created"], counter["term.updated"]
     result.retired, result.restored = counter["term.retired"], counter["term.restored"]

@@ -58,6 +58,14 @@ DEFENDER_ONLY = dict(defender=200, documenter_a=403, documenter_b=403, coordinat
 TABLE: dict[str, Row] = {
     "core:home": same("GET", 200),
     "core:ping": same("GET", 200),
+    "registry:vocabulary": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "registry:vocabulary_kind": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "registry:term_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "registry:term_edit": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "registry:term_retire": signed_in("POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 302}),
+    "registry:term_restore": signed_in("POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 302}),
+    "registry:vocabulary_export": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "registry:vocabulary_import": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "core:leave": same("GET", 200),
     "set_language": same("POST", 302),
     "accounts:login": signed_in("GET", 200, **dict.fromkeys(STANDING_USERS, 302)),
@@ -183,7 +191,7 @@ def test_it_has_no_row_for_a_url_that_does_not_exist():
 def _values(world) -> dict[str, object]:
     """What each URL argument is filled with: objects of network A and desk A."""
     from amparo.registry import services as registry
-    from amparo.registry.models import Incident
+    from amparo.registry.models import Incident, Term
 
     incident = Incident.objects.filter(desk=world.desk_a, reporter=world.users["defender"]).first() or \
         registry.record_incident(world.users["defender"], world.desk_a,
@@ -209,6 +217,10 @@ def _values(world) -> dict[str, object]:
         "token_id": world.defender_token.pk,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
+        "kind": "attack_type",
+        # A shipped term; a test on a flushed database (transactional tests) makes one.
+        "term_id": (Term.objects.order_by("id").first()
+                    or Term.objects.create(kind="attack_type", code="attack.test", label_en="Test")).pk,
     }
 
 

@@ -135,6 +135,11 @@ def _invitation_url(world: World) -> str:
 TABLE: dict[str, Page] = {
     "core:home": Page(),
     "core:leave": Page(),
+    "registry:vocabulary": Page("coordinator"),
+    "registry:vocabulary_kind": Page("coordinator"),
+    "registry:term_create": Page("coordinator"),
+    "registry:term_edit": Page("coordinator"),
+    "registry:vocabulary_import": Page("coordinator"),
     "accounts:login": Page(),
     "accounts:login_code": Page(state=_half_logged_in, h1="One more step"),
     "accounts:dashboard": Page("defender"),
@@ -198,6 +203,9 @@ NOT_PAGES: dict[str, str] = {
     "registry:incident_action": "POST only: triage, assignment, duplicates, follow-ups, moves; then a redirect",
     "registry:attachment": "a file download (application/octet-stream), never shown as a page",
     "network:recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
+    "registry:term_retire": "POST only: retires a term, then redirects to its kind",
+    "registry:term_restore": "POST only: offers a term again, then redirects to its kind",
+    "registry:vocabulary_export": "a CSV download (text/csv), not a page",
 }
 NOT_PAGE_PREFIXES: dict[str, str] = {
     "api:": "the REST API answers JSON, not pages (the schema view included)",

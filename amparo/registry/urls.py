@@ -15,4 +15,5 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("my-reports/", views.my_reports, name="my_reports"),
     path("my-reports/<int:incident_id>/", views.my_report, name="my_report"),
+    path("my-reports/<int:incident_id>/withdraw/", views.my_report_withdraw, name="my_report_withdraw"),
 ]

@@ -113,6 +113,7 @@ TABLE: dict[str, Row] = {
     "registry:report": signed_in("GET", LOGIN, **DEFENDER_ONLY),
     "registry:my_reports": signed_in("GET", LOGIN, **DEFENDER_ONLY),
     "registry:my_report": signed_in("GET", LOGIN, **DEFENDER_ONLY),
+    "registry:my_report_withdraw": signed_in("POST", LOGIN, **{**DEFENDER_ONLY, "defender": 302}),
     "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),

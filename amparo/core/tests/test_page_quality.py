@@ -202,6 +202,7 @@ NOT_PAGES: dict[str, str] = {
     "network:recovery_sheet": "POST only: the desk's recovery sheet, shown once",
     "registry:incident_action": "POST only: triage, assignment, duplicates, follow-ups, moves; then a redirect",
     "registry:attachment": "a file download (application/octet-stream), never shown as a page",
+    "registry:my_report_withdraw": "POST only: a defender takes back her consent, then a redirect",
     "network:recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
     "registry:term_retire": "POST only: retires a term, then redirects to its kind",
     "registry:term_restore": "POST only: offers a term again, then redirects to its kind",

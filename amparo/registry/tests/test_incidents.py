@@ -183,6 +183,18 @@ def test_it_lets_a_defender_report_and_follow_her_own_reports(client, world):
     assert services.open_incident(world.unlocked["documenter_a"], incident)["narrative"] == "my words"
 
 
+def test_it_lets_a_defender_take_back_her_consent(client, world):
+    sign_in(client, world.users["defender"], world.unlocked["defender"])
+    client.post("/registry/report/", {**FORM, "submission_key": "d2", "narrative": "mine", "country": "HN",
+                                      "consent_statistics": "on", "consent_un": "on"})
+    incident = Incident.objects.get(submission_key="d2")
+    assert incident in Incident.objects.statistics_eligible()
+    client.post(f"/registry/my-reports/{incident.pk}/withdraw/")
+    assert incident not in Incident.objects.statistics_eligible()
+    incident.refresh_from_db()
+    assert not incident.consent_un
+
+
 def test_it_strips_hidden_details_from_photos_and_serves_files_as_downloads(client, world):
     incident = services.record_incident("system", world.desk_a, services.IncidentData())
     image = Image.new("RGB", (40, 30), "purple")

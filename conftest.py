@@ -208,3 +208,17 @@ def broker(tmp_path):
     # Producers pool their connections, with the options they were made with: drop them.
     app.pool.force_close_all()
     app._pool = None
+
+
+@pytest.fixture
+def vocabulary(db):
+    """The shipped vocabulary, even after a transactional test has emptied the tables (Django
+    flushes migration data away with them)."""
+    import importlib
+
+    from django.apps import apps
+
+    from amparo.registry.models import Term
+
+    if not Term.objects.filter(code="attack.threat.death").exists():
+        importlib.import_module("amparo.registry.migrations.0002_vocabulary").ship(apps, None)

@@ -22,11 +22,6 @@ class TermAdminForm(forms.ModelForm):
         model = Term
         fields = ["kind", "code", "parent", "state_actor", *vocabulary.LABELS]
 
-    def _get_validation_exclusions(self) -> set[str]:
-        # The model's SlugField refuses the dots of our codes ("attack.threat.death"); the code
-        # is checked by vocabulary.problems in clean() instead.
-        return {*super()._get_validation_exclusions(), "code"}  # type: ignore[misc]
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         was = vocabulary.shape_of(self.instance) if self.instance.pk else None

@@ -12,7 +12,7 @@ from amparo.registry import vocabulary
 from amparo.registry.models import Term
 
 IMPORT_MAX_BYTES = 1024 * 1024  # far more than a vocabulary needs; uploads stay in memory
-STATE_CHOICES = [("yes", _("State actor")), ("no", _("Non-state actor"))]
+STATE_CHOICES = [("", _("Same as its broader term")), ("yes", _("State actor")), ("no", _("Non-state actor"))]
 
 
 class TermForm(forms.Form):
@@ -26,8 +26,8 @@ class TermForm(forms.Form):
     state_actor = forms.ChoiceField(
         label=_("State or non-state actor"), required=False, widget=forms.RadioSelect,
         choices=STATE_CHOICES,
-        help_text=_("Left empty, it is what its broader term is. Statistics count an unknown "
-                    "perpetrator as non-state."))
+        help_text=_("A narrower term is always what its broader term is; a top-level term needs an "
+                    "answer. Statistics count an unknown perpetrator as non-state."))
     label_en = forms.CharField(label=_("Label in English"), max_length=vocabulary.LABEL_MAX)
     label_es = forms.CharField(label=_("Label in Spanish"), max_length=vocabulary.LABEL_MAX, required=False)
     label_fr = forms.CharField(label=_("Label in French"), max_length=vocabulary.LABEL_MAX, required=False)
@@ -36,7 +36,8 @@ class TermForm(forms.Form):
     def __init__(self, *args: Any, kind: str, term: Term | None = None, **kwargs: Any) -> None:
         if term is not None:
             kwargs.setdefault("initial", {
-                "parent": str(term.parent_id or ""), "state_actor": vocabulary.yes_no(term.state_actor),
+                "parent": str(term.parent_id or ""),
+                "state_actor": "" if term.parent_id else vocabulary.yes_no(term.state_actor),
                 **{name: getattr(term, name) for name in vocabulary.LABELS},
             })
         super().__init__(*args, **kwargs)

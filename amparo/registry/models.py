@@ -10,6 +10,7 @@ to the desk's key ring.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
@@ -34,7 +35,9 @@ class Term(models.Model):
         GENDER = "gender", _("Gender")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
-    code = models.SlugField(_("code"), max_length=64, unique=True)
+    # Dotted and hierarchical ("attack.threat.death"): a slug would refuse the dots.
+    code = models.CharField(_("code"), max_length=64, unique=True, validators=[
+        RegexValidator(r"^[a-z0-9]+(?:[._-][a-z0-9]+)*$", _("Lowercase letters, digits and . _ - only."))])
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="children", verbose_name=_("broader term"))
     label_en = models.CharField("English", max_length=200)

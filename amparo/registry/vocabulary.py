@@ -132,6 +132,13 @@ class Shape:
     labels: tuple[str, str, str, str]
     retired: bool
 
+    @property
+    def name(self) -> str:
+        """The label in the reader's language (English when missing), as people know the term."""
+        language = (get_language() or "en")[:2]
+        labels = dict(zip(LANGUAGES, self.labels, strict=True))
+        return labels.get(language) or labels["en"] or self.code
+
 
 def shape_of(term: Term, codes: dict[int, str] | None = None) -> Shape:
     if term.parent_id is None:
@@ -189,19 +196,19 @@ def problems(shape: Shape, world: dict[str, Shape], was: Shape | None = None) ->
         found["parent"].append(_("There is no term with the code “%(code)s”.") % {"code": shape.parent})
     elif parent is not None:
         if parent.kind != shape.kind:
-            found["parent"].append(_("The broader term “%(code)s” is of another kind.") % {"code": parent.code})
+            found["parent"].append(_("The broader term “%(term)s” is of another kind.") % {"term": parent.name})
         elif _loops(shape, world):
             found["parent"].append(_("A term cannot sit under itself or under one of its narrower terms."))
         elif parent.retired and not shape.retired:
-            found["parent"].append(_("The broader term “%(code)s” is retired: restore it first, or choose "
-                                     "another.") % {"code": parent.code})
+            found["parent"].append(_("The broader term “%(term)s” is retired: restore it first, or choose "
+                                     "another.") % {"term": parent.name})
     if shape.kind == Term.Kind.PERPETRATOR:
         if shape.state_actor is None:
             found["state_actor"].append(_("Say whether this perpetrator is a state actor or not."))
         elif parent is not None and parent.kind == shape.kind and parent.state_actor != shape.state_actor:
-            message = (_("Its broader term “%(code)s” is a state actor, so this one is too.") if parent.state_actor
-                       else _("Its broader term “%(code)s” is not a state actor, so this one is not either."))
-            found["state_actor"].append(message % {"code": parent.code})
+            message = (_("Its broader term “%(term)s” is a state actor, so this one is too.") if parent.state_actor
+                       else _("Its broader term “%(term)s” is not a state actor, so this one is not either."))
+            found["state_actor"].append(message % {"term": parent.name})
     elif shape.state_actor is not None:
         found["state_actor"].append(_("Only perpetrators are state or non-state actors."))
     return dict(found)
@@ -332,7 +339,7 @@ def restore_term(actor: Actor, term: Term) -> Term:
     """Offer a retired term again, with the narrower terms retired together with it. Raises
     ValidationError while its broader term is retired. Not retired: nothing happens."""
     with transaction.atomic():
-        current = Term.objects.select_for_update().select_related("parent").get(pk=term.pk)
+        current = Term.objects.select_for_update().get(pk=term.pk)
         if current.retired_at is not None:
             if current.parent is not None and current.parent.retired_at is not None:
                 raise ValidationError(_("Its broader term “%(label)s” is retired: restore that one first.")
@@ -476,22 +483,32 @@ def _shapes(rows: list[_Row], world: dict[str, Shape], result: ImportResult) -> 
     return wanted
 
 
-def _parents_first(codes: list[str], final: dict[str, Shape]) -> list[str]:
-    placed: list[str] = []
-    done: set[str] = set()
+def _settle(final: dict[str, Shape], named: set[str], world: dict[str, Shape]) -> None:
+    """Perpetrators' states as they will be once the file is in, walking down from the top: a
+    line that leaves it empty takes its broader term's, and a changed state carries down to the
+    terms that the file does not name (as `_write` will carry it)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for code, shape in final.items():
+        children[shape.parent].append(code)
+    pending, seen = list(children[""]), set()
+    while pending:
+        code = pending.pop()
+        seen.add(code)
+        shape, parent = final[code], final.get(final[code].parent)
+        if parent is not None and shape.kind == Term.Kind.PERPETRATOR:
+            changed = parent.code in world and world[parent.code].state_actor != parent.state_actor
+            if (code in named and shape.state_actor is None) or (code not in named and changed):
+                final[code] = replace(shape, state_actor=parent.state_actor)
+        pending += [child for child in children[code] if child not in seen]
+    for code in named - seen:  # under a missing parent, or in a loop: problems() says so
+        final[code] = _inherit(final[code], final)
 
-    def place(code: str) -> None:
-        if code in done:
-            return
-        done.add(code)
-        parent = final[code].parent
-        if parent in codes:
-            place(parent)
-        placed.append(code)
 
-    for code in codes:
-        place(code)
-    return placed
+def _depth(code: str, final: dict[str, Shape]) -> int:
+    depth, seen = 0, {code}
+    while (code := final[code].parent) in final and code not in seen:
+        depth, seen = depth + 1, seen | {code}
+    return depth
 
 
 def import_csv(text: str, actor: Actor) -> ImportResult:
@@ -505,9 +522,8 @@ def import_csv(text: str, actor: Actor) -> ImportResult:
         world = _world()
         wanted = _shapes(rows, world, result)
         final = {**world, **{code: shape for code, (_row, shape) in wanted.items()}}
-        order = _parents_first(list(wanted), final)
-        for code in order:  # broader terms first, so that a narrower one inherits its final state
-            final[code] = _inherit(final[code], final)
+        _settle(final, set(wanted), world)
+        order = sorted(wanted, key=lambda code: _depth(code, final))  # broader terms first
         for code in order:
             row, shape = wanted[code][0], final[code]
             for column, messages in problems(shape, final, world.get(code)).items():

@@ -37,7 +37,8 @@ def _log_in(context, live_server, user) -> object:
     return page
 
 
-def test_it_records_finds_merges_and_moves_cases_in_spanish(live_server, chromium, world, fast_password_hashing):
+def test_it_records_finds_merges_and_moves_cases_in_spanish(live_server, chromium, world, fast_password_hashing,
+                                                             vocabulary):
     cache.clear()
     colleague = world.users["supporter"]  # a second documenter of desk A, with her own key
     network.add_membership("system", user=colleague, role=Role.DOCUMENTER, network=world.network_a,

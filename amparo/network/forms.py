@@ -163,3 +163,21 @@ class ContactForm(forms.Form):
 class SheetForm(forms.Form):
     sheet = forms.CharField(label=_("The recovery sheet's code"), max_length=120,
                             widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
+
+
+class NetworkForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(label=_("Short name (used in links)"), max_length=50)
+    country = forms.CharField(label=_("Country code"), max_length=2)
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"]
+        if Network.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Another network already uses this short name."))
+        return slug
+
+    def clean_country(self) -> str:
+        code: str = self.cleaned_data["country"].strip().upper()
+        if code not in countries.codes():
+            raise forms.ValidationError(_("This is not a country code."))
+        return code

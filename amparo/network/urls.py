@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.network_index, name="index"),
     path("n/<slug:network_slug>/", views.network_detail, name="network_detail"),
     path("n/<slug:network_slug>/desks/new/", views.desk_create, name="desk_create"),
+    path("n/<slug:network_slug>/networks/new/", views.network_create, name="network_create"),
     path("n/<slug:network_slug>/organisations/new/", views.organisation_create,
          name="organisation_create"),
     path("n/<slug:network_slug>/members/", views.members, name="members"),

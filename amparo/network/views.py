@@ -25,6 +25,7 @@ from amparo.network.forms import (
     DeskForm,
     InviteForm,
     MembershipForm,
+    NetworkForm,
     OrganisationForm,
     SheetForm,
 )
@@ -319,3 +320,20 @@ def restore_from_sheet(request: HttpRequest, desk_slug: str) -> HttpResponse:
             messages.success(request, _("Restored: %(count)d keys were given to you.") % {"count": made})
             return redirect("network:desk_detail", desk_slug=desk.slug)
     return render(request, "network/restore.html", {"desk": desk, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.coordinator_required
+@staff_page
+def network_create(request: HttpRequest, network_slug: str) -> HttpResponse:
+    """A coalition's coordinator adds a national network under it."""
+    coalition = permissions.network_for_coordinator(request.user, network_slug)
+    if coalition.kind != Network.Kind.COALITION:
+        raise Http404
+    form = NetworkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created = services.create_network(_user(request), kind=Network.Kind.NATIONAL, parent=coalition,
+                                          **form.cleaned_data)
+        messages.success(request, _("The network was created."))
+        return redirect("network:network_detail", network_slug=created.slug)
+    return render(request, "network/network_form.html", {"form": form, "coalition": coalition})

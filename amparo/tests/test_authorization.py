@@ -117,6 +117,8 @@ TABLE: dict[str, Row] = {
     "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    # Network A is national: only a coalition takes new networks (404; see test_services).
+    "network:network_create": signed_in("GET", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 404}),
     "network:organisation_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:members": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:audit_log": signed_in("GET", LOGIN, **COORDINATOR_ONLY),

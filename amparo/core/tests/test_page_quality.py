@@ -164,6 +164,7 @@ TABLE: dict[str, Page] = {
     "network:audit_log": Page("coordinator"),
     "network:desk_detail": Page("documenter_a"),
     "network:desk_edit": Page("coordinator"),
+    "network:network_create": Page("coordinator", status=404),
     "registry:inbox": Page("documenter_a"),
     "registry:incident_new": Page("documenter_a", budget=45_000, why="the vocabulary's checkboxes, in the page "
                                   "so the form works without JavaScript"),

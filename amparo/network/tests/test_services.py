@@ -156,3 +156,19 @@ def test_it_shows_each_role_its_dashboard(client, world):
         sign_in(client, world.users[who])
         assert text in client.get("/accounts/dashboard/").content.decode(), who
     assert Network.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_it_lets_a_coalition_coordinator_add_a_national_network(client, world):
+    person = UserFactory.create(username="coalition_coordinator")
+    services.add_membership("system", user=person, role=Role.COORDINATOR, network=world.coalition)
+    from conftest import enrol_second_factor
+
+    enrol_second_factor(person)
+    sign_in(client, person)
+    response = client.post(f"/network/n/{world.coalition.slug}/networks/new/",
+                           {"name": "Red de Guatemala", "slug": "red-gt", "country": "gt"})
+    assert response.status_code == 302
+    created = Network.objects.get(slug="red-gt")
+    assert created.parent == world.coalition and created.country == "GT" and created.ring is not None
+    assert client.get(f"/network/n/{world.network_a.slug}/networks/new/").status_code == 404

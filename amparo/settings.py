@@ -120,6 +120,13 @@ LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_HASHERS = ["amparo.accounts.hashers.BoundedArgon2PasswordHasher"]
 ARGON2_MAX_CONCURRENT = env_int("ARGON2_MAX_CONCURRENT", 2, minimum=1)
 LOGIN_GLOBAL_FAILURES_PER_MINUTE = env_int("LOGIN_GLOBAL_FAILURES_PER_MINUTE", 300, minimum=1)
+# Anonymous reports (registry.intake): one global limit on submissions and receipt checks, per
+# minute, for the whole site (never per client); untriaged reports are deleted after N days.
+ANONYMOUS_GLOBAL_PER_MINUTE = env_int("ANONYMOUS_GLOBAL_PER_MINUTE", 120, minimum=1)
+ANONYMOUS_RETENTION_DAYS = env_int("ANONYMOUS_RETENTION_DAYS", 90, minimum=1)
+# The global salt of the receipts' Argon2id (vault.derive_reporter_keys); empty: derived from
+# SECRET_KEY (changing either makes every receipt unknown).
+RECEIPT_SALT = env_secret("RECEIPT_SALT", required=False)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
@@ -258,6 +265,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-audit-anchor": {
         "task": "amparo.network.tasks.send_audit_anchor",
         "schedule": float(env_int("AUDIT_ANCHOR_EVERY_SECONDS", 24 * 3600, minimum=60)),
+    },
+    "expire-untriaged-reports": {
+        "task": "amparo.registry.tasks.expire_untriaged_reports",
+        "schedule": float(env_int("RETENTION_EVERY_SECONDS", 24 * 3600, minimum=60)),
     },
 }
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import AllowAny
@@ -31,7 +32,9 @@ urlpatterns = [
     path("network/", include("amparo.network.urls")),
     path("vault/", include("amparo.vault.urls")),
     path("registry/", include("amparo.registry.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    # Exempt from CSRF on purpose: the worst a forged switch does is change the language, and
+    # a footer form without a token lets public pages mint no token and set no cookie.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("api/v1/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]

@@ -236,3 +236,37 @@ class DeskIndexKey(models.Model):
 
     def __str__(self) -> str:
         return f"index key of desk {self.desk_id}"
+
+
+class AnonymousReceipt(models.Model):
+    """An anonymous report's receipt, as the server may keep it: only the lookup tag derived
+    from it (Argon2id, then HKDF). The words themselves and the reporter's key are never stored."""
+
+    lookup_tag = models.CharField(max_length=64, unique=True)
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="receipt")
+    # Her public key, derived from the receipt: the desk seals its replies to it.
+    public_key = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"receipt of incident {self.incident_id}"
+
+
+class Message(models.Model):
+    """A message between the desk and an anonymous reporter, sealed to the desk's ring and to
+    the reporter's receipt-derived key."""
+
+    class Author(models.TextChoices):
+        DESK = "desk", _("The desk")
+        REPORTER = "reporter", _("The person who reported")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(max_length=8, choices=Author.choices)
+    body = SealedField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk}"

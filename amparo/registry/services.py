@@ -174,6 +174,7 @@ def _set_terms(incident: Incident, data: IncidentData) -> None:
 def record_incident(
     actor: User | str, desk: Desk, data: IncidentData, *, channel: str = Incident.Channel.DESK,
     defenders: Iterable[Defender] = (), reporter: User | None = None, submission_key: str | None = None,
+    also_to: Iterable[Any] = (),
 ) -> Incident:
     """Record an incident for `desk`, sealed to its ring (and to the reporter, when a defender
     reports herself). A repeated `submission_key` (a double submit) returns the first record."""
@@ -182,6 +183,7 @@ def record_incident(
         if existing is not None:
             return existing
     also = [reporter] if reporter is not None else []
+    also += list(also_to)  # e.g. an anonymous reporter's receipt-derived public key
     try:
         with transaction.atomic():
             incident = Incident(desk=desk, channel=channel, reporter=reporter, submission_key=submission_key)
@@ -368,7 +370,7 @@ def _without_metadata(data: bytes, content_type: str) -> bytes:
     return out.getvalue()
 
 
-def add_attachment(actor: User, incident: Incident, *, filename: str, content_type: str,
+def add_attachment(actor: User | str, incident: Incident, *, filename: str, content_type: str,
                    chunks: Iterable[bytes], size: int) -> Attachment:
     """Seal a file to the incident's desk and store it under a name that says nothing.
     Images are re-encoded first; other files are sealed chunk by chunk as they come."""

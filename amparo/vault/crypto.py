@@ -88,6 +88,16 @@ def subkey(master: bytes, purpose: str) -> bytes:
     return hashlib.blake2b(purpose.encode(), key=master[:64], digest_size=KEY_BYTES).digest()
 
 
+def hkdf_sha256(secret: bytes, *, salt: bytes, info: bytes, length: int = 32) -> bytes:
+    """HKDF with SHA-256 (RFC 5869): extract, then expand for one purpose (`info`)."""
+    prk = hmac.new(salt or bytes(32), secret, hashlib.sha256).digest()
+    out, block, counter = b"", b"", 1
+    while len(out) < length:
+        block = hmac.new(prk, block + info + bytes([counter]), hashlib.sha256).digest()
+        out, counter = out + block, counter + 1
+    return out[:length]
+
+
 # --- Streams --------------------------------------------------------------------------------
 
 def stream_encrypt(key: bytes, source: BinaryIO, target: BinaryIO, aad: bytes) -> int:

@@ -88,17 +88,21 @@ def test_it_accepts_a_same_origin_form_post_without_origin_or_referer():
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.get("/")
+    client.get("/accounts/login/", secure=True)
     token = client.cookies["csrftoken"].value
-    ok = client.post("/i18n/setlang/", {"language": "es", "csrfmiddlewaretoken": token},
-                     HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin", secure=True)
-    assert ok.status_code == 302
-    cross = client.post("/i18n/setlang/", {"language": "es", "csrfmiddlewaretoken": token},
-                        HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site", secure=True)
+    form = {"username": "nobody", "password": "not the password", "csrfmiddlewaretoken": token}
+    ok = client.post("/accounts/login/", form, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin", secure=True)
+    assert ok.status_code == 200  # reached the form: a wrong password, not a CSRF refusal
+    cross = client.post("/accounts/login/", form, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site", secure=True)
     assert cross.status_code == 403
-    no_token = client.post("/i18n/setlang/", {"language": "es"}, HTTP_ORIGIN="null",
+    no_token = client.post("/accounts/login/", {**form, "csrfmiddlewaretoken": ""}, HTTP_ORIGIN="null",
                            HTTP_SEC_FETCH_SITE="same-origin", secure=True)
     assert no_token.status_code == 403
-    foreign = client.post("/i18n/setlang/", {"language": "es", "csrfmiddlewaretoken": token},
-                          HTTP_ORIGIN="https://evil.example", secure=True)
+    foreign = client.post("/accounts/login/", form, HTTP_ORIGIN="https://evil.example", secure=True)
     assert foreign.status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_sets_no_cookie_on_a_public_page_without_a_form(client):
+    response = client.get("/")
+    assert not response.cookies

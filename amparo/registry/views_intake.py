@@ -1,0 +1,132 @@
+"""The public pages of anonymous reports, at /r/: the form, the page that gives back her words,
+and the conversation she reaches with them. No account, no JavaScript needed; the receipt never
+appears in a URL; nothing here reads who is asking (no address, no user agent)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from amparo.registry import intake, services
+from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
+from amparo.registry.models import Incident
+
+# What her report's status means, in plain words.
+PLAIN_STATUS = {
+    Incident.Status.RECEIVED: gettext_lazy("Your report has arrived. Nobody on the team has opened it yet."),
+    Incident.Status.TRIAGE: gettext_lazy("Someone on the team is reading your report."),
+    Incident.Status.VERIFIED: gettext_lazy("The team has read your report and checked what it could."),
+    Incident.Status.DOCUMENTED: gettext_lazy("The team has recorded your report."),
+    Incident.Status.CLOSED: gettext_lazy("The team has finished its work on your report."),
+    Incident.Status.DUPLICATE: gettext_lazy("The team already knew of this and joined your report to it."),
+}
+
+
+def _busy(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/intake/busy.html", status=429, headers={"Retry-After": str(intake.WINDOW)})
+
+
+def _upload(request: HttpRequest) -> intake.Upload | None:
+    found = request.FILES.get("file")
+    if found is None:
+        return None
+    return intake.Upload(filename=found.name or "file", content_type=found.content_type or "",
+                         chunks=found.chunks(), size=found.size or 0)
+
+
+def _max_mb() -> int:
+    return int(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024))
+
+
+def _show_form(request: HttpRequest, form: AnonymousReportForm, receipt: str, status: int = 200) -> HttpResponse:
+    return render(request, "registry/intake/form.html", {
+        "form": form, "receipt": receipt, "max_mb": _max_mb(),
+        "days": settings.ANONYMOUS_RETENTION_DAYS}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """The form. Her receipt is issued with the page, shown to her before she sends, and
+    sent with the form: a line that drops after sending loses nothing."""
+    if request.method == "POST":
+        form = AnonymousReportForm(request.POST, request.FILES)
+        receipt, binding = request.POST.get("receipt", ""), request.POST.get("binding", "")
+        if not intake.within_global_limit():
+            return _busy(request)
+        if form.is_valid():
+            try:
+                intake.submit_anonymous_report(receipt, binding, form.incident_data(), upload=_upload(request))
+            except intake.ReceiptRefused:
+                pass  # not words we issued: a fresh form, with fresh words
+            except intake.NoDesk:
+                form.add_error(None, _("No team can receive reports yet. Please try again later."))
+                return _show_form(request, form, receipt, status=503)
+            except services.AttachmentRefused:
+                form.add_error("file", _("This file cannot be added: at most %(mb)d MB, and photos must "
+                                         "open.") % {"mb": _max_mb()})
+                return _show_form(request, form, receipt, status=400)
+            else:
+                return render(request, "registry/intake/sent.html", {
+                    "receipt": receipt, "days": settings.ANONYMOUS_RETENTION_DAYS})
+        elif intake.vault.receipt_binding_valid(receipt, binding):
+            return _show_form(request, form, receipt, status=400)
+    receipt, binding = intake.issue_receipt(get_language() or "en")
+    form = AnonymousReportForm(initial={"receipt": receipt, "binding": binding})
+    return _show_form(request, form, receipt)
+
+
+def _status_page(request: HttpRequest, opened: intake.Opened, receipt: str, *, sent: bool = False,
+                 form: ReporterMessageForm | None = None, status: int = 200) -> HttpResponse:
+    return render(request, "registry/intake/status.html", {
+        "opened": opened, "plain_status": PLAIN_STATUS[Incident.Status(opened.incident.status)],
+        "form": form or ReporterMessageForm(initial={"receipt": receipt}), "sent": sent, "max_mb": _max_mb(),
+    }, status=status)
+
+
+def _not_found(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
+    form.add_error("receipt", _("No report with these words is available. It may no longer be available, "
+                                "or a word may be mistyped."))
+    return render(request, "registry/intake/back.html", {"form": form}, status=404)
+
+
+@require_http_methods(["GET", "POST"])
+def back(request: HttpRequest) -> HttpResponse:
+    """Coming back: she types her words and sees her report's status and the conversation."""
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST":
+        if not intake.within_global_limit():
+            return _busy(request)
+        if form.is_valid():
+            opened = intake.open_with_receipt(form.cleaned_data["receipt"])
+            if opened is None:
+                return _not_found(request, form)
+            return _status_page(request, opened, form.cleaned_data["receipt"])
+    return render(request, "registry/intake/back.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_POST
+def write(request: HttpRequest) -> HttpResponse:
+    """She writes to the team (or adds a file), from the conversation page."""
+    if not intake.within_global_limit():
+        return _busy(request)
+    form = ReporterMessageForm(request.POST, request.FILES)
+    receipt = request.POST.get("receipt", "")
+    opened = intake.open_with_receipt(receipt) if receipt.strip() else None
+    if opened is None:
+        return _not_found(request, ReceiptForm({"receipt": ""}))
+    if not form.is_valid():
+        return _status_page(request, opened, receipt, form=form, status=400)
+    try:
+        intake.add_reporter_message(opened, form.cleaned_data["text"], upload=_upload(request))
+    except services.AttachmentRefused:
+        form.add_error("file", _("This file cannot be added: at most %(mb)d MB, and photos must open.")
+                       % {"mb": _max_mb()})
+        return _status_page(request, opened, receipt, form=form, status=400)
+    opened = intake.open_with_receipt(receipt)
+    assert opened is not None  # noqa: S101 - it was there a moment ago
+    return _status_page(request, opened, receipt, sent=True)

@@ -32,6 +32,7 @@ urlpatterns = [
     path("network/", include("amparo.network.urls")),
     path("vault/", include("amparo.vault.urls")),
     path("registry/", include("amparo.registry.urls")),
+    path("r/", include("amparo.registry.urls_intake")),
     # Exempt from CSRF on purpose: the worst a forged switch does is change the language, and
     # a footer form without a token lets public pages mint no token and set no cookie.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

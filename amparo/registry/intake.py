@@ -23,6 +23,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.registry import services
@@ -142,7 +143,15 @@ def open_with_receipt(receipt: str) -> Opened | None:
     found = AnonymousReceipt.objects.filter(lookup_tag=keys.lookup_tag).select_related("incident").first()
     if found is None:
         return None
-    incident = found.incident
+    return _open(found.incident, keys)
+
+
+def refresh(opened: Opened) -> Opened:
+    """The same report read again (after she wrote), without deriving her key twice."""
+    return _open(Incident.objects.get(pk=opened.incident.pk), opened.keys)
+
+
+def _open(incident: Incident, keys: ReporterKeys) -> Opened:
     narrative = vault.open_with_private_key(keys.private_key, incident.narrative,
                                             label=services.label("incident", "narrative")) \
         if incident.narrative else ""
@@ -172,14 +181,13 @@ def add_reporter_message(opened: Opened, text: str, *, upload: Upload | None = N
     return message
 
 
-def reply_to_reporter(actor: object, incident: Incident, text: str) -> Message:
+def reply_to_reporter(actor: User, incident: Incident, text: str) -> Message:
     """The desk answers her: sealed to the desk and to the public key her receipt gave."""
     receipt = AnonymousReceipt.objects.get(incident=incident)
     with transaction.atomic():
         message = Message.objects.create(incident=incident, author=Message.Author.DESK,
                                          body=_seal_message(incident, bytes(receipt.public_key), text))
-        record_audit(actor, "incident.message_to_reporter", incident,  # type: ignore[arg-type]
-                     scope=network.scope_of(incident.desk.network))
+        record_audit(actor, "incident.message_to_reporter", incident, scope=network.scope_of(incident.desk.network))
     return message
 
 

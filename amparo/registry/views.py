@@ -22,7 +22,7 @@ from amparo.core.security import staff_page
 from amparo.network import countries, permissions
 from amparo.network import services as network
 from amparo.network.models import Desk, Membership, Role
-from amparo.registry import services
+from amparo.registry import intake, services
 from amparo.registry.forms import (
     DefenderReportForm,
     DuplicateForm,
@@ -31,6 +31,7 @@ from amparo.registry.forms import (
     IncidentForm,
     MoveForm,
 )
+from amparo.registry.forms_intake import ReplyForm
 from amparo.registry.models import Attachment, Incident
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
@@ -154,6 +155,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         names = [(d, services.open_defender_name(unlocked, d)) for d in incident.defenders.all()]
         follow_ups = [(f, services.vault.open_sealed(unlocked, f.note, label=services.label("followup", "note")))
                       for f in incident.follow_ups.all()]
+        thread = intake.open_thread(unlocked, incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
     history = AuditEntry.objects.filter(object_type="registry.incident", object_id=str(incident.pk)).order_by("seq")
@@ -170,6 +172,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
                                                        label=services.label("attachment", "filename")))
                         for a in incident.attachments.all()],
         "max_mb": _max_mb(),
+        "anonymous": incident.channel == Incident.Channel.ANONYMOUS, "thread": thread, "reply_form": ReplyForm(),
     })
 
 
@@ -249,6 +252,13 @@ def incident_action(request: HttpRequest, incident_id: int, action: str) -> Http
                                           "open.") % {"mb": _max_mb()})
             else:
                 messages.success(request, _("The file was added, locked for the desk."))
+    elif action == "reply" and incident.channel == Incident.Channel.ANONYMOUS:
+        reply = ReplyForm(request.POST)
+        if reply.is_valid():
+            intake.reply_to_reporter(user, incident, reply.cleaned_data["text"])
+            messages.success(request, _("Your answer was sent. She will read it when she comes back."))
+        else:
+            messages.error(request, _("Write an answer first."))
     elif action == "withdraw-consent":
         services.withdraw_consent(user, incident)
         messages.success(request, _("Consent withdrawn: the incident is for documentation only from now on."))

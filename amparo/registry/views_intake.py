@@ -7,9 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from amparo.registry import intake, services
@@ -28,7 +27,9 @@ PLAIN_STATUS = {
 
 
 def _busy(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/intake/busy.html", status=429, headers={"Retry-After": str(intake.WINDOW)})
+    response = render(request, "registry/intake/busy.html", status=429)
+    response["Retry-After"] = str(intake.WINDOW)
+    return response
 
 
 def _upload(request: HttpRequest) -> intake.Upload | None:
@@ -61,8 +62,11 @@ def report(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 intake.submit_anonymous_report(receipt, binding, form.incident_data(), upload=_upload(request))
-            except intake.ReceiptRefused:
-                pass  # not words we issued: a fresh form, with fresh words
+            except intake.ReceiptRefused:  # not words we issued: her answers again, with fresh words
+                receipt, binding = intake.issue_receipt(get_language() or "en")
+                form = AnonymousReportForm({**request.POST.dict(), "receipt": receipt, "binding": binding})
+                form.add_error(None, _("Please keep the new words below and send again."))
+                return _show_form(request, form, receipt, status=400)
             except intake.NoDesk:
                 form.add_error(None, _("No team can receive reports yet. Please try again later."))
                 return _show_form(request, form, receipt, status=503)
@@ -127,6 +131,4 @@ def write(request: HttpRequest) -> HttpResponse:
         form.add_error("file", _("This file cannot be added: at most %(mb)d MB, and photos must open.")
                        % {"mb": _max_mb()})
         return _status_page(request, opened, receipt, form=form, status=400)
-    opened = intake.open_with_receipt(receipt)
-    assert opened is not None  # noqa: S101 - it was there a moment ago
-    return _status_page(request, opened, receipt, sent=True)
+    return _status_page(request, intake.refresh(opened), receipt, sent=True)

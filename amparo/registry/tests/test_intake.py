@@ -1,0 +1,300 @@
+"""Anonymous reports (issue 6): the receipt, the form, coming back, the desk's answer, the
+global limit, no trace of who sent it, and deletion when nobody triaged it in time."""
+
+from __future__ import annotations
+
+import io
+import logging
+import math
+import re
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.utils import timezone
+from PIL import Image
+
+from amparo.core.models import AuditEntry
+from amparo.registry import intake
+from amparo.registry.models import AnonymousReceipt, Attachment, Incident, Message
+from amparo.vault import services as vault
+from conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def issued(client, language: str = "en") -> tuple[str, str]:
+    """The receipt and binding that the form's page carries, as a browser reads them."""
+    page = client.get("/r/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    receipt = re.search(r'name="receipt" value="([^"]+)"', page)
+    binding = re.search(r'name="binding" value="([^"]+)"', page)
+    assert receipt and binding, page[:500]
+    return receipt.group(1), binding.group(1)
+
+
+def submit(client, narrative: str = "they followed me home", **extra):
+    receipt, binding = issued(client)
+    data = {"receipt": receipt, "binding": binding, "country": "HN", "narrative": narrative, **extra}
+    return receipt, client.post("/r/", data)
+
+
+# --- Receipts -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "pt"])
+def test_a_receipt_carries_at_least_80_bits_from_a_shipped_wordlist(language):
+    words = intake.wordlist(language)
+    assert len(words) >= 4096, (language, len(words))
+    receipt, binding = intake.issue_receipt(language)
+    parts = receipt.split(" ")
+    assert len(parts) * math.log2(len(words)) >= 80
+    assert all(p in words for p in parts)
+    assert vault.receipt_binding_valid(receipt, binding)
+    assert len(intake.wordlist("en")) > 7700 and intake.words_needed("en") == 7  # the EFF large list
+
+
+def test_the_receipt_is_in_the_visitors_language(client):
+    receipt, _ = issued(client, "es")
+    assert all(word in intake.wordlist("es") for word in receipt.split())
+
+
+def test_derivation_ignores_case_and_spaces_and_splits_tag_and_key():
+    a = vault.derive_reporter_keys("Alpha  beta gamma")
+    b = vault.derive_reporter_keys(" alpha beta GAMMA ")
+    assert a == b and a.lookup_tag != a.private_key.hex() and len(a.lookup_tag) == 64
+    assert vault.derive_reporter_keys("alpha beta delta").lookup_tag != a.lookup_tag
+
+
+# --- Submitting -----------------------------------------------------------------------------
+
+def test_a_report_is_sealed_to_the_desk_and_her_receipt_and_shown_back(client, world):
+    receipt, response = submit(client, narrative="they followed me home", when="last week",
+                               targeted="colleague", safe_now="no", help_wanted="a lawyer")
+    assert response.status_code == 200
+    assert receipt in response.content.decode()
+    incident = Incident.objects.get()
+    assert incident.desk == world.desk_a and incident.channel == Incident.Channel.ANONYMOUS
+    assert incident.reporter is None and not incident.consent_statistics  # default: documentation only
+    assert b"followed" not in bytes(incident.narrative)
+    text = vault.open_sealed(world.unlocked["documenter_a"], incident.narrative, label="registry.incident.narrative")
+    assert "they followed me home" in text and "a lawyer" in text and "last week" in text
+    keys = vault.derive_reporter_keys(receipt)
+    assert AnonymousReceipt.objects.get().lookup_tag == keys.lookup_tag
+    assert "a lawyer" in vault.open_with_private_key(keys.private_key, incident.narrative,
+                                                     label="registry.incident.narrative")
+    assert AuditEntry.objects.filter(action="incident.recorded", actor="anonymous").exists() or \
+        AuditEntry.objects.filter(action="incident.recorded").exists()
+
+
+def test_sending_the_same_receipt_twice_stores_one_report(client, world):
+    receipt, binding = issued(client)
+    data = {"receipt": receipt, "binding": binding, "country": "HN", "narrative": "once"}
+    assert client.post("/r/", data).status_code == 200
+    assert client.post("/r/", data).status_code == 200
+    assert Incident.objects.count() == 1 and AnonymousReceipt.objects.count() == 1
+
+
+def test_a_receipt_the_server_did_not_issue_is_refused(client, world):
+    response = client.post("/r/", {"receipt": "made up words here", "binding": "0" * 64, "country": "HN",
+                                   "narrative": "kept in the form"})
+    assert response.status_code == 400
+    assert Incident.objects.count() == 0
+    assert "kept in the form" in response.content.decode()
+
+
+def test_a_country_without_a_desk_goes_to_the_coalition_desk(client, world):
+    from amparo.network import services as network
+
+    coalition_desk = network.create_desk("system", world.coalition, slug="desk-c", name="Coalition desk",
+                                         countries=[], coalition_wide=True)
+    receipt, response = submit(client, country="MX")
+    assert response.status_code == 200
+    assert Incident.objects.get().desk == coalition_desk
+
+
+def test_a_photo_is_cleaned_and_sealed(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = Image.new("RGB", (8, 8), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhoneMaker"
+    raw = io.BytesIO()
+    image.save(raw, format="JPEG", exif=exif.tobytes())
+    upload = SimpleUploadedFile("photo.jpg", raw.getvalue(), content_type="image/jpeg")
+    _, response = submit(client, file=upload)
+    assert response.status_code == 200
+    attachment = Attachment.objects.get()
+    stored = (tmp_path / "attachments" / attachment.stored_name).read_bytes()
+    assert b"SecretPhoneMaker" not in stored
+
+
+def test_a_file_too_large_is_refused_calmly(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT, settings.ATTACHMENT_MAX_BYTES = tmp_path, 10
+    _, response = submit(client, file=SimpleUploadedFile("a.txt", b"x" * 100, content_type="text/plain"))
+    assert response.status_code == 400 and Incident.objects.count() == 0
+
+
+# --- Coming back and talking with the desk --------------------------------------------------
+
+def test_she_comes_back_reads_the_desks_answer_and_writes_again(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    receipt, _ = submit(client)
+    incident = Incident.objects.get()
+    page = client.post("/r/back/", {"receipt": receipt.upper().replace(" ", "   ")})
+    assert page.status_code == 200 and "Nobody on the team has opened it yet" in page.content.decode()
+
+    desk = client_for(world, "documenter_a")
+    assert desk.post(f"/registry/incidents/{incident.pk}/reply/", {"text": "We read you. Are you safe?"}
+                     ).status_code == 302
+    assert "We read you" in desk.get(f"/registry/incidents/{incident.pk}/").content.decode()
+
+    page = client.post("/r/back/", {"receipt": receipt}).content.decode()
+    assert "We read you. Are you safe?" in page
+    page = client.post("/r/back/write/", {"receipt": receipt, "text": "Yes, for now.",
+                                          "file": SimpleUploadedFile("more.txt", b"more", "text/plain")})
+    assert page.status_code == 200 and "Yes, for now." in page.content.decode()
+    assert [m.author for m in Message.objects.all()] == ["desk", "reporter"]
+    assert incident.attachments.count() == 1
+    assert "Yes, for now." in desk.get(f"/registry/incidents/{incident.pk}/").content.decode()
+    assert client_for(world, "documenter_b").get(f"/registry/incidents/{incident.pk}/").status_code == 404
+
+
+def client_for(world, who):
+    from django.test import Client
+
+    desk = Client()
+    sign_in(desk, world.users[who], world.unlocked[who])
+    return desk
+
+
+def test_unknown_words_open_nothing(client, world):
+    response = client.post("/r/back/", {"receipt": "not a receipt at all"})
+    assert response.status_code == 404 and "no longer available" in response.content.decode()
+    assert client.post("/r/back/write/", {"receipt": "nothing", "text": "hello"}).status_code == 404
+
+
+def test_the_desk_cannot_reply_to_a_report_that_is_not_anonymous(client, world):
+    from amparo.registry import services
+
+    incident = services.record_incident(world.users["documenter_a"], world.desk_a,
+                                        services.IncidentData(narrative="x"))
+    client_for(world, "documenter_a").post(f"/registry/incidents/{incident.pk}/reply/", {"text": "hi"})
+    assert not Message.objects.exists()
+
+
+# --- The global limit -----------------------------------------------------------------------
+
+def test_one_global_limit_slows_everyone_and_keeps_no_client_key(client, world, settings):
+    settings.ANONYMOUS_GLOBAL_PER_MINUTE = 2
+    submit(client, narrative="one")
+    client.post("/r/back/", {"receipt": "a b c"})
+    _, response = submit(client, narrative="three")
+    assert response.status_code == 429 and "try again in a minute" in response.content.decode()
+    assert client.post("/r/back/", {"receipt": "a b c"}).status_code == 429
+    assert Incident.objects.count() == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM amparo_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert [k for k in keys if "anonymous-intake" in k], keys
+    assert all(re.search(r"anonymous-intake:\d+$", k) for k in keys if "anonymous-intake" in k)
+
+
+# --- No trace -------------------------------------------------------------------------------
+
+MARK_IP, MARK_FORWARDED, MARK_AGENT = "203.0.113.77", "198.51.100.99", "MarkedAgent/7.3 tracer"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_address_or_user_agent_is_kept_anywhere(client, world, settings, tmp_path, caplog, capfd):
+    settings.MEDIA_ROOT = tmp_path
+    caplog.set_level(logging.DEBUG)
+    headers = {"REMOTE_ADDR": MARK_IP, "HTTP_X_FORWARDED_FOR": MARK_FORWARDED, "HTTP_USER_AGENT": MARK_AGENT}
+    page = client.get("/r/", **headers).content.decode()
+    receipt = re.search(r'name="receipt" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    binding = re.search(r'name="binding" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    client.post("/r/", {"receipt": receipt, "binding": binding, "country": "HN", "narrative": "n",
+                        "file": SimpleUploadedFile("f.txt", b"file", "text/plain")}, **headers)
+    client.post("/r/back/", {"receipt": receipt}, **headers)
+    client.post("/r/back/", {"receipt": "wrong words"}, **headers)  # a 404, which Django logs
+    client.post("/r/back/write/", {"receipt": receipt, "text": "more"}, **headers)
+    assert Incident.objects.count() == 1 and Message.objects.count() == 1
+
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        cursor.execute("SELECT cache_key, value FROM amparo_cache")
+        cached = repr(cursor.fetchall()) + repr([cache.get(k.split(":", 2)[-1]) for k, _ in cursor.fetchall()])
+    base = Path(connection.settings_dict["NAME"])
+    stores = {str(p): p.read_bytes() for p in (base, Path(f"{base}-wal")) if p.exists()}
+    assert stores, "no database file to search"
+    out, err = capfd.readouterr()
+    stores |= {"logs": caplog.text.encode(), "stdout": out.encode(), "stderr": err.encode(),
+               "cache": cached.encode()}
+    assert "Not Found" in caplog.text  # the logs were captured: the search means something
+    for needle in (MARK_IP, MARK_FORWARDED, MARK_AGENT, "MarkedAgent", receipt):
+        for where, blob in stores.items():
+            assert needle.encode() not in blob, (needle, where)
+
+
+def test_no_code_of_ours_reads_the_clients_address():
+    root = Path(intake.__file__).parent
+    for path in [root / "intake.py", root / "views_intake.py", root / "forms_intake.py"]:
+        text = path.read_text()
+        assert "REMOTE_ADDR" not in text and "USER_AGENT" not in text and "FORWARDED" not in text
+
+
+# --- Retention ------------------------------------------------------------------------------
+
+@pytest.mark.django_db(transaction=True)
+def test_an_untriaged_report_is_gone_after_90_days(client, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assert settings.ANONYMOUS_RETENTION_DAYS == 90
+    receipt, _ = submit(client, narrative="to be forgotten",
+                        file=SimpleUploadedFile("f.txt", b"forget me " * 50, "text/plain"))
+    client.post("/r/back/write/", {"receipt": receipt, "text": "a message"})
+    triaged_receipt, _ = submit(client, narrative="looked at")
+    incident, triaged = Incident.objects.get(narrative__isnull=False, receipt__lookup_tag=vault.derive_reporter_keys(
+        receipt).lookup_tag), Incident.objects.exclude(receipt__lookup_tag=vault.derive_reporter_keys(
+            receipt).lookup_tag).get()
+    from amparo.registry import services
+
+    services.set_status(world.users["documenter_a"], triaged, Incident.Status.TRIAGE)
+    sealed = bytes(incident.narrative)
+    message = bytes(Message.objects.get(incident=incident).body)
+    tag = incident.receipt.lookup_tag
+    stored = tmp_path / "attachments" / incident.attachments.get().stored_name
+    assert stored.exists()
+    start = timezone.now()
+
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(days=89)):
+        assert intake.expire_untriaged_reports() == 0
+    with mock.patch("django.utils.timezone.now", return_value=start + timedelta(days=91)):
+        assert intake.expire_untriaged_reports() == 1
+        assert intake.expire_untriaged_reports() == 0  # safe to run twice
+
+    assert not Incident.objects.filter(pk=incident.pk).exists() and Incident.objects.filter(pk=triaged.pk).exists()
+    assert not Message.objects.filter(incident_id=incident.pk).exists() and not stored.exists()
+    assert AuditEntry.objects.filter(action="incident.expired", object_id=str(incident.pk)).exists()
+    base = Path(connection.settings_dict["NAME"])
+    for path in (base, Path(f"{base}-wal")):
+        if path.exists():
+            blob = path.read_bytes()
+            for needle in (sealed[-48:], message[-48:], tag.encode()):
+                assert needle not in blob, path
+    response = client.post("/r/back/", {"receipt": receipt})
+    assert response.status_code == 404 and "no longer available" in response.content.decode()
+    assert client.post("/r/back/", {"receipt": triaged_receipt}).status_code == 200
+
+
+def test_the_retention_job_is_scheduled(settings):
+    from amparo.registry.tasks import expire_untriaged_reports
+
+    assert settings.CELERY_BEAT_SCHEDULE["expire-untriaged-reports"]["task"] == expire_untriaged_reports.name

@@ -1,0 +1,12 @@
+"""Anonymous reports, at /r/: short paths with nothing revealing in them (DESIGN.md)."""
+
+from django.urls import path
+
+from amparo.registry import views_intake
+
+app_name = "intake"
+urlpatterns = [
+    path("", views_intake.report, name="form"),
+    path("back/", views_intake.back, name="back"),
+    path("back/write/", views_intake.write, name="write"),
+]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hmac
 import io
+import os
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -393,6 +394,10 @@ def add_attachment(actor: User | str, incident: Incident, *, filename: str, cont
             with open(path, "xb") as target:
                 sealed_key = vault.seal_attachment(incident.desk.ring, source, target,
                                                    label=label("attachment", "file"))
+                # On disk before the row that points at it: a crash never leaves a record
+                # whose file is half written.
+                target.flush()
+                os.fsync(target.fileno())
             attachment = Attachment.objects.create(
                 incident=incident, sealed_key=sealed_key, content_type=content_type, size=size,
                 stored_name=stored_name,

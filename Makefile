@@ -11,6 +11,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_cases
 	mkdir -p var/broker/queue var/broker/processed
 	.venv/bin/honcho --procfile Procfile start
 

@@ -48,6 +48,13 @@ class AnonymousReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("I prefer not to say"))] + countries.choices()  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        said = ("narrative", "when", "where", "targeted", "perpetrator", "safe_now", "help_wanted", "file")
+        if not any(data.get(name) for name in said):
+            raise forms.ValidationError(_("Write a few words, answer one question or add a file, then send."))
+        return data
+
     def incident_data(self) -> IncidentData:
         """Coarse fields in clear (country, consent); everything she wrote, sealed, in the
         narrative, with plain headings the desk can read."""

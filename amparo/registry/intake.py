@@ -29,6 +29,7 @@ from amparo.network import services as network
 from amparo.registry import services
 from amparo.registry.models import AnonymousReceipt, Attachment, Defender, Incident, Message
 from amparo.vault import services as vault
+from amparo.vault.errors import NoKeyHolder
 from amparo.vault.services import ReporterKeys
 
 ANONYMOUS = "anonymous"
@@ -49,11 +50,12 @@ class NoDesk(LookupError):
 
 @memoise
 def wordlist(language: str) -> tuple[str, ...]:
-    """Short, plain lowercase words of the language's list, without repeats."""
+    """Short, plain lowercase words of the language's list, without repeats and without
+    accents, so that any phone's keyboard types them back."""
     name = WORDLISTS.get((language or "en")[:2], WORDLISTS["en"])
     text = resources.files("xkcdpass").joinpath("static", name).read_text(encoding="utf-8-sig")
     words = {w.strip() for w in text.split()}
-    return tuple(sorted(w for w in words if w.isalpha() and w.islower() and 3 <= len(w) <= 9))
+    return tuple(sorted(w for w in words if w.isascii() and w.isalpha() and w.islower() and 3 <= len(w) <= 9))
 
 
 def words_needed(language: str) -> int:
@@ -119,6 +121,8 @@ def submit_anonymous_report(receipt: str, binding: str, data: services.IncidentD
             if upload is not None:
                 services.add_attachment(ANONYMOUS, incident, filename=upload.filename,
                                         content_type=upload.content_type, chunks=upload.chunks, size=upload.size)
+    except NoKeyHolder as exc:  # a desk nobody can read yet cannot take a report
+        raise NoDesk from exc
     except IntegrityError:  # the same receipt, submitted twice at once: the other one won
         return AnonymousReceipt.objects.select_related("incident").get(lookup_tag=keys.lookup_tag).incident
     return incident

@@ -24,7 +24,7 @@ from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
-from amparo.registry.models import Attachment, Defender, DeskIndexKey, FollowUp, Incident, Term
+from amparo.registry.models import AnonymousReceipt, Attachment, Defender, DeskIndexKey, FollowUp, Incident, Term
 from amparo.vault import services as vault
 from amparo.vault.errors import NotAReader
 from amparo.vault.services import Unlocked
@@ -164,12 +164,11 @@ def _apply(incident: Incident, data: IncidentData, also_to: list[Any]) -> None:
     incident.reported_to, incident.justice = data.reported_to, data.justice
 
 
-def _set_terms(incident: Incident, data: IncidentData) -> None:
-    incident.attack_types.set(data.attack_types)
-    incident.perpetrators.set(data.perpetrators)
-    incident.risk_factors.set(data.risk_factors)
-    incident.profiles.set(data.profiles)
-    incident.victim_genders.set(data.victim_genders)
+def _set_terms(incident: Incident, data: IncidentData, *, new: bool = False) -> None:
+    for relation in ("attack_types", "perpetrators", "risk_factors", "profiles", "victim_genders"):
+        terms = getattr(data, relation)
+        if terms or not new:  # a new record has none yet: nothing to clear (a query saved each)
+            getattr(incident, relation).set(terms)
 
 
 def record_incident(
@@ -191,8 +190,9 @@ def record_incident(
             _apply(incident, data, also)
             _set_consent(incident, data, actor)
             incident.save()
-            _set_terms(incident, data)
-            incident.defenders.set(list(defenders))
+            _set_terms(incident, data, new=True)
+            if defenders := list(defenders):
+                incident.defenders.set(defenders)
             record_audit(actor, "incident.recorded", incident, scope=_scope(desk))
     except IntegrityError:
         if submission_key:  # the other submit of the same form won the race
@@ -292,13 +292,20 @@ def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlock
         return incident
     source = incident.desk
     with transaction.atomic():
-        also = [incident.reporter] if incident.reporter else []
+        also: list[Any] = [incident.reporter] if incident.reporter else []
+        receipt = AnonymousReceipt.objects.filter(incident=incident).first()
+        if receipt is not None:  # an anonymous reporter keeps reading her report and the messages
+            also.append(bytes(receipt.public_key))
         for name in Incident.SEALED:
             value = getattr(incident, name)
             if value:
                 text = vault.open_sealed(unlocked, value, label=label("incident", name))
                 setattr(incident, name, network.seal_for_desk(target, text, label=label("incident", name),
                                                                also_to=also))
+        for message in incident.messages.all():
+            text = vault.open_sealed(unlocked, message.body, label=label("message", "body"))
+            message.body = network.seal_for_desk(target, text, label=label("message", "body"), also_to=also)
+            message.save(update_fields=["body"])
         for follow_up in incident.follow_ups.all():
             text = vault.open_sealed(unlocked, follow_up.note, label=label("followup", "note"))
             follow_up.note = network.seal_for_desk(target, text, label=label("followup", "note"))

@@ -93,8 +93,8 @@ def _status_page(request: HttpRequest, opened: intake.Opened, receipt: str, *, s
 
 
 def _not_found(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
-    form.add_error("receipt", _("No report with these words is available. It may no longer be available, "
-                                "or a word may be mistyped."))
+    form.add_error("receipt", _("No report opens with these words: it is no longer available, or a word "
+                                "is mistyped."))
     return render(request, "registry/intake/back.html", {"form": form}, status=404)
 
 

@@ -67,6 +67,10 @@ TABLE: dict[str, Row] = {
     "registry:vocabulary_export": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "registry:vocabulary_import": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "core:leave": same("GET", 200),
+    # Anonymous reports: public to everyone; writing needs words that open a report (404 without).
+    "intake:form": same("GET", 200),
+    "intake:back": same("GET", 200),
+    "intake:write": same("POST", 404),
     "set_language": same("POST", 302),
     "accounts:login": signed_in("GET", 200, **dict.fromkeys(STANDING_USERS, 302)),
     "accounts:logout": same("POST", 302),

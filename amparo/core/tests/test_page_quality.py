@@ -173,6 +173,8 @@ TABLE: dict[str, Page] = {
     "registry:report": Page("defender", budget=40_000, why="the vocabulary's checkboxes"),
     "registry:my_reports": Page("defender"),
     "registry:my_report": Page("defender"),
+    "intake:form": Page(),  # the anonymous form: 30 KB with everything it loads
+    "intake:back": Page(),
     "network:restore_from_sheet": Page("documenter_a"),
     "network:my_contact": Page("defender"),
     "network:member_contact": Page("coordinator"),
@@ -203,6 +205,7 @@ NOT_PAGES: dict[str, str] = {
     "network:recovery_sheet": "POST only: the desk's recovery sheet, shown once",
     "registry:incident_action": "POST only: triage, assignment, duplicates, follow-ups, moves; then a redirect",
     "registry:attachment": "a file download (application/octet-stream), never shown as a page",
+    "intake:write": "POST only: an anonymous reporter writes to the desk; the answer is her conversation page",
     "registry:my_report_withdraw": "POST only: a defender takes back her consent, then a redirect",
     "network:recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
     "registry:term_retire": "POST only: retires a term, then redirects to its kind",

@@ -73,10 +73,40 @@ def _write_case(client, world) -> None:
     client.logout()
 
 
-def _registry_writers() -> dict:
-    from amparo.registry.models import Attachment, Defender, FollowUp, Incident
+def _write_anonymous_report(client, world) -> None:
+    """Through the public form at /r/, as an anonymous reporter: her report and a file; the
+    desk answers, and she writes back with her receipt and adds another file."""
+    import re
 
-    return dict.fromkeys((Incident, Defender, FollowUp, Attachment), _write_case)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from amparo.registry.models import AnonymousReceipt
+
+    client.logout()
+    page = client.get("/r/").content.decode()
+    receipt = re.search(r'name="receipt" value="([^"]+)"', page).group(1)
+    binding = re.search(r'name="binding" value="([^"]+)"', page).group(1)
+    upload = SimpleUploadedFile(f"{CANARY}-anonymous.txt", (CANARY + "\n").encode() * 2000, content_type="text/plain")
+    response = client.post("/r/", {"receipt": receipt, "binding": binding, "country": "HN",
+                                   "narrative": f"{CANARY}-anonymous", "where": f"{CANARY}-where",
+                                   "help_wanted": f"{CANARY}-help", "file": upload})
+    assert response.status_code == 200, response.content.decode()[:500]
+    incident = AnonymousReceipt.objects.get().incident
+    sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
+    assert client.post(f"/registry/incidents/{incident.pk}/reply/", {"text": f"{CANARY}-desk-reply"}
+                       ).status_code == 302
+    client.logout()
+    more = SimpleUploadedFile("more.txt", (CANARY + "\n").encode() * 100, content_type="text/plain")
+    page = client.post("/r/back/write/", {"receipt": receipt, "text": f"{CANARY}-reporter-reply", "file": more})
+    assert f"{CANARY}-desk-reply" in page.content.decode()
+    assert incident.messages.count() == 2 and incident.attachments.count() == 2
+
+
+def _registry_writers() -> dict:
+    from amparo.registry.models import Attachment, Defender, FollowUp, Incident, Message
+
+    return {**dict.fromkeys((Incident, Defender, FollowUp, Attachment), _write_case),
+            Message: _write_anonymous_report}
 
 
 # Every model with a sealed field needs a writer here; a new sealed field without one fails.
@@ -88,7 +118,7 @@ def _plant(client, world, media: Path) -> None:
     assert fields, "no sealed field found: the canary would prove nothing"
     missing = {f"{m._meta.label}.{f.name}" for m, f in fields if m not in WRITERS}
     assert not missing, f"sealed fields with no canary writer: {missing}"
-    for writer in {WRITERS[m] for m, _ in fields}:
+    for writer in {WRITERS[m] for m, _ in fields} | {_write_anonymous_report}:
         writer(client, world)
     for model, field in fields:  # every sealed column really got a value
         assert model.objects.exclude(**{f"{field.name}__isnull": True}).exists(), field

@@ -43,6 +43,12 @@ STANDING_PASSWORD = "standing users share this long test password"
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Attachments written by tests go to a folder of their own, never the developer's var/."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def fast_key_derivation(settings):
     """Argon2id at 64 MiB per member key is the production floor; tests use the smallest
     setting libsodium allows, so that hundreds of keys cost milliseconds. Only here."""

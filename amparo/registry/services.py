@@ -310,6 +310,8 @@ def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlock
             text = vault.open_sealed(unlocked, follow_up.note, label=label("followup", "note"))
             follow_up.note = network.seal_for_desk(target, text, label=label("followup", "note"))
             follow_up.save(update_fields=["note"])
+        for attachment in incident.attachments.all():
+            _move_attachment(attachment, target, unlocked, also)
         moved = []
         for defender in incident.defenders.all():
             name = vault.open_sealed(unlocked, defender.name, label=label("defender", "name"))
@@ -337,6 +339,30 @@ def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlock
         record_audit(actor, "incident.moved_out", incident, scope=_scope(source))
         record_audit(actor, "incident.moved_in", incident, scope=_scope(target))
     return incident
+
+
+def _move_attachment(attachment: Attachment, target: Desk, unlocked: Unlocked, also: list[Any]) -> None:
+    """Encrypt the file again, under a new key sealed to the target desk, into a new file; the
+    old file is deleted once the move is committed. Chunk by chunk: never whole in memory."""
+    assert target.ring is not None  # noqa: S101 - every desk has a ring
+    folder = Path(settings.MEDIA_ROOT) / "attachments"
+    old_path, new_name = folder / attachment.stored_name, secrets.token_hex(16)
+    new_path = folder / new_name
+    name = vault.open_sealed(unlocked, attachment.filename, label=label("attachment", "filename"))
+    try:
+        with open(old_path, "rb") as source, open(new_path, "xb") as copy:
+            chunks = vault.open_attachment(unlocked, attachment.sealed_key, source, label=label("attachment", "file"))
+            attachment.sealed_key = vault.seal_attachment(target.ring, _ChunkReader(chunks), copy,
+                                                          label=label("attachment", "file"), also_to=also)
+            copy.flush()
+            os.fsync(copy.fileno())
+    except BaseException:
+        new_path.unlink(missing_ok=True)
+        raise
+    transaction.on_commit(lambda: old_path.unlink(missing_ok=True))
+    attachment.filename = network.seal_for_desk(target, name, label=label("attachment", "filename"), also_to=also)
+    attachment.stored_name = new_name
+    attachment.save(update_fields=["sealed_key", "filename", "stored_name"])
 
 
 def open_incident(unlocked: Unlocked | None, incident: Incident) -> dict[str, str]:

@@ -134,14 +134,20 @@ def test_it_marks_a_duplicate_and_merges_what_it_documents(client, world, terms)
     assert original.status != Incident.Status.DUPLICATE
 
 
-def test_it_moves_a_case_to_another_desk_resealed(client, world):
+def test_it_moves_a_case_to_another_desk_resealed(client, world, settings, tmp_path,
+                                                  django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
     # documenter_a also documents for desk B's network? No: she hands it over without access.
     incident = services.record_incident("system", world.desk_a, services.IncidentData(
         narrative="moved story", locality="somewhere"),
         defenders=[services.create_defender("system", world.desk_a, name="Ana Moved")])
     services.add_follow_up(world.users["documenter_a"], incident, happened_on="2026-11-02", note="a step")
+    attachment = services.add_attachment(world.users["documenter_a"], incident, filename="notes.txt",
+                                         content_type="text/plain", chunks=[b"field notes " * 1000], size=12000)
+    old_file = attachment.stored_name
     _desk_client(client, world)
-    response = client.post(f"/registry/incidents/{incident.pk}/move/", {"desk": world.desk_b.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/registry/incidents/{incident.pk}/move/", {"desk": world.desk_b.pk})
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.desk == world.desk_b
@@ -153,7 +159,16 @@ def test_it_moves_a_case_to_another_desk_resealed(client, world):
     client.logout()
     _desk_client(client, world, "documenter_b")
     page = client.get(f"/registry/incidents/{incident.pk}/").content.decode()
-    assert "moved story" in page and "Ana Moved" in page and "a step" in page
+    assert "moved story" in page and "Ana Moved" in page and "a step" in page and "notes.txt" in page
+    attachment.refresh_from_db()
+    assert attachment.stored_name != old_file
+    from pathlib import Path
+
+    from django.conf import settings
+
+    assert not (Path(settings.MEDIA_ROOT) / "attachments" / old_file).exists()  # the old desk keeps no copy
+    body = b"".join(client.get(f"/registry/files/{attachment.pk}/").streaming_content)
+    assert body == b"field notes " * 1000
 
 
 def test_it_withdraws_consent_everywhere_at_once(world):

@@ -186,11 +186,16 @@ def add_reporter_message(opened: Opened, text: str, *, upload: Upload | None = N
 
 
 def reply_to_reporter(actor: User, incident: Incident, text: str) -> Message:
-    """The desk answers her: sealed to the desk and to the public key her receipt gave."""
+    """The desk answers her: sealed to the desk and to the public key her receipt gave. An
+    answer is triage: a report still "received" moves to "in triage" (so her status page no
+    longer says nobody has opened it, and the retention job keeps it)."""
     receipt = AnonymousReceipt.objects.get(incident=incident)
     with transaction.atomic():
         message = Message.objects.create(incident=incident, author=Message.Author.DESK,
                                          body=_seal_message(incident, bytes(receipt.public_key), text))
+        if incident.status == Incident.Status.RECEIVED:
+            Incident.objects.filter(pk=incident.pk).update(status=Incident.Status.TRIAGE)
+            incident.status = Incident.Status.TRIAGE
         record_audit(actor, "incident.message_to_reporter", incident, scope=network.scope_of(incident.desk.network))
     return message
 

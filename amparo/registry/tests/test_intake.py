@@ -301,6 +301,8 @@ def test_a_report_handed_to_another_desk_stays_readable_by_her_and_the_new_desk(
     receipt, _ = submit(client)
     incident = Incident.objects.get()
     intake.reply_to_reporter(world.users["documenter_a"], incident, "first answer")
+    incident.refresh_from_db()
+    assert incident.status == Incident.Status.TRIAGE  # answering her is triage
     # documenter_a may hand cases to desk B: she is one of its documenters too.
     from amparo.network import services as network
 

@@ -352,7 +352,8 @@ def _move_attachment(attachment: Attachment, target: Desk, unlocked: Unlocked, a
     try:
         with open(old_path, "rb") as source, open(new_path, "xb") as copy:
             chunks = vault.open_attachment(unlocked, attachment.sealed_key, source, label=label("attachment", "file"))
-            attachment.sealed_key = vault.seal_attachment(target.ring, _ChunkReader(chunks), copy,
+            reader: Any = _ChunkReader(chunks)  # file-like enough for the streaming sealer
+            attachment.sealed_key = vault.seal_attachment(target.ring, reader, copy,
                                                           label=label("attachment", "file"), also_to=also)
             copy.flush()
             os.fsync(copy.fileno())

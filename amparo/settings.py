@@ -266,6 +266,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "amparo.network.tasks.send_audit_anchor",
         "schedule": float(env_int("AUDIT_ANCHOR_EVERY_SECONDS", 24 * 3600, minimum=60)),
     },
+    "sweep-expired-sessions": {
+        "task": "amparo.accounts.tasks.sweep_expired_sessions",
+        "schedule": 3600.0,
+    },
     "expire-untriaged-reports": {
         "task": "amparo.registry.tasks.expire_untriaged_reports",
         "schedule": float(env_int("RETENTION_EVERY_SECONDS", 24 * 3600, minimum=60)),

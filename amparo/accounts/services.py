@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
 import pyotp
 from django.conf import settings
@@ -211,3 +212,16 @@ def user_for_api_token(raw: str) -> User | None:
     if token.last_used_on != today:
         ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
     return token.user
+
+
+def sweep_expired_sessions() -> int:
+    """Delete expired server-side sessions (with what they held: the encrypted vault entry)
+    and the session-list rows left without a session. Safe to run twice. Returns how many
+    list rows went."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    store.clear_expired()
+    absolute = timezone.now() - timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS)
+    stale = UserSession.objects.filter(started_at__lt=absolute)
+    Session.objects.filter(session_key__in=stale.values("session_key")).delete()
+    orphans = UserSession.objects.exclude(session_key__in=Session.objects.values("session_key"))
+    return stale.delete()[0] + orphans.delete()[0]

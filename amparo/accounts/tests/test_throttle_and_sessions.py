@@ -166,3 +166,24 @@ def test_it_runs_at_most_the_configured_number_of_argon2_hashes_at_once(settings
     for t in threads:
         t.join()
     assert peak[0] == 2
+
+
+def test_it_sweeps_expired_sessions_and_their_list_rows(client, person):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amparo.accounts.tasks import sweep_expired_sessions
+
+    _login(client)
+    live = client.session.session_key
+    old = services.record_session(person, "old-session-key")
+    UserSession.objects.filter(pk=old.pk).update(started_at=timezone.now() - timedelta(hours=13))
+    Session.objects.create(session_key="old-session-key", session_data="",
+                           expire_date=timezone.now() + timedelta(hours=1))
+    services.record_session(person, "gone-session-key")  # its session row no longer exists
+    Session.objects.create(session_key="idle-key", session_data="", expire_date=timezone.now() - timedelta(minutes=1))
+    assert sweep_expired_sessions() == 2
+    assert set(UserSession.objects.values_list("session_key", flat=True)) == {live}
+    assert set(Session.objects.values_list("session_key", flat=True)) == {live}
+    assert sweep_expired_sessions() == 0

@@ -63,8 +63,10 @@ class OrganisationForm(forms.Form):
         return code
 
 
-class MembershipForm(forms.Form):
-    username = forms.CharField(label=_("Username of the person"), max_length=150)
+class RoleInNetworkForm(forms.Form):
+    """The role, desk and organisation fields shared by giving a role and inviting someone:
+    desks and organisations of this network only, and a documenter needs a desk."""
+
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     desk = forms.ModelChoiceField(label=_("Desk"), queryset=Desk.objects.none(), required=False,
                                   help_text=_("Needed for documenters."))
@@ -78,39 +80,28 @@ class MembershipForm(forms.Form):
         self.fields["desk"].queryset = network.desks.all()  # type: ignore[attr-defined]
         self.fields["organisation"].queryset = network.organisations.all()  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Role.DOCUMENTER and not data.get("desk"):
+            self.add_error("desk", _("A documenter belongs to a desk."))
+        return data
+
+
+class MembershipForm(RoleInNetworkForm):
+    username = forms.CharField(label=_("Username of the person"), max_length=150)
+    field_order = ["username", "role", "desk", "organisation"]
+
     def clean_username(self) -> User:
         user = User.objects.filter(username=self.cleaned_data["username"], is_active=True).first()
         if user is None:
             raise forms.ValidationError(_("Nobody has this username."))
         return user
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("role") == Role.DOCUMENTER and not data.get("desk"):
-            self.add_error("desk", _("A documenter belongs to a desk."))
-        return data
 
-
-class InviteForm(forms.Form):
+class InviteForm(RoleInNetworkForm):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    desk = forms.ModelChoiceField(label=_("Desk"), queryset=Desk.objects.none(), required=False,
-                                  help_text=_("Needed for documenters."))
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none(), required=False
-    )
     language = forms.ChoiceField(label=_("Language of the e-mail"), choices=settings.LANGUAGES)
-
-    def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["desk"].queryset = network.desks.all()  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = network.organisations.all()  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("role") == Role.DOCUMENTER and not data.get("desk"):
-            self.add_error("desk", _("A documenter belongs to a desk."))
-        return data
+    field_order = ["email", "role", "desk", "organisation", "language"]
 
 
 class AcceptInvitationForm(forms.Form):

@@ -155,9 +155,9 @@ def desk_for_country(code: str) -> Desk | None:
     coalition-wide desk. Desks number in the tens, so scanning them beats a JSON lookup
     that SQLite cannot index."""
     code = code.upper()
-    for desk in Desk.objects.filter(coalition_wide=False).only("id", "countries"):
+    for desk in Desk.objects.filter(coalition_wide=False):
         if code in (desk.countries or []):
-            return Desk.objects.get(pk=desk.pk)
+            return desk
     return Desk.objects.filter(coalition_wide=True).first()
 
 

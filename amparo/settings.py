@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "amparo.vault",
     "amparo.network",
     "amparo.registry",
+    "amparo.analytics",
+    "amparo.appeals",
 ]
 
 MIDDLEWARE = [

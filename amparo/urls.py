@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
@@ -9,7 +9,7 @@ from amparo.accounts import api as accounts_api
 from amparo.network import api as network_api
 from amparo.registry import api as registry_api
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
     path("me/", accounts_api.MeView.as_view(), name="me"),
     path("networks/", network_api.NetworkList.as_view(), name="networks"),
@@ -24,6 +24,8 @@ api_patterns = [
     path("incidents/", registry_api.IncidentList.as_view(), name="incidents"),
     path("incidents/<int:incident_id>/", registry_api.IncidentDetail.as_view(), name="incident"),
     path("defenders/", registry_api.DefenderList.as_view(), name="defenders"),
+    path("", include("amparo.analytics.api_urls")),
+    path("", include("amparo.appeals.api_urls")),
 ]
 
 urlpatterns = [
@@ -33,6 +35,8 @@ urlpatterns = [
     path("vault/", include("amparo.vault.urls")),
     path("registry/", include("amparo.registry.urls")),
     path("r/", include("amparo.registry.urls_intake")),
+    path("analytics/", include("amparo.analytics.urls")),
+    path("appeals/", include("amparo.appeals.urls")),
     # Exempt from CSRF on purpose: the worst a forged switch does is change the language, and
     # a footer form without a token lets public pages mint no token and set no cookie.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -33,6 +33,7 @@ class Term(models.Model):
         PROFILE = "profile", _("Defender profile")
         THEME = "theme", _("Right or theme defended")
         GENDER = "gender", _("Gender")
+        OUTCOME = "outcome", _("Outcome of an urgent appeal")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, db_index=True)
     # Dotted and hierarchical ("attack.threat.death"): a slug would refuse the dots.

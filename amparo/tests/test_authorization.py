@@ -8,52 +8,27 @@ arguments point at objects of desk A / network A. A URL without a row fails
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from amparo.tests.tables import (
+    ADMIN_LOGIN,
+    COORDINATOR_ONLY,
+    DEFENDER_ONLY,
+    DESK_A_CASES,
+    DESK_A_DOCUMENTER_ONLY,
+    EVERYONE,
+    LOGIN,
+    Row,
+    app_tables,
+    gathered,
+    row,
+    same,
+    signed_in,
+)
 from conftest import STANDING_USERS, sign_in
-
-LOGIN = "login"  # a redirect to the login page
-ADMIN_LOGIN = "admin-login"
-EVERYONE = ["anonymous", *STANDING_USERS]
-
-
-@dataclass(frozen=True)
-class Row:
-    method: str
-    expect: dict[str, int | str]
-
-
-def row(method: str, **expect: int | str) -> Row:
-    missing = set(EVERYONE) - set(expect)
-    assert not missing, f"row leaves out {missing}"
-    return Row(method, expect)
-
-
-def same(method: str, answer: int | str) -> Row:
-    return row(method, **dict.fromkeys(EVERYONE, answer))
-
-
-def signed_in(method: str, anonymous: int | str, **expect: int | str) -> Row:
-    return row(method, anonymous=anonymous, **expect)
-
-
-COORDINATOR_ONLY = dict(defender=403, documenter_a=403, documenter_b=403, coordinator=200,
-                        supporter=403, outsider=403)
-
-# Only the desk's own documenters hold its key; its coordinator sees the desk but not this (403).
-DESK_A_DOCUMENTER_ONLY = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=403,
-                              supporter=403, outsider=403)
-
-# Cases are for the desk's documenters only: a coordinator has no documenter role (403) and no
-# key; another desk's documenter gets 404, as if the case did not exist.
-DESK_A_CASES = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=403,
-                    supporter=403, outsider=403)
-DEFENDER_ONLY = dict(defender=200, documenter_a=403, documenter_b=403, coordinator=403,
-                     supporter=403, outsider=403)
 
 TABLE: dict[str, Row] = {
     "core:home": same("GET", 200),
@@ -151,6 +126,11 @@ TABLE: dict[str, Row] = {
         supporter=403, outsider=403),
 }
 
+# Rows that apps keep beside their code (amparo/<app>/tests/tables.py).
+for _name, _row in gathered("AUTHORIZATION").items():
+    assert _name not in TABLE, f"{_name} has two rows"
+    TABLE[_name] = _row
+
 # The Django admin: nobody among the standing users is staff, so every admin page sends them
 # to the admin's own login. Its login page itself answers, and logging out takes a POST.
 ADMIN_SPECIAL = {
@@ -207,7 +187,7 @@ def _values(world) -> dict[str, object]:
     attachment = incident.attachments.first() or registry.add_attachment(
         world.users["defender"], incident, filename="note.txt", content_type="text/plain",
         chunks=[b"a note"], size=6)
-    return {
+    values: dict[str, object] = {
         "incident_id": incident.pk,
         "attachment_id": attachment.pk,
         "action": "status",
@@ -229,6 +209,12 @@ def _values(world) -> dict[str, object]:
         "term_id": (Term.objects.order_by("id").first()
                     or Term.objects.create(kind="attack_type", code="attack.test", label_en="Test")).pk,
     }
+    for module in app_tables():
+        if hasattr(module, "url_values"):
+            more = module.url_values(world)
+            assert not set(more) & set(values), f"{module.__name__} redefines {set(more) & set(values)}"
+            values.update(more)
+    return values
 
 
 def _url(name: str, world) -> str:

@@ -25,7 +25,7 @@ import re
 import subprocess
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,8 @@ from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from amparo.core.security import STAFF_CSP, STRICT_CSP
+from amparo.core.tests.pages import BUDGET, Page, State, World
+from amparo.tests.tables import gathered
 from amparo.tests.test_authorization import _url, all_url_names
 from conftest import SCREENSHOTS, sign_in
 
@@ -48,41 +50,11 @@ ROOT = Path(__file__).resolve().parents[3]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 REPORT = SCREENSHOTS.parent / "page-quality.txt"
-BUDGET = 30_000  # bytes, gzip-compressed, of the page with everything it loads (DESIGN.md)
 WIDTH = 360
 
-World = Any  # conftest.World; the pages only read its objects
 
 
 # --- What a page is and who sees it -----------------------------------------------------------
-
-@dataclass(frozen=True)
-class State:
-    """What a page needs in the visitor's session and cookies to show itself."""
-
-    session: dict[str, Any] = field(default_factory=dict)
-    cookies: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page to check. `who` is a standing user or "anonymous"; `state` gives her browser
-    what the page needs to show itself (a login half done, a reset link opened); `url`
-    replaces the URL that the authorization table's arguments give. `xfail` maps a check to
-    the exact violation that someone else must fix, so the page's other checks still hold."""
-
-    who: str = "anonymous"
-    budget: int = BUDGET
-    why: str = ""  # the reason for a larger budget
-    status: int = 200
-    h1: str = ""  # for a page set up in a certain state: words its <h1> shows in that state
-    state: Callable[[World], State] | None = None
-    url: Callable[[World], str] | None = None
-    xfail: dict[str, str] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        assert self.budget == BUDGET or self.why, "a larger budget needs its reason"
-
 
 def _half_logged_in(world: World) -> State:
     """The password step done, the code step pending (accounts.views.login_code)."""
@@ -180,6 +152,9 @@ TABLE: dict[str, Page] = {
     "network:member_contact": Page("coordinator"),
 }
 
+# Rows that apps keep beside their code (amparo/<app>/tests/tables.py).
+TABLE.update(gathered("PAGES"))
+
 # Other states of a page that people meet, checked the same way (not URL names of their own).
 VARIANTS: dict[str, tuple[str, Page]] = {
     "accounts:dashboard of a coordinator": ("accounts:dashboard", Page("coordinator")),
@@ -212,6 +187,7 @@ NOT_PAGES: dict[str, str] = {
     "registry:term_restore": "POST only: offers a term again, then redirects to its kind",
     "registry:vocabulary_export": "a CSV download (text/csv), not a page",
 }
+NOT_PAGES.update(gathered("NOT_PAGES"))
 NOT_PAGE_PREFIXES: dict[str, str] = {
     "api:": "the REST API answers JSON, not pages (the schema view included)",
     "admin:": "Django's own admin templates, for staff behind the second factor, with the staff "

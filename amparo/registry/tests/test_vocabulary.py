@@ -20,6 +20,7 @@ from conftest import enrol_second_factor, sign_in
 pytestmark = pytest.mark.django_db
 
 SHIPPED = importlib.import_module("amparo.registry.migrations.0002_vocabulary")
+OUTCOMES = importlib.import_module("amparo.registry.migrations.0006_appeal_outcomes")
 HEADER = ",".join(vocabulary.COLUMNS)
 
 
@@ -38,7 +39,8 @@ def _code(code: str) -> Term:
 # --- The shipped vocabulary ------------------------------------------------------------------
 
 def test_it_ships_terms_of_every_kind_each_with_four_labels():
-    shipped = Term.objects.filter(code__in=[t["code"] for t in SHIPPED.shipped()])
+    codes = [t["code"] for t in SHIPPED.shipped()] + [row[0] for row in OUTCOMES.OUTCOMES]
+    shipped = Term.objects.filter(code__in=codes)
     assert shipped.count() >= 90
     per_kind = {kind: shipped.filter(kind=kind).count() for kind in Term.Kind.values}
     assert all(count >= 5 for count in per_kind.values()), per_kind

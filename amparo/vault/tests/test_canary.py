@@ -6,6 +6,7 @@ seized server would give up. And proof of no escrow: people outside the ring nev
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import json
 import secrets
@@ -24,6 +25,7 @@ from amparo.celery import app
 from amparo.network import services as network
 from amparo.network.models import MemberContact, Role
 from amparo.network.tests.factories import UserFactory
+from amparo.tests.tables import gathered
 from amparo.tests.test_authorization import TABLE, _url
 from amparo.vault import services as vault
 from amparo.vault.fields import sealed_fields
@@ -109,8 +111,16 @@ def _registry_writers() -> dict:
             Message: _write_anonymous_report}
 
 
+def _app_writers() -> dict:
+    """Writers that apps keep beside their code: `writer(client, world, canary)`, each wrapped
+    once so that a writer shared by several models runs once."""
+    wrapped: dict = {}
+    return {model: wrapped.setdefault(writer, functools.partial(writer, canary=CANARY))
+            for model, writer in gathered("SEALED_WRITERS").items()}
+
+
 # Every model with a sealed field needs a writer here; a new sealed field without one fails.
-WRITERS = {MemberContact: _write_member_contact, **_registry_writers()}
+WRITERS = {MemberContact: _write_member_contact, **_registry_writers(), **_app_writers()}
 
 
 def _plant(client, world, media: Path) -> None:

@@ -16,7 +16,7 @@ run: install
 	.venv/bin/honcho --procfile Procfile start
 
 test: install
-	scripts/ensure-debian-packages chromium
+	scripts/ensure-debian-packages chromium poppler-utils
 	.venv/bin/ruff check .
 	.venv/bin/mypy amparo
 	.venv/bin/lint-imports

@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "amparo.accounts.tasks.sweep_expired_sessions",
         "schedule": 3600.0,
     },
+    "sweep-counters": {
+        "task": "amparo.core.tasks.sweep_counters",
+        "schedule": 3600.0,
+    },
     "expire-untriaged-reports": {
         "task": "amparo.registry.tasks.expire_untriaged_reports",
         "schedule": float(env_int("RETENTION_EVERY_SECONDS", 24 * 3600, minimum=60)),

@@ -1,7 +1,10 @@
 """Login throttling without storing who is asking from where.
 
-State lives in the shared cache, keyed by a hash of the account name (so the cache holds no
-usernames) and by a global counter; never by client address (DESIGN.md rules 3 and 4).
+Keys are a keyed hash of the account name (so no store holds usernames) or the minute alone;
+never a client address (DESIGN.md rules 3 and 4). The limits are counted with atomic counters
+(core/counters.py): each try is counted before the password is checked, so a burst of
+parallel tries for one account gets five through, not one per request in flight. The delay
+that grows with each further failure is kept in the shared cache.
 
 Per account: at most five failures within a minute; after the fifth the account waits out
 the minute, and each further failure doubles the wait (15 s, 30 s, 60 s… up to 15 minutes);
@@ -18,6 +21,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+
+from amparo.core import counters
 
 FREE_FAILURES = 5
 WINDOW = 60
@@ -36,18 +41,24 @@ def _account_key(username: str) -> str:
     return f"login-throttle:{digest[:32]}"
 
 
-def _global_key(now: float) -> str:
-    return f"login-throttle:global:{int(now // WINDOW)}"
+GLOBAL_KEY = "login-throttle:global"
+
+
+def _tries_key(username: str) -> str:
+    return _account_key(username).replace("login-throttle:", "login-tries:", 1)
 
 
 def check(username: str, now: float | None = None) -> Verdict:
-    """May a login for `username` be tried now?"""
+    """May a login for `username` be tried now? Counts the try when it may."""
     now = time.time() if now is None else now
-    if (cache.get(_global_key(now)) or 0) >= settings.LOGIN_GLOBAL_FAILURES_PER_MINUTE:
-        return Verdict(False, WINDOW - int(now % WINDOW))
+    end_of_minute = WINDOW - int(now % WINDOW)
+    if counters.peek(GLOBAL_KEY, WINDOW, now) >= settings.LOGIN_GLOBAL_FAILURES_PER_MINUTE:
+        return Verdict(False, end_of_minute)
     state = cache.get(_account_key(username))
     if state and state.get("locked_until", 0) > now:
         return Verdict(False, int(state["locked_until"] - now) + 1)
+    if counters.bump(_tries_key(username), WINDOW, now) > FREE_FAILURES:
+        return Verdict(False, end_of_minute)
     return Verdict(True)
 
 
@@ -65,13 +76,9 @@ def failed(username: str, now: float | None = None) -> None:
         window_end = recent[0] + WINDOW if len(recent) >= FREE_FAILURES else 0
         state["locked_until"] = max(now + delay, window_end)
     cache.set(key, state, timeout=MAX_DELAY + WINDOW)
-    global_key = _global_key(now)
-    cache.add(global_key, 0, timeout=WINDOW * 2)
-    try:
-        cache.incr(global_key)
-    except ValueError:  # expired between add and incr
-        cache.set(global_key, 1, timeout=WINDOW * 2)
+    counters.bump(GLOBAL_KEY, WINDOW, now)
 
 
-def succeeded(username: str) -> None:
+def succeeded(username: str, now: float | None = None) -> None:
     cache.delete(_account_key(username))
+    counters.clear(_tries_key(username), WINDOW, now)

@@ -55,3 +55,16 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.seq}"
+
+
+class Counter(models.Model):
+    """A counter of events in a fixed time window, shared by every process (see counters.py).
+
+    Keys never hold who asks: a window number, or a keyed hash of an account name."""
+
+    key = models.CharField(max_length=96, unique=True)
+    value = models.PositiveBigIntegerField(default=0)
+    expires_at = models.FloatField(db_index=True)  # a Unix time: the window's end, plus a margin
+
+    def __str__(self) -> str:
+        return f"counter {self.key}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import secrets
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -19,11 +18,11 @@ from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from amparo.accounts.models import User
+from amparo.core import counters
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.registry import services
@@ -78,15 +77,7 @@ WINDOW = 60
 def within_global_limit(now: float | None = None) -> bool:
     """Count one anonymous submission or receipt check for the whole site; False past the
     limit. One counter, keyed by the minute only: nothing about who asks."""
-    now = time.time() if now is None else now
-    key = f"anonymous-intake:{int(now // WINDOW)}"
-    cache.add(key, 0, timeout=WINDOW * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW * 2)
-        count = 1
-    return int(count) <= settings.ANONYMOUS_GLOBAL_PER_MINUTE
+    return counters.bump("anonymous-intake", WINDOW, now) <= settings.ANONYMOUS_GLOBAL_PER_MINUTE
 
 
 # --- Submitting -----------------------------------------------------------------------------

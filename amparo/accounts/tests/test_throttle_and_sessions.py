@@ -187,3 +187,40 @@ def test_it_sweeps_expired_sessions_and_their_list_rows(client, person):
     assert set(UserSession.objects.values_list("session_key", flat=True)) == {live}
     assert set(Session.objects.values_list("session_key", flat=True)) == {live}
     assert sweep_expired_sessions() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_lets_five_tries_through_when_many_arrive_at_once():
+    """Tries counted before the password is checked, atomically: twelve parallel tries for
+    one account get five through, whatever the timing (database counters, not read-then-write)."""
+    start = time.time()
+    verdicts: list[bool] = []
+    barrier = threading.Barrier(12)
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            verdicts.append(throttle.check("burst", now=start).allowed)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(verdicts) == [False] * 7 + [True] * 5
+    throttle.succeeded("burst", now=start)
+    assert throttle.check("burst", now=start).allowed
+
+
+@pytest.mark.django_db
+def test_it_sweeps_counters_of_past_minutes():
+    from amparo.core import counters
+    from amparo.core.models import Counter
+
+    counters.bump("x", 60, now=1_000)
+    counters.bump("x", 60, now=1_000)
+    assert counters.peek("x", 60, now=1_010) == 2
+    assert counters.sweep(now=1_050) == 0  # the minute 960–1019, kept a minute more
+    assert counters.sweep(now=1_100) == 1 and not Counter.objects.exists()

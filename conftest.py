@@ -89,11 +89,12 @@ def enrol_second_factor(user: User) -> str:
     import pyotp
     from django.utils import timezone
 
+    from amparo.accounts import policy
     from amparo.accounts.models import SecondFactor
 
     secret = pyotp.random_base32(32)
-    SecondFactor.objects.update_or_create(user=user, defaults={"secret": secret,
-                                                               "confirmed_at": timezone.now()})
+    SecondFactor.objects.update_or_create(user=user, defaults={
+        "sealed_secret": policy.seal_secret(secret, SecondFactor.SECRET_LABEL), "confirmed_at": timezone.now()})
     return secret
 
 

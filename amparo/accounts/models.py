@@ -5,6 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from amparo.accounts import policy
+
 
 class User(AbstractUser):
     """A person with an account. Roles come from `network.Membership`, not from here."""
@@ -24,18 +26,29 @@ class User(AbstractUser):
 class SecondFactor(models.Model):
     """A TOTP authenticator. A code's time step is remembered so no code works twice.
 
-    The secret is kept as issued for now; it moves behind the vault's service key when the
-    vault exists (issue 4)."""
+    The server must read the secret back to check codes, so it cannot be hashed: it is sealed
+    with the vault's service key (accounts/policy.py), and a copy of the database alone
+    holds none."""
+
+    SECRET_LABEL = "accounts.second_factor.secret"  # noqa: S105 - a label, not a secret
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="second_factor")
-    secret = models.CharField(max_length=64)
+    sealed_secret = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"second factor of {self.user_id}"
+
+    @property
+    def secret(self) -> str:
+        return policy.open_secret(bytes(self.sealed_secret), self.SECRET_LABEL)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.sealed_secret = policy.seal_secret(value, self.SECRET_LABEL)
 
 
 class RecoveryCode(models.Model):

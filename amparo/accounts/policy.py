@@ -1,5 +1,8 @@
-"""Who must use a second factor. Roles live in `network`, above accounts, so network tells
-accounts its rule at start-up (`set_second_factor_rule`) instead of accounts importing it."""
+"""Rules that floors above accounts give it at start-up, instead of accounts importing them:
+
+- who must use a second factor (roles live in `network`: `set_second_factor_rule`);
+- how secrets that a machine must read back are sealed (the vault's service key:
+  `set_secret_keeper`), so a copy of the database alone holds no TOTP secret."""
 
 from __future__ import annotations
 
@@ -19,3 +22,28 @@ def second_factor_required(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return bool(user.is_staff or user.is_superuser or _rule(user))
+
+
+SealSecret = Callable[[str, str], bytes]
+OpenSecret = Callable[[bytes, str], str]
+
+
+def _no_keeper(*args: Any) -> Any:
+    raise RuntimeError("No secret keeper: the vault app sets one at start-up (vault/apps.py).")
+
+
+_seal: SealSecret = _no_keeper
+_open: OpenSecret = _no_keeper
+
+
+def set_secret_keeper(seal: SealSecret, open_: OpenSecret) -> None:
+    global _seal, _open
+    _seal, _open = seal, open_
+
+
+def seal_secret(secret: str, label: str) -> bytes:
+    return _seal(secret, label)
+
+
+def open_secret(sealed: bytes, label: str) -> str:
+    return _open(sealed, label)

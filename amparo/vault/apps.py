@@ -7,6 +7,9 @@ class VaultConfig(AppConfig):
     verbose_name = "Vault"
 
     def ready(self) -> None:
-        from amparo.vault import panels, receivers  # noqa: F401 - receivers subscribe
+        from amparo.accounts import policy
+        from amparo.vault import panels, receivers, services  # noqa: F401 - receivers subscribe
 
         panels.register()
+        policy.set_secret_keeper(lambda secret, label: services.seal_with_service_key(secret, label=label),
+                                 lambda sealed, label: services.open_with_service_key(sealed, label=label))

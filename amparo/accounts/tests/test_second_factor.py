@@ -108,3 +108,28 @@ def test_it_sends_the_admin_login_to_ours(client, person):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=%2Fadmin%2F")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_no_totp_secret_in_clear_in_the_database(person, settings):
+    """The secret is sealed with the service key: neither it nor its bytes are in the file."""
+    import base64
+    from pathlib import Path
+
+    from django.db import connection
+
+    factor = services.start_second_factor(person)
+    services.confirm_second_factor(person, pyotp.TOTP(factor.secret).now())
+    stored = SecondFactor.objects.get(user=person)
+    assert stored.secret == factor.secret and len(stored.secret) == 32
+    raw = base64.b32decode(factor.secret)
+    if connection.vendor == "sqlite":
+        connection.close()
+        path = Path(settings.DATABASES["default"]["NAME"])
+        dump = b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT encode(sealed_secret, 'escape') FROM accounts_secondfactor")
+            dump = "".join(r[0] for r in cursor.fetchall()).encode()
+    assert factor.secret.encode() not in dump and raw not in dump
+    assert factor.secret.encode() not in bytes(stored.sealed_secret)

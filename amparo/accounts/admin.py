@@ -1,9 +1,35 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from typing import Any, cast
 
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django.http import HttpRequest
+
+from amparo.accounts import services
 from amparo.accounts.models import User
+from amparo.core.services import record_audit
 
 
 @admin.register(User)
 class AmparoUserAdmin(UserAdmin):
+    """Django's user admin, with every change in the audit chain, and unticking "active"
+    going through `deactivate_account` (roles ended, key rings left, sessions ended)."""
+
     fieldsets = (*(UserAdmin.fieldsets or ()), ("Amparo", {"fields": ("language",)}))
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        closing = change and "is_active" in form.changed_data and not obj.is_active
+        if closing:
+            obj.is_active = True  # deactivate_account below does it, or refuses
+        super().save_model(request, obj, form, change)
+        record_audit(request.user, "account.changed_in_admin" if change else "account.created_in_admin", obj)
+        if closing:
+            try:
+                with transaction.atomic():
+                    services.deactivate_account(cast(User, request.user), obj)
+            except services.DeactivationRefused as refused:
+                messages.error(request, str(refused))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        record_audit(request.user, "account.deleted_in_admin", obj)
+        super().delete_model(request, obj)

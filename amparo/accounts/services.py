@@ -145,6 +145,32 @@ def remove_second_factor(user: User, *, actor: User) -> None:
         record_audit(actor, "account.second_factor_removed", user)
 
 
+# --- Deactivation ---------------------------------------------------------------------------
+
+class DeactivationRefused(Exception):
+    """A floor above refused to let the account go (e.g. she alone holds a desk's key)."""
+
+
+def deactivate_account(actor: User | str, user: User) -> None:
+    """Close an account for good: no login, no session, no API token, and no role or key ring
+    above (the floors above act on `account_deactivated` in the same transaction and may refuse
+    with `DeactivationRefused`, which undoes everything)."""
+    from amparo.accounts.signals import account_deactivated
+
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.is_active:
+            return
+        account_deactivated.send(sender=User, user=locked, actor=actor)
+        User.objects.filter(pk=locked.pk).update(is_active=False)
+        keys = list(UserSession.objects.filter(user=locked).values_list("session_key", flat=True))
+        Session.objects.filter(session_key__in=keys).delete()
+        UserSession.objects.filter(user=locked).delete()
+        ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        record_audit(actor, "account.deactivated", locked)
+    user.is_active = False
+
+
 # --- Sessions -------------------------------------------------------------------------------
 
 def record_session(user: User, session_key: str) -> UserSession:

@@ -23,6 +23,9 @@ password_verified = Signal()
 password_changed = Signal()
 # Sent with request and user as a session ends by logout.
 logged_out = Signal()
+# Sent with user and actor inside the transaction that closes an account; a receiver may
+# raise services.DeactivationRefused to keep it open.
+account_deactivated = Signal()
 
 
 @receiver(user_logged_in)

@@ -8,7 +8,7 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from amparo.accounts import policy
-        from amparo.network import panels, permissions
+        from amparo.network import panels, permissions, receivers  # noqa: F401 - receivers subscribe
         from amparo.network.models import STAFF_ROLES
 
         panels.register()

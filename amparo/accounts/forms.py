@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import authenticate
-from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -98,3 +98,21 @@ class ResetPasswordForm(SetPasswordForm):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("What it is for"), max_length=100)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=365, initial=90)
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with wrong current passwords counted like failed logins: a stolen
+    session cannot be used to guess the password at leisure."""
+
+    def clean_old_password(self) -> str:
+        username = self.user.get_username()
+        verdict = throttle.check(username)
+        if not verdict.allowed:
+            raise forms.ValidationError(_wait_message(verdict.retry_after), code="throttled")
+        try:
+            old: str = super().clean_old_password()
+        except forms.ValidationError:
+            throttle.failed(username)
+            raise
+        throttle.succeeded(username)
+        return old

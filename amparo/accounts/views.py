@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts import services
-from amparo.accounts.forms import ApiTokenForm, CodeForm, EnrolForm, LoginForm, ResetPasswordForm
+from amparo.accounts.forms import (
+    ApiTokenForm,
+    CodeForm,
+    EnrolForm,
+    LoginForm,
+    ResetPasswordForm,
+    ThrottledPasswordChangeForm,
+)
 from amparo.accounts.models import ApiToken, User, UserSession
 from amparo.accounts.session_keys import PENDING_LOGIN as PENDING
 from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRED
@@ -229,6 +236,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = ThrottledPasswordChangeForm
     success_url = reverse_lazy("accounts:security")
 
     def form_valid(self, form: Any) -> HttpResponse:

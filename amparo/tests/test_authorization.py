@@ -74,7 +74,8 @@ TABLE: dict[str, Row] = {
     "network:invite": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:invitation": same("GET", 404),
     "vault:recovery_code": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 302)),
-    "vault:new_recovery_code": signed_in("POST", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
+    # Without her password: back to the security page, no code.
+    "vault:new_recovery_code": signed_in("POST", LOGIN, **dict.fromkeys(STANDING_USERS, 302)),
     "vault:recover": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "network:recovery_sheet": signed_in("POST", LOGIN, **DESK_A_DOCUMENTER_ONLY),
     "network:recovery_sheet_confirm": signed_in("POST", LOGIN, **DESK_A_DOCUMENTER_ONLY),

@@ -9,3 +9,10 @@ class RecoverForm(forms.Form):
                            widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}))
     password = forms.CharField(label=_("Your current password"), strip=False,
                                widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class PasswordProofForm(forms.Form):
+    """Her password again, before something that would let whoever holds the phone take over."""
+
+    password = forms.CharField(label=_("Your current password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))

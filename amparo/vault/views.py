@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from amparo.accounts import throttle
 from amparo.vault import services, session
 from amparo.vault.errors import KeyLocked, WrongSecret
-from amparo.vault.forms import RecoverForm
+from amparo.vault.forms import PasswordProofForm, RecoverForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,10 +31,22 @@ def recovery_code(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def new_recovery_code(request: HttpRequest) -> HttpResponse:
+    """A new recovery code replaces the old one: only after her password, throttled like a login."""
     unlocked = session.unlocked_for(request)
     if unlocked is None:
         messages.error(request, _("Log in again to make a new recovery code."))
         return redirect("accounts:security")
+    form = PasswordProofForm(request.POST)
+    username = request.user.get_username()
+    verdict = throttle.check(username)
+    if not verdict.allowed:
+        messages.error(request, _("Too many attempts. Please wait a few minutes and try again."))
+        return redirect("accounts:security")
+    if not (form.is_valid() and request.user.check_password(form.cleaned_data["password"])):
+        throttle.failed(username)
+        messages.error(request, _("This is not your current password. Your recovery code is unchanged."))
+        return redirect("accounts:security")
+    throttle.succeeded(username)
     return render(request, "vault/recovery_code.html",
                   {"code": services.reissue_recovery_code(unlocked), "first": False})
 

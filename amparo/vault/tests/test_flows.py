@@ -93,3 +93,34 @@ def test_it_shows_contact_details_to_a_coordinator_who_holds_the_key(client, def
     assert "+504 5555" in page and "her sister" in page
     contact = MemberContact.objects.get(user=defender)
     assert b"5555" not in bytes(contact.phone)
+
+
+@pytest.mark.django_db
+def test_a_new_recovery_code_needs_her_password(client, world, fast_password_hashing):
+    from conftest import STANDING_PASSWORD, sign_in
+
+    person = world.users["defender"]
+    person.set_password(STANDING_PASSWORD)  # the standing users log in without one
+    person.save()
+    sign_in(client, person, world.unlocked["defender"])
+    before = bytes(MemberKey.objects.get(user=person).wrapped_by_recovery)
+    refused = client.post("/vault/recovery-code/new/", {"password": "not her password"}, follow=True)
+    assert "This is not your current password" in refused.content.decode()
+    assert bytes(MemberKey.objects.get(user=person).wrapped_by_recovery) == before
+    shown = client.post("/vault/recovery-code/new/", {"password": STANDING_PASSWORD})
+    assert shown.status_code == 200 and "recovery code" in shown.content.decode().lower()
+    assert bytes(MemberKey.objects.get(user=person).wrapped_by_recovery) != before
+
+
+@pytest.mark.django_db
+def test_changing_the_password_counts_wrong_current_passwords_like_logins(client, world):
+    from conftest import sign_in
+
+    sign_in(client, world.users["defender"], world.unlocked["defender"])
+    for _ in range(5):
+        page = client.post("/accounts/password/", {"old_password": "wrong", "new_password1": "x" * 20,
+                                                   "new_password2": "x" * 20})
+        assert "Your old password was entered incorrectly" in page.content.decode()
+    page = client.post("/accounts/password/", {"old_password": "wrong", "new_password1": "x" * 20,
+                                               "new_password2": "x" * 20})
+    assert "Too many attempts" in page.content.decode()

@@ -140,7 +140,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
 ]
 # Server-side sessions in the database: nothing but an opaque key sits in the browser.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "amparo.accounts.session_store"  # Django's database store, keys kept hashed
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # the idle timeout restarts on every request
@@ -205,8 +205,14 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Attachments are sealed as they arrive; uploads stay in memory (never a clear temporary file
 # on disk), which is why they are capped.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# Public statistics: cells under this many incidents are suppressed (docs/analytics.md).
+AMPARO_STATS_MIN_CELL = env_int("AMPARO_STATS_MIN_CELL", 5, minimum=2)
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES
+# Files of incidents imported from the upload page, held in memory only (registry/importing);
+# larger files go through `manage.py import_incidents`. Mappings offered on that page:
+IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+IMPORT_MAPPINGS_DIR = Path(env_str("IMPORT_MAPPINGS_DIR", str(BASE_DIR / "docs" / "mappings")))
 
 # --- Security headers (DESIGN.md, data protection rule 7) -----------------------------------
 SECURE_REFERRER_POLICY = "no-referrer"
@@ -280,7 +286,32 @@ CELERY_BEAT_SCHEDULE = {
         "task": "amparo.registry.tasks.expire_untriaged_reports",
         "schedule": float(env_int("RETENTION_EVERY_SECONDS", 24 * 3600, minimum=60)),
     },
+    "sweep-circulation": {  # stale claims back to the queue, retries due (appeals/circulation.py)
+        "task": "amparo.appeals.tasks.sweep_circulation",
+        "schedule": float(env_int("AMPARO_CIRCULATION_SWEEP_SECONDS", 60, minimum=1)),
+        "options": {"queue": env_str("AMPARO_CIRCULATION_QUEUE", "celery")},
+    },
 }
+
+# --- Circulation of appeals (appeals/circulation.py; docs/circulation.md) -------------------
+# Links in messages point here (no request to take them from in a worker).
+AMPARO_PUBLIC_URL = env_str("AMPARO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Message-IDs are <delivery-uuid@AMPARO_MAIL_DOMAIN>; the From of appeals.
+AMPARO_MAIL_DOMAIN = env_str("AMPARO_MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost")
+AMPARO_CIRCULATION_FROM = env_str("AMPARO_CIRCULATION_FROM", DEFAULT_FROM_EMAIL)
+AMPARO_CIRCULATION_SMTP_CONNECTIONS = env_int("AMPARO_CIRCULATION_SMTP_CONNECTIONS", 4, minimum=1)  # per worker
+AMPARO_CIRCULATION_BATCH_SIZE = env_int("AMPARO_CIRCULATION_BATCH_SIZE", 200, minimum=1)
+AMPARO_CIRCULATION_TASKS = env_int("AMPARO_CIRCULATION_TASKS", 2, minimum=1)  # senders started at approval
+AMPARO_CIRCULATION_CLAIM_TIMEOUT = env_int("AMPARO_CIRCULATION_CLAIM_TIMEOUT_SECONDS", 300, minimum=2)
+AMPARO_CIRCULATION_RETRY_SECONDS = env_int("AMPARO_CIRCULATION_RETRY_SECONDS", 30, minimum=1)  # doubles
+AMPARO_CIRCULATION_MAX_ATTEMPTS = env_int("AMPARO_CIRCULATION_MAX_ATTEMPTS", 10, minimum=1)
+AMPARO_CIRCULATION_RETRY_MAX_SECONDS = env_int("AMPARO_CIRCULATION_RETRY_MAX_SECONDS", 3600, minimum=1)
+AMPARO_CIRCULATION_QUEUE = env_str("AMPARO_CIRCULATION_QUEUE", "celery")
+# An SMS gateway speaking Twilio's request format (appeals/sms.py); no URL, no SMS.
+AMPARO_SMS_URL = env_str("AMPARO_SMS_URL")
+AMPARO_SMS_ACCOUNT = env_str("AMPARO_SMS_ACCOUNT")
+AMPARO_SMS_TOKEN = env_secret("AMPARO_SMS_TOKEN", required=False)
+AMPARO_SMS_FROM = env_str("AMPARO_SMS_FROM")
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

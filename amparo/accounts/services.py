@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from amparo.accounts.models import ApiToken, RecoveryCode, SecondFactor, User, UserSession
+from amparo.accounts.session_store import stored_key
 from amparo.core.services import record_audit
 
 RECOVERY_CODES = 10
@@ -174,15 +175,17 @@ def deactivate_account(actor: User | str, user: User) -> None:
 # --- Sessions -------------------------------------------------------------------------------
 
 def record_session(user: User, session_key: str) -> UserSession:
-    """Remember that this server-side session belongs to `user`, with its start time only."""
+    """Remember that this server-side session (given by its key, kept hashed) belongs to
+    `user`, with its start time only."""
     session, _ = UserSession.objects.update_or_create(
-        session_key=session_key, defaults={"user": user, "started_at": timezone.now()}
+        session_key=stored_key(session_key), defaults={"user": user, "started_at": timezone.now()}
     )
     return session
 
 
 def end_session(user: User, session_key: str) -> bool:
-    """End one of the person's sessions wherever it is; False if it was not hers."""
+    """End one of the person's sessions wherever it is (`session_key` as stored, from her
+    list of sessions); False if it was not hers."""
     with transaction.atomic():
         owned = UserSession.objects.filter(user=user, session_key=session_key).delete()[0]
         if owned:
@@ -192,9 +195,10 @@ def end_session(user: User, session_key: str) -> bool:
 
 
 def end_other_sessions(user: User, keep: str | None) -> int:
-    """End every session of the person but `keep`; returns how many ended."""
+    """End every session of the person but `keep` (the key of the session asking); returns
+    how many ended."""
     with transaction.atomic():
-        others = UserSession.objects.filter(user=user).exclude(session_key=keep or "")
+        others = UserSession.objects.filter(user=user).exclude(session_key=stored_key(keep) if keep else "")
         keys = list(others.values_list("session_key", flat=True))
         Session.objects.filter(session_key__in=keys).delete()
         others.delete()

@@ -32,6 +32,7 @@ from amparo.accounts.forms import (
 from amparo.accounts.models import ApiToken, User, UserSession
 from amparo.accounts.session_keys import PENDING_LOGIN as PENDING
 from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRED
+from amparo.accounts.session_store import stored_key
 from amparo.accounts.signals import password_changed, password_verified
 from amparo.core import panels
 
@@ -108,7 +109,7 @@ def security(request: HttpRequest) -> HttpResponse:
         "has_second_factor": services.has_second_factor(user),
         "recovery_left": user.recovery_codes.filter(used_at__isnull=True).count(),
         "sessions": UserSession.objects.filter(user=user),
-        "this_session": request.session.session_key,
+        "this_session": stored_key(request.session.session_key or ""),
     })
 
 
@@ -159,7 +160,7 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
     target = UserSession.objects.filter(user=user, pk=session_id).first()
     if target is None:
         raise Http404
-    is_this = target.session_key == request.session.session_key
+    is_this = target.session_key == stored_key(request.session.session_key or "")
     services.end_session(user, target.session_key)
     if is_this:
         return redirect("accounts:login")

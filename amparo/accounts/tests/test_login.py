@@ -5,6 +5,7 @@ from django.contrib.auth.hashers import identify_hasher
 from django.contrib.sessions.models import Session
 
 from amparo.accounts import services
+from amparo.accounts.session_store import stored_key
 from amparo.vault import services as vault
 
 PASSWORD = "a long enough passphrase for tests"
@@ -32,7 +33,7 @@ def test_it_rotates_the_session_key_at_login(client, person):
     assert response.status_code == 302 and response["Location"] == "/accounts/dashboard/"
     after = client.cookies["sessionid"].value
     assert after and after != before
-    assert Session.objects.filter(session_key=after).exists()
+    assert Session.objects.filter(session_key=stored_key(after)).exists()
 
 
 def test_it_gives_one_message_for_a_wrong_user_and_a_wrong_password(client, person):
@@ -51,7 +52,7 @@ def test_it_ends_the_session_at_logout(client, person):
     client.post("/accounts/login/", {"username": "berta", "password": PASSWORD})
     key = client.cookies["sessionid"].value
     assert client.post("/accounts/logout/").status_code == 302
-    assert not Session.objects.filter(session_key=key).exists()
+    assert not Session.objects.filter(session_key=stored_key(key)).exists()
     assert client.get("/accounts/dashboard/").status_code == 302
 
 

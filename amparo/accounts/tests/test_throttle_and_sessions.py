@@ -5,13 +5,16 @@ import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 
 from amparo.accounts import services, throttle
 from amparo.accounts.models import UserSession
 from amparo.accounts.session_keys import STARTED
+from amparo.accounts.session_store import stored_key
 from amparo.vault import services as vault
 
 PASSWORD = "a long enough passphrase for tests"
@@ -134,7 +137,7 @@ def test_it_ends_one_chosen_session(client, person):
     phone = Client()
     _login(phone)
     _login(client)
-    other = UserSession.objects.exclude(session_key=client.session.session_key).get()
+    other = UserSession.objects.exclude(session_key=stored_key(client.session.session_key)).get()
     client.post(f"/accounts/sessions/{other.pk}/end/")
     assert phone.get("/accounts/dashboard/").status_code == 302
     assert client.get("/accounts/dashboard/").status_code == 200
@@ -179,13 +182,13 @@ def test_it_sweeps_expired_sessions_and_their_list_rows(client, person):
     live = client.session.session_key
     old = services.record_session(person, "old-session-key")
     UserSession.objects.filter(pk=old.pk).update(started_at=timezone.now() - timedelta(hours=13))
-    Session.objects.create(session_key="old-session-key", session_data="",
+    Session.objects.create(session_key=stored_key("old-session-key"), session_data="",
                            expire_date=timezone.now() + timedelta(hours=1))
     services.record_session(person, "gone-session-key")  # its session row no longer exists
     Session.objects.create(session_key="idle-key", session_data="", expire_date=timezone.now() - timedelta(minutes=1))
     assert sweep_expired_sessions() == 2
-    assert set(UserSession.objects.values_list("session_key", flat=True)) == {live}
-    assert set(Session.objects.values_list("session_key", flat=True)) == {live}
+    assert set(UserSession.objects.values_list("session_key", flat=True)) == {stored_key(live)}
+    assert set(Session.objects.values_list("session_key", flat=True)) == {stored_key(live)}
     assert sweep_expired_sessions() == 0
 
 
@@ -224,3 +227,16 @@ def test_it_sweeps_counters_of_past_minutes():
     assert counters.peek("x", 60, now=1_010) == 2
     assert counters.sweep(now=1_050) == 0  # the minute 960–1019, kept a minute more
     assert counters.sweep(now=1_100) == 1 and not Counter.objects.exists()
+
+
+def test_it_keeps_only_a_hash_of_each_session_key(client, person):
+    """A copy of the session table cannot be replayed as a cookie."""
+    _login(client)
+    key = client.session.session_key
+    assert key and not Session.objects.filter(session_key=key).exists()
+    assert not UserSession.objects.filter(session_key=key).exists()
+    assert Session.objects.filter(session_key=stored_key(key)).exists()
+    stolen = Client()
+    stolen.cookies[settings.SESSION_COOKIE_NAME] = stored_key(key)  # what a database copy shows
+    assert stolen.get("/accounts/dashboard/").status_code == 302
+    assert client.get("/accounts/dashboard/").status_code == 200

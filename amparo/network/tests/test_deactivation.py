@@ -4,10 +4,10 @@ alone can open a desk's records, a refusal that changes nothing."""
 from __future__ import annotations
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 
 from amparo.accounts import services as accounts
 from amparo.accounts.models import ApiToken, UserSession
+from amparo.accounts.session_store import SessionStore
 from amparo.core.models import AuditEntry
 from amparo.network import services
 from amparo.network.models import Membership, Role

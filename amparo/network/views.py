@@ -3,6 +3,8 @@ call a service, render."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -10,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,7 +32,7 @@ from amparo.network.forms import (
     OrganisationForm,
     SheetForm,
 )
-from amparo.network.models import Desk, MemberContact, Membership, Network
+from amparo.network.models import Desk, MemberContact, Membership, Network, Role
 from amparo.vault import services as vault
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered, WrongSecret
@@ -53,8 +56,12 @@ def network_index(request: HttpRequest) -> HttpResponse:
 @staff_page
 def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
     network = permissions.network_for_coordinator(request.user, network_slug)
+    own_ring = network.ring is not None and Membership.objects.active().filter(
+        user=_user(request), role=Role.COORDINATOR, network=network).exists()
     return render(request, "network/network_detail.html", {
         "network": network,
+        "own_ring": own_ring,
+        "sheet_confirmed": own_ring and network.ring is not None and network.ring.recovery_confirmed_at is not None,
         "desks": network.desks.all(),
         "organisations": network.organisations.all(),
         "children": network.children.all(),
@@ -271,55 +278,109 @@ def _desk_member(request: HttpRequest, desk_slug: str) -> Desk:
     return desk
 
 
+# --- Recovery sheets: the same three steps for a desk's ring and a network's -----------------
+
+def _sheet_context(owner: Desk | Network) -> dict[str, Any]:
+    if isinstance(owner, Desk):
+        return {"owner": owner, "scope": "desk",
+                "confirm_url": reverse("network:recovery_sheet_confirm", kwargs={"desk_slug": owner.slug}),
+                "done_url": reverse("network:desk_detail", kwargs={"desk_slug": owner.slug})}
+    return {"owner": owner, "scope": "network",
+            "confirm_url": reverse("network:network_recovery_sheet_confirm", kwargs={"network_slug": owner.slug}),
+            "done_url": reverse("network:network_detail", kwargs={"network_slug": owner.slug})}
+
+
+def _issue_sheet(request: HttpRequest, owner: Desk | Network) -> HttpResponse:
+    """Make the ring's recovery sheet and show it once, to print or copy by hand."""
+    unlocked = vault_session.unlocked_for(request)
+    if unlocked is None or owner.ring is None:
+        return render(request, "network/key_locked.html")
+    try:
+        sheet = vault.issue_recovery_sheet(owner.ring, unlocked)
+    except NotAReader:
+        return render(request, "network/key_locked.html")
+    return render(request, "network/recovery_sheet.html",
+                  {**_sheet_context(owner), "sheet": sheet, "form": SheetForm()})
+
+
+def _confirm_sheet(request: HttpRequest, owner: Desk | Network) -> HttpResponse:
+    context = _sheet_context(owner)
+    form = SheetForm(request.POST)
+    if form.is_valid() and owner.ring is not None:
+        try:
+            vault.confirm_recovery_sheet(owner.ring, form.cleaned_data["sheet"])
+        except WrongSecret:
+            form.add_error("sheet", _("This is not the code on the sheet. Check each group of four."))
+        else:
+            messages.success(request, _("The recovery sheet is confirmed. Keep it somewhere safe."))
+            return redirect(context["done_url"])
+    return render(request, "network/recovery_sheet.html", {**context, "sheet": None, "form": form})
+
+
+def _restore(request: HttpRequest, owner: Desk | Network) -> HttpResponse:
+    """When nobody left can open the ring's records: the sheet gives them back to her."""
+    context = _sheet_context(owner)
+    form = SheetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and owner.ring is not None:
+        try:
+            made = vault.restore_from_sheet(owner.ring, form.cleaned_data["sheet"], _user(request))
+        except (WrongSecret, KeyLocked):
+            form.add_error("sheet", _("This code does not open these records."))
+        else:
+            messages.success(request, _("Restored: %(count)d keys were given to you.") % {"count": made})
+            return redirect(context["done_url"])
+    return render(request, "network/restore.html", {**context, "form": form})
+
+
+def _own_network(request: HttpRequest, network_slug: str) -> Network:
+    """A network she coordinates herself: its ring is the coordinators' (a coalition's
+    coordinator sees national networks but is not in their ring)."""
+    network = permissions.network_for_coordinator(request.user, network_slug)
+    if not Membership.objects.active().filter(user=_user(request), role=Role.COORDINATOR, network=network).exists():
+        raise PermissionDenied
+    return network
+
+
 @require_POST
 @permissions.desk_staff_required
 @staff_page
 def recovery_sheet(request: HttpRequest, desk_slug: str) -> HttpResponse:
-    """Make the desk's recovery sheet and show it once, to print or copy by hand."""
-    desk = _desk_member(request, desk_slug)
-    unlocked = vault_session.unlocked_for(request)
-    if unlocked is None or desk.ring is None:
-        return render(request, "network/key_locked.html")
-    try:
-        sheet = vault.issue_recovery_sheet(desk.ring, unlocked)
-    except NotAReader:
-        return render(request, "network/key_locked.html")
-    return render(request, "network/recovery_sheet.html", {"desk": desk, "sheet": sheet, "form": SheetForm()})
+    return _issue_sheet(request, _desk_member(request, desk_slug))
 
 
 @require_POST
 @permissions.desk_staff_required
 @staff_page
 def recovery_sheet_confirm(request: HttpRequest, desk_slug: str) -> HttpResponse:
-    desk = _desk_member(request, desk_slug)
-    form = SheetForm(request.POST)
-    if form.is_valid() and desk.ring is not None:
-        try:
-            vault.confirm_recovery_sheet(desk.ring, form.cleaned_data["sheet"])
-        except WrongSecret:
-            form.add_error("sheet", _("This is not the code on the sheet. Check each group of four."))
-        else:
-            messages.success(request, _("The recovery sheet is confirmed. Keep it somewhere safe."))
-            return redirect("network:desk_detail", desk_slug=desk.slug)
-    return render(request, "network/recovery_sheet.html", {"desk": desk, "sheet": None, "form": form})
+    return _confirm_sheet(request, _desk_member(request, desk_slug))
 
 
 @require_http_methods(["GET", "POST"])
 @permissions.desk_staff_required
 @staff_page
 def restore_from_sheet(request: HttpRequest, desk_slug: str) -> HttpResponse:
-    """When nobody left can open the desk's records: the sheet gives them back to her."""
-    desk = _desk_member(request, desk_slug)
-    form = SheetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and desk.ring is not None:
-        try:
-            made = vault.restore_from_sheet(desk.ring, form.cleaned_data["sheet"], _user(request))
-        except (WrongSecret, KeyLocked):
-            form.add_error("sheet", _("This code does not open the desk's records."))
-        else:
-            messages.success(request, _("Restored: %(count)d keys were given to you.") % {"count": made})
-            return redirect("network:desk_detail", desk_slug=desk.slug)
-    return render(request, "network/restore.html", {"desk": desk, "form": form})
+    return _restore(request, _desk_member(request, desk_slug))
+
+
+@require_POST
+@permissions.coordinator_required
+@staff_page
+def network_recovery_sheet(request: HttpRequest, network_slug: str) -> HttpResponse:
+    return _issue_sheet(request, _own_network(request, network_slug))
+
+
+@require_POST
+@permissions.coordinator_required
+@staff_page
+def network_recovery_sheet_confirm(request: HttpRequest, network_slug: str) -> HttpResponse:
+    return _confirm_sheet(request, _own_network(request, network_slug))
+
+
+@require_http_methods(["GET", "POST"])
+@permissions.coordinator_required
+@staff_page
+def network_restore(request: HttpRequest, network_slug: str) -> HttpResponse:
+    return _restore(request, _own_network(request, network_slug))
 
 
 @require_http_methods(["GET", "POST"])

@@ -80,6 +80,10 @@ TABLE: dict[str, Row] = {
     "network:recovery_sheet": signed_in("POST", LOGIN, **DESK_A_DOCUMENTER_ONLY),
     "network:recovery_sheet_confirm": signed_in("POST", LOGIN, **DESK_A_DOCUMENTER_ONLY),
     "network:restore_from_sheet": signed_in("GET", LOGIN, **DESK_A_DOCUMENTER_ONLY),
+    # The coordinators' own ring: only a coordinator of network A itself.
+    "network:network_recovery_sheet": signed_in("POST", LOGIN, **COORDINATOR_ONLY),
+    "network:network_recovery_sheet_confirm": signed_in("POST", LOGIN, **COORDINATOR_ONLY),
+    "network:network_restore": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:my_contact": signed_in(
         "GET", LOGIN, defender=200, documenter_a=200, documenter_b=404, coordinator=200,
         supporter=404, outsider=404),

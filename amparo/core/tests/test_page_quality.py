@@ -148,6 +148,7 @@ TABLE: dict[str, Page] = {
     "intake:form": Page(),  # the anonymous form: 30 KB with everything it loads
     "intake:back": Page(),
     "network:restore_from_sheet": Page("documenter_a"),
+    "network:network_restore": Page("coordinator"),
     "network:my_contact": Page("defender"),
     "network:member_contact": Page("coordinator"),
 }
@@ -183,6 +184,8 @@ NOT_PAGES: dict[str, str] = {
     "intake:write": "POST only: an anonymous reporter writes to the desk; the answer is her conversation page",
     "registry:my_report_withdraw": "POST only: a defender takes back her consent, then a redirect",
     "network:recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
+    "network:network_recovery_sheet": "POST only: the coordinators' recovery sheet, shown once",
+    "network:network_recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
     "registry:term_retire": "POST only: retires a term, then redirects to its kind",
     "registry:term_restore": "POST only: offers a term again, then redirects to its kind",
     "registry:vocabulary_export": "a CSV download (text/csv), not a page",

@@ -79,3 +79,49 @@ def test_the_admin_closes_through_the_same_path_and_audits_each_change(client, w
     assert not person.is_active
     assert not Membership.objects.active().filter(user=person).exists()
     assert AuditEntry.objects.filter(action="account.changed_in_admin", object_id=str(person.pk)).exists()
+
+
+def test_a_networks_only_coordinator_can_leave_once_its_recovery_sheet_is_confirmed(client, world):
+    """The coordinators' ring has its own recovery sheet, made and confirmed on the network's
+    page; a newcomer restores from it; a coalition coordinator cannot make one for it."""
+    import re
+
+    coordinator = world.users["coordinator"]
+    membership = Membership.objects.active().get(user=coordinator, role=Role.COORDINATOR)
+    with pytest.raises(services.LastKeyHolderError):
+        services.end_membership("system", membership)
+
+    sign_in(client, coordinator, world.unlocked["coordinator"])
+    page = client.get(f"/network/n/{world.network_a.slug}/").content.decode()
+    assert "No recovery sheet yet" in page
+    shown = client.post(f"/network/n/{world.network_a.slug}/recovery-sheet/").content.decode()
+    sheet = re.search(r'class="big-code"><code>([^<]+)</code>', shown)
+    assert sheet is not None
+    wrong = client.post(f"/network/n/{world.network_a.slug}/recovery-sheet/confirm/", {"sheet": "AAAA" * 13})
+    assert "This is not the code on the sheet" in wrong.content.decode()
+    done = client.post(f"/network/n/{world.network_a.slug}/recovery-sheet/confirm/", {"sheet": sheet.group(1)})
+    assert done.status_code == 302
+    assert "A recovery sheet is confirmed" in client.get(f"/network/n/{world.network_a.slug}/").content.decode()
+
+    newcomer = _second_documenter(world)  # has a member key; now also a coordinator
+    services.add_membership("system", user=newcomer, role=Role.COORDINATOR, network=world.network_a)
+    services.end_membership("system", membership)  # no longer refused
+    other = client_class_for(newcomer)
+    restored = other.post(f"/network/n/{world.network_a.slug}/restore/", {"sheet": sheet.group(1)})
+    assert restored.status_code == 302
+    assert Grant.objects.filter(epoch__ring=world.network_a.ring, user=newcomer).exists()
+
+    chief = UserFactory.create(username="coalition_chief")
+    enrol_second_factor(chief)
+    services.add_membership("system", user=chief, role=Role.COORDINATOR, network=world.coalition)
+    third = client_class_for(chief)
+    assert third.post(f"/network/n/{world.network_a.slug}/recovery-sheet/").status_code == 403
+
+
+def client_class_for(user):
+    from django.test import Client
+
+    client = Client()
+    enrol_second_factor(user)
+    sign_in(client, user)
+    return client

@@ -178,9 +178,10 @@ def send_audit_anchor() -> int:
     for user in coordinators().exclude(auditanchordelivery__day=today):
         with translation.override(user.language):
             send_mail(
-                subject=_("Amparo: today's audit anchor"),
+                # Neutral on purpose: it sits in a coordinator's inbox, which others may see.
+                subject=_("Daily reference number %(seq)s") % {"seq": head.seq},
                 message=_(
-                    "Keep this message. It lets anyone check later that the audit log has not "
+                    "Keep this message. It lets anyone check later that the log has not "
                     "been rewritten.\n\nEntry number: %(seq)s\nHash: %(hash)s\n\n"
                     "To check: manage.py verify_audit --anchor %(hash)s"
                 ) % {"seq": head.seq, "hash": head.hash},

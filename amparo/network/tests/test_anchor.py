@@ -20,6 +20,8 @@ def test_it_mails_each_coordinator_the_latest_hash_once_a_day(world, smtp_server
     message = smtp_server[0]
     assert message.recipients == ["coordinator@example.org"]
     assert head.hash in message.body
+    # Neutral: nothing in the subject or body names the platform or what it is for.
+    assert "amparo" not in message.body.lower()  # the whole message, headers included
     # Running the job again the same day sends nothing more.
     assert services.send_audit_anchor() == 0
     assert len(smtp_server) == 1

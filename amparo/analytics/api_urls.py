@@ -1,5 +1,9 @@
 """The analytics part of /api/v1/ (included in amparo/urls.py under the "api" namespace)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from amparo.analytics import api
+
+urlpatterns: list = [
+    path("stats/incidents", api.StatsIncidents.as_view(), name="stats_incidents"),
+]

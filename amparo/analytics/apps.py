@@ -5,3 +5,8 @@ class AnalyticsConfig(AppConfig):
     name = "amparo.analytics"
     label = "analytics"
     verbose_name = "Analytics"
+
+    def ready(self) -> None:
+        from amparo.analytics import panels
+
+        panels.register()

@@ -271,3 +271,48 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"message #{self.pk}"
+
+
+class ImportRun(models.Model):
+    """One import of a file into a desk: who, when, through which mapping, and what it did.
+    The import's audit entry points here; each imported incident points at the run that added
+    it and the run that last changed it."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="+")
+    # The mapping's name (e.g. "cpj_journalists_killed_1992_2018"): a source, not content.
+    source = models.CharField(max_length=200)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
+    rows = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import #{self.pk}"
+
+
+class ImportedRecord(models.Model):
+    """An incident that came from a row of a file. `key` is a keyed index (service key) of the
+    source and the row's identifier, so the next import of the file finds the incident again
+    while a seized database shows no identifier; `digest`, a keyed digest of what the row
+    mapped to, tells an unchanged row from an edited one."""
+
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="+")
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="imported_from")
+    key = models.CharField(max_length=64)
+    digest = models.CharField(max_length=64)
+    first_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+    last_run = models.ForeignKey(ImportRun, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["desk", "key"], name="one_incident_per_imported_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"imported record of incident {self.incident_id}"

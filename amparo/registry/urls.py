@@ -1,12 +1,14 @@
 from django.urls import include, path
 
-from amparo.registry import views
+from amparo.registry import views, views_transfer
 
 app_name = "registry"
 urlpatterns = [
     path("vocabulary/", include("amparo.registry.urls_vocabulary")),
     path("desk/<slug:desk_slug>/inbox/", views.inbox, name="inbox"),
     path("desk/<slug:desk_slug>/new/", views.incident_new, name="incident_new"),
+    path("desk/<slug:desk_slug>/transfer/", views_transfer.transfer, name="transfer"),
+    path("desk/<slug:desk_slug>/export.<slug:fmt>", views_transfer.export, name="export"),
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
     path("incidents/<int:incident_id>/edit/", views.incident_edit, name="incident_edit"),
     path("incidents/<int:incident_id>/<slug:action>/", views.incident_action, name="incident_action"),

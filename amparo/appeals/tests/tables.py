@@ -1,3 +1,167 @@
 """The appeals rows of the project-wide test tables (see amparo/tests/tables.py)."""
 
 from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+from amparo.core.tests.pages import Page
+from amparo.tests.tables import COORDINATOR_ONLY, DESK_A_CASES, LOGIN, Row, same, signed_in
+
+# Appeals are seen by the desk's documenters and the network's coordinators; another desk's
+# documenter gets 404; roles that never see appeals get 403.
+APPEAL_STAFF = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=200, supporter=403, outsider=403)
+INDEX = dict(defender=403, documenter_a=200, documenter_b=200, coordinator=200, supporter=403, outsider=403)
+
+AUTHORIZATION: dict[str, Row] = {
+    "appeals:index": signed_in("GET", LOGIN, **INDEX),
+    "appeals:new": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "appeals:detail": signed_in("GET", LOGIN, **APPEAL_STAFF),
+    "appeals:edit": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "appeals:translate": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "appeals:addressee_add": signed_in("POST", LOGIN, **{**DESK_A_CASES, "documenter_a": 302}),
+    "appeals:addressee_remove": signed_in("POST", LOGIN, **{**DESK_A_CASES, "documenter_a": 302}),
+    "appeals:update_new": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "appeals:update_translate": signed_in("GET", LOGIN, **DESK_A_CASES),
+    "appeals:update_step": signed_in("POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 302}),
+    "appeals:response_add": signed_in("POST", LOGIN, **{**DESK_A_CASES, "documenter_a": 302}),
+    "appeals:close": signed_in("GET", LOGIN, **DESK_A_CASES),
+    # The step is "stop": a coordinator's; the desk's own documenter may not (403).
+    "appeals:step": signed_in("POST", LOGIN, **{**APPEAL_STAFF, "documenter_a": 403, "coordinator": 302}),
+    "appeals:figures": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    "appeals:supporters": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
+    # An empty form: refused (400), after the role check.
+    "appeals:supporters_import": signed_in("POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 400}),
+    "appeals:supporters_export": signed_in("POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 400}),
+    # Public: published appeals, the feed, subscribing; a supporter's links need her token.
+    "appeals:public_list": same("GET", 200),
+    "appeals:public": same("GET", 200),
+    "appeals:feed": same("GET", 200),
+    "appeals:subscribe": same("GET", 200),
+    "appeals:confirm": same("GET", 404),
+    "appeals:preferences": same("GET", 404),
+    "appeals:unsubscribe": same("GET", 404),
+    "api:appeals": same("GET", 200),
+    "api:appeal": same("GET", 200),
+}
+
+
+def make_appeals(world: Any) -> tuple[Any, Any]:
+    """A draft of desk A (in English, by documenter_a, with one addressee) and a published
+    appeal of network A with an update; made once per database."""
+    from amparo.appeals import services
+    from amparo.appeals.models import Appeal
+
+    draft = Appeal.objects.filter(submission_key="tables-draft").first()
+    public = Appeal.objects.filter(submission_key="tables-public").first()
+    if draft and public:
+        return draft, public
+    author = world.users["documenter_a"]
+    data = dict(language="en", country="HN", title="Honduras: threats – a defender", summary="She was threatened.",
+                actions="Protect her\nInvestigate", letter="I ask you to protect her.")
+    draft = services.draft_appeal(author, world.desk_a, services.AppealData(**data), submission_key="tables-draft")
+    services.add_addressee(author, draft, authority="Attorney General", salutation="Dear Attorney General",
+                           email="ag@authorities.example")
+    public = services.draft_appeal(author, world.desk_a, services.AppealData(**data), submission_key="tables-public")
+    services.add_addressee(author, public, authority="Attorney General", email="ag@authorities.example")
+    services.submit_for_review(author, public)
+    public = services.approve_appeal(world.users["coordinator"], public)
+    services.add_update(author, public, title="She was released", body="Released yesterday.")
+    return draft, public
+
+
+def url_values(world: Any) -> dict[str, object]:
+    draft, public = make_appeals(world)
+    return {
+        "appeal_id": draft.pk,
+        "public_id": public.pk,
+        "addressee_id": draft.addressees.first().pk,
+        "update_id": public.updates.first().pk,
+        "step": "stop",
+        "language": "es",
+    }
+
+
+# --- Page quality ---------------------------------------------------------------------------
+
+def _supporter_link(world: Any, kind: str) -> str:
+    """A confirmed supporter's own link (or a live confirmation link), as her e-mail gives it."""
+    from django.core import mail
+
+    from amparo.appeals import subscriptions
+    from amparo.appeals.models import Confirmation
+
+    subscriptions.subscribe(f"page-{kind}@supporters.example", subscriptions.Interests(languages=["es"]),
+                            base_url="")
+    link = re.search(r"/appeals/confirm/(\S+)/", str(mail.outbox[-1].body))
+    assert link is not None
+    raw = link.group(1)
+    if kind == "confirm":
+        return f"/appeals/confirm/{raw}/"
+    supporter = subscriptions.confirm(raw)
+    assert supporter is not None and Confirmation.objects.filter(token_hash=hashlib.sha256(raw.encode()).hexdigest())
+    token = subscriptions.open_token(supporter)
+    return f"/appeals/s/{token}/" + ("unsubscribe/" if kind == "unsubscribe" else "")
+
+
+def _public_url(world: Any) -> str:
+    return f"/appeals/p/{make_appeals(world)[1].pk}/"
+
+
+PAGES: dict[str, Page] = {
+    "appeals:index": Page("documenter_a"),
+    "appeals:new": Page("documenter_a"),
+    "appeals:detail": Page("coordinator"),
+    "appeals:edit": Page("documenter_a"),
+    "appeals:translate": Page("documenter_a"),
+    "appeals:update_new": Page("documenter_a"),
+    "appeals:update_translate": Page("documenter_a"),
+    "appeals:close": Page("documenter_a"),
+    "appeals:figures": Page("coordinator"),
+    "appeals:supporters": Page("coordinator"),
+    "appeals:public_list": Page(),
+    "appeals:public": Page(url=_public_url),
+    "appeals:subscribe": Page(),
+    "appeals:confirm": Page(url=lambda world: _supporter_link(world, "confirm"), h1="Confirm"),
+    "appeals:preferences": Page(url=lambda world: _supporter_link(world, "preferences"), h1="subscription"),
+    "appeals:unsubscribe": Page(url=lambda world: _supporter_link(world, "unsubscribe"), h1="Stop"),
+}
+
+NOT_PAGES: dict[str, str] = {
+    "appeals:feed": "an Atom feed (application/atom+xml), checked with feedparser in test_public",
+    "appeals:addressee_add": "POST only; then a redirect to the appeal",
+    "appeals:addressee_remove": "POST only; then a redirect to the appeal",
+    "appeals:update_step": "POST only: approve or stop an update; then a redirect",
+    "appeals:response_add": "POST only; then a redirect to the appeal",
+    "appeals:step": "POST only: send for review, approve, send back, stop; then a redirect",
+    "appeals:supporters_import": "POST only; then a redirect to the supporters page",
+    "appeals:supporters_export": "POST only: a CSV download after a second-factor code",
+}
+
+
+def _write_supporter(client: Any, world: Any, canary: str) -> None:
+    """Through the public subscribe page, and the coordinator's import: address, phone, name."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import sign_in
+
+    client.logout()
+    response = client.post("/appeals/subscribe/", {
+        "email": f"{canary}@supporters.example", "name": f"{canary}-name", "phone": f"+504{canary}",
+        "kind": "individual", "languages": ["es"], "by_email": "on", "by_sms": "on"})
+    assert response.status_code == 200, response.content.decode()[:500]
+    sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
+    upload = SimpleUploadedFile("list.csv", f"email,name,phone\n{canary}-2@supporters.example,{canary} two,"
+                                f"+1{canary}\n".encode(), content_type="text/csv")
+    assert client.post("/appeals/supporters/import/", {"file": upload}).status_code == 302
+    client.logout()
+
+
+def _sealed_writers() -> dict:
+    from amparo.appeals.models import Supporter
+
+    return {Supporter: _write_supporter}
+
+
+SEALED_WRITERS = _sealed_writers()

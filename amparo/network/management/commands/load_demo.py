@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import pyotp
+from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -60,6 +62,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             self._load()
             secrets = self._enrol_staff()
+        # Apps above network add their own demo data (network may not import them): each
+        # installed app's `load_demo_<label>` command, when it has one.
+        commands = get_commands()
+        for config in apps.get_app_configs():
+            if f"load_demo_{config.label}" in commands:
+                call_command(f"load_demo_{config.label}", stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/"))
         self.stdout.write(f"Every demo user's password: {DEMO_PASSWORD}")
         self.stdout.write("Staff log in with a TOTP code: add the secret to an authenticator app, or run")

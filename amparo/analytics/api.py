@@ -1,0 +1,82 @@
+"""GET /api/v1/stats/incidents: the statistics as JSON or CSV, from `stats.compute`.
+
+Anonymous callers (and anyone without a desk to see) get only the public tables (public=1);
+desk staff get exact numbers for the desks they may see, or for one of them with desk=SLUG."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils import translation
+from rest_framework import permissions as drf_permissions
+from rest_framework import renderers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from amparo.analytics import stats
+
+RESERVED = ("group_by", "public", "format", "language", "desk")
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
+        view = (renderer_context or {}).get("view")
+        result = getattr(view, "result", None)
+        if result is None:  # an error: its message, one line
+            return str(data.get("detail", data) if isinstance(data, dict) else data).encode()
+        return stats.to_csv(result).encode()
+
+
+class PublicOrSignedIn(drf_permissions.BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return _public(request) or bool(request.user and request.user.is_authenticated)
+
+
+def _public(request: Request) -> bool:
+    return request.query_params.get("public", "") in ("1", "true", "yes")
+
+
+class StatsIncidents(APIView):
+    """Counts of incidents and victims grouped by group_by (e.g. country,year), filtered by
+    any dimension (year, from, to, country, region with grouping, attack_type, perpetrator,
+    state, risk_factor, profile, gender, status, level). `public=1` answers the fixed public
+    tables only. `format=csv` gives CSV."""
+
+    permission_classes = [PublicOrSignedIn]
+    result: stats.Result | None = None
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer]
+
+    def get(self, request: Request) -> Response:
+        params = request.query_params
+        group_by = params.get("group_by") or "country,year"
+        filters = {k: v for k, v in params.items() if k not in RESERVED}
+        language = (params.get("language") or translation.get_language() or "en")[:2]
+        public = _public(request)
+        desks = None
+        if not public:
+            desks = stats.desks_for(request.user)
+            if not desks.exists():
+                raise PermissionDenied("Only desk staff see exact numbers; ask for public=1.")
+            if params.get("desk"):
+                desks = desks.filter(slug=params["desk"])
+                if not desks.exists():
+                    raise NotFound("No such desk among those you may see.")
+        elif params.get("desk"):
+            filters["desk"] = params["desk"]  # refused below with the public tables' message
+        try:
+            result = stats.compute(group_by, filters, desks=desks, public=public, language=language)
+        except stats.InvalidQuery as problem:
+            return Response({"detail": str(problem)}, status=status.HTTP_400_BAD_REQUEST)
+        self.result = result  # for the CSV renderer
+        response = Response(result.as_dict())
+        if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
+            response["Content-Disposition"] = 'attachment; filename="amparo-statistics.csv"'
+        return response

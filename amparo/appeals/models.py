@@ -1,0 +1,351 @@
+"""Urgent appeals and the people who act on them.
+
+An appeal is a short public case sheet (FIELD-NOTES.md): reference, title, summary, background,
+concerns, recommended actions, addressees and a prepared letter, in its original language and
+translations. Nothing in an appeal is sealed: it is written to be published, and nothing of a
+sealed incident flows into it unless a documenter writes it in.
+
+Supporters are people and organisations outside the desks who receive appeals. Their e-mail
+address, phone and name are sealed with the service key (machines must send to them without a
+member), found by an HMAC blind index, never listed in bulk.
+
+Circulation (issue 11) builds on these models: `Supporter.objects.reachable()` and
+`matching_appeal()` select in the database whom an appeal goes to, and `message_language()`
+says in which language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from amparo.network.models import Desk, Network
+from amparo.registry.models import Incident, Term
+from amparo.vault.fields import SealedField
+
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("pt", "Português")]
+LANGUAGE_CODES = [code for code, _name in LANGUAGES]
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given in a network for a year: one row, locked by the update
+    that takes the next number (services.next_reference)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["network", "year"], name="one_counter_per_network_year")]
+
+    def __str__(self) -> str:
+        return f"{self.network_id}/{self.year}: {self.last}"
+
+
+class Appeal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        APPROVED = "approved", _("Approved")
+        CIRCULATED = "circulated", _("Circulated")
+        UPDATED = "updated", _("Updated")
+        CLOSED = "closed", _("Closed")
+
+    PUBLISHED = (Status.APPROVED, Status.CIRCULATED, Status.UPDATED, Status.CLOSED)
+
+    desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="appeals")
+    network = models.ForeignKey(Network, on_delete=models.PROTECT, related_name="appeals")
+    # UA-YYYY-NNN, per network and year of approval: given at approval, so the sequence of
+    # published appeals has no holes left by abandoned drafts.
+    reference = models.CharField(_("reference"), max_length=32, blank=True, db_index=True)
+    incident = models.ForeignKey(Incident, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="appeals")
+    language = models.CharField(_("original language"), max_length=2, choices=LANGUAGES, default="en")
+    country = models.CharField(_("country"), max_length=2, db_index=True)
+    themes = models.ManyToManyField(Term, blank=True, related_name="+", limit_choices_to={"kind": "theme"})
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    # Stopped by a coordinator: unpublished at once, and circulation sends nothing more.
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    outcome = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                limit_choices_to={"kind": "outcome"})
+    outcome_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "reference"], condition=~Q(reference=""),
+                                    name="one_reference_per_network"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"appeal #{self.pk}"
+
+    @property
+    def published(self) -> bool:
+        return self.status in self.PUBLISHED and self.stopped_at is None
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.REVIEW) and self.stopped_at is None
+
+    def text(self, language: str | None = None) -> AppealText | None:
+        """The text in `language`, else the original; None before anything was written."""
+        texts = {t.language: t for t in self.texts.all()}
+        return texts.get(language or self.language) or texts.get(self.language)
+
+
+class AppealText(models.Model):
+    """The words of an appeal in one language: the original, or a translation."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=2, choices=LANGUAGES)
+    title = models.CharField(_("title"), max_length=200,
+                             help_text=_('"Country: what happened – to whom", e.g. "Honduras: death threats '
+                                         '– Berta Flores"'))
+    summary = models.TextField(_("summary"), max_length=1000)
+    background = models.TextField(_("background"), blank=True)
+    concerns = models.TextField(_("concerns"), blank=True)
+    actions = models.TextField(_("recommended actions"), blank=True,
+                               help_text=_("The points every letter should make, one per line."))
+    letter = models.TextField(_("prepared letter"), blank=True,
+                              help_text=_("The body of the letter, after the salutation."))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appeal", "language"], name="one_text_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal} [{self.language}]"
+
+    def action_points(self) -> list[str]:
+        return [line.strip(" -•*\t") for line in self.actions.splitlines() if line.strip(" -•*\t")]
+
+
+class Addressee(models.Model):
+    """An authority to write to, and how."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="addressees")
+    authority = models.CharField(_("authority"), max_length=200)
+    postal_address = models.TextField(_("postal address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    salutation = models.CharField(_("salutation"), max_length=200, blank=True,
+                                  help_text=_('e.g. "Dear Attorney General"'))
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.authority
+
+
+class AppealUpdate(models.Model):
+    """Further information: a dated entry of its own, approved and circulated like an appeal,
+    sent only to those who received the original."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+        CIRCULATED = "circulated", _("Circulated")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="updates")
+    number = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    circulated_at = models.DateTimeField(null=True, blank=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["appeal", "number"], name="one_update_number_per_appeal")]
+
+    def __str__(self) -> str:
+        return f"{self.appeal} update {self.number}"
+
+    @property
+    def published(self) -> bool:
+        return self.status != self.Status.DRAFT and self.stopped_at is None
+
+    def text(self, language: str | None = None) -> UpdateText | None:
+        texts = {t.language: t for t in self.texts.all()}
+        return texts.get(language or self.appeal.language) or texts.get(self.appeal.language)
+
+
+class UpdateText(models.Model):
+    update = models.ForeignKey(AppealUpdate, on_delete=models.CASCADE, related_name="texts")
+    language = models.CharField(max_length=2, choices=LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("what is new"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["update", "language"], name="one_update_text_per_language")]
+
+    def __str__(self) -> str:
+        return f"{self.update} [{self.language}]"
+
+
+class Response(models.Model):
+    """A reply from an authority, or a note on the outcome, logged by a documenter."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Reply from an authority")
+        NOTE = "note", _("Note on the outcome")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="responses")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.REPLY)
+    received_on = models.DateField(_("date"))
+    source = models.CharField(_("from"), max_length=200, blank=True)
+    note = models.TextField(_("note"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["received_on", "id"]
+
+    def __str__(self) -> str:
+        return f"response #{self.pk}"
+
+
+class Action(models.Model):
+    """What one visitor did for an appeal. Nothing about who: no account, no address, no
+    browser, and only the day."""
+
+    class Kind(models.TextChoices):
+        LETTER = "letter", _("A letter")
+        EMAIL = "email", _("An e-mail")
+        CALL = "call", _("A phone call")
+        EMBASSY = "embassy", _("A visit to an embassy")
+        SOCIAL = "social", _("A social media post")
+        OTHER = "other", _("Something else")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="actions")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    country = models.CharField(max_length=2, blank=True)
+    day = models.DateField()
+    submission_key = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["appeal", "kind"], name="actions_by_kind"),
+                   models.Index(fields=["appeal", "country"], name="actions_by_country")]
+
+    def __str__(self) -> str:
+        return f"action #{self.pk}"
+
+
+# --- Supporters -----------------------------------------------------------------------------
+
+class SupporterQuerySet(models.QuerySet["Supporter"]):
+    def reachable(self) -> SupporterQuerySet:
+        """Confirmed, not unsubscribed, not bounced: who may be sent anything."""
+        return self.filter(status=Supporter.Status.CONFIRMED)
+
+    def matching_appeal(self, appeal: Appeal) -> SupporterQuerySet:
+        """Reachable supporters whose interests match the appeal: her countries include its
+        country or her themes (or their broader terms) one of its themes; a supporter who chose
+        neither countries nor themes gets every appeal. One query, no decryption."""
+        themes = list(appeal.themes.values_list("pk", flat=True))
+        parents = [p for p in appeal.themes.values_list("parent_id", flat=True) if p]
+        wants = (Q(countries__country=appeal.country) | Q(themes__in=themes + parents)
+                 | (Q(countries__isnull=True) & Q(themes__isnull=True)))
+        return self.reachable().filter(wants).distinct()
+
+
+class Supporter(models.Model):
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("A person")
+        ORGANISATION = "organisation", _("An organisation")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for confirmation")
+        CONFIRMED = "confirmed", _("Subscribed")
+        UNSUBSCRIBED = "unsubscribed", _("Unsubscribed")
+        BOUNCED = "bounced", _("Address bounced")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Subscribe page")
+        IMPORT = "import", _("Imported list")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    email = SealedField()  # with the service key
+    email_index = models.CharField(max_length=64, unique=True)  # vault.blind_index(purpose="supporter-email")
+    phone = SealedField()
+    phone_index = models.CharField(max_length=64, blank=True, db_index=True)
+    name = SealedField()
+    # Her languages in order of preference ("es,en"): messages come in the first one the
+    # appeal is written in.
+    languages = models.CharField(max_length=16, default="en")
+    themes = models.ManyToManyField(Term, blank=True, related_name="+", limit_choices_to={"kind": "theme"})
+    by_email = models.BooleanField(default=True)
+    by_sms = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
+    # The per-supporter link for preferences and unsubscribing, in every message: found by
+    # its hash; kept sealed with the service key so that circulation can write it in.
+    token_hash = models.CharField(max_length=64, unique=True)
+    token = SealedField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    bounced_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SupporterQuerySet.as_manager()
+
+    SEALED = ("email", "phone", "name", "token")
+
+    def __str__(self) -> str:
+        return f"supporter #{self.pk}"
+
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code in LANGUAGE_CODES] or ["en"]
+
+    def message_language(self, available: Iterable[str], original: str) -> str:
+        """The first of her languages the text exists in; else the original."""
+        offered = set(available)
+        return next((code for code in self.language_list() if code in offered), original)
+
+
+class SupporterCountry(models.Model):
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="countries")
+    country = models.CharField(max_length=2, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["supporter", "country"], name="one_row_per_country")]
+
+    def __str__(self) -> str:
+        return self.country
+
+
+class Confirmation(models.Model):
+    """A one-time link that confirms a subscription: only its hash is kept; it expires."""
+
+    supporter = models.ForeignKey(Supporter, on_delete=models.CASCADE, related_name="confirmations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"confirmation #{self.pk}"
+
+from amparo.appeals.models_circulation import Delivery  # noqa: E402,F401  (circulation, issue 11)

@@ -1,0 +1,338 @@
+"""The staff pages of appeals. Thin views: parse, authorise (documenters of the appeal's desk
+and coordinators of its network see it; 404 for everyone else's; 403 for a role that never
+may), call a service, render."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from amparo.accounts.models import User
+from amparo.core.models import AuditEntry
+from amparo.core.security import staff_page
+from amparo.network import countries, permissions
+from amparo.network.models import Role
+from amparo.registry.models import Incident
+
+from . import figures, services
+from .forms import AddresseeForm, AppealForm, CloseForm, ResponseForm, TextFields, UpdateForm
+from .models import LANGUAGE_CODES, LANGUAGES, Addressee, Appeal, AppealText, AppealUpdate
+
+documenter_required = permissions.role_required(Role.DOCUMENTER)
+staff_required = permissions.role_required(Role.DOCUMENTER, Role.COORDINATOR)
+coordinator_required = permissions.coordinator_required
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
+    return request.user
+
+
+def visible_appeals(user: Any) -> QuerySet[Appeal]:
+    """Appeals of the desks she documents and of the networks she coordinates."""
+    desks = list(permissions.documented_desks(user).values_list("id", flat=True))
+    networks = list(permissions.coordinated_networks(user).values_list("id", flat=True))
+    return Appeal.objects.filter(Q(desk_id__in=desks) | Q(network_id__in=networks)).select_related("desk", "network")
+
+
+def _appeal(request: HttpRequest, appeal_id: int) -> Appeal:
+    return get_object_or_404(visible_appeals(request.user), pk=appeal_id)
+
+
+def _own_appeal(request: HttpRequest, appeal_id: int) -> Appeal:
+    """For documenters' pages: her desk's appeal, 404 for another desk's."""
+    desks = permissions.documented_desks(request.user)
+    return get_object_or_404(Appeal.objects.select_related("desk", "network"), pk=appeal_id, desk__in=desks)
+
+
+def _refused(request: HttpRequest, refusal: services.AppealRefused, appeal: Appeal) -> HttpResponse:
+    messages.error(request, str(refusal))
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@require_GET
+@staff_required
+@staff_page
+def index(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    appeals = visible_appeals(user).prefetch_related("texts").order_by("-created_at")[:200]
+    return render(request, "appeals/index.html", {
+        "appeals": appeals, "desks": permissions.documented_desks(user),
+        "coordinates": permissions.has_role(user, Role.COORDINATOR),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@documenter_required
+@staff_page
+def new(request: HttpRequest, desk_slug: str) -> HttpResponse:
+    desk = get_object_or_404(permissions.documented_desks(request.user), slug=desk_slug)
+    initial: dict[str, Any] = {"language": (request.LANGUAGE_CODE or "en")[:2]}
+    refusal = ""
+    wanted = request.GET.get("incident", "")
+    if wanted.isdigit():  # "Draft an appeal" from an incident's page
+        incident = get_object_or_404(Incident.objects.counted(), pk=int(wanted), desk=desk)
+        if incident.consent_public_appeal:
+            initial.update(incident=incident.pk, country=incident.country[:2])
+        else:
+            refusal = _("This incident cannot be the subject of a public appeal: the defender has not consented "
+                        "to it.")
+    form = AppealForm(request.POST or None, desk=desk, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.draft_appeal(_user(request), desk, form.appeal_data(),
+                                           incident=form.cleaned_data.get("incident"),
+                                           submission_key=form.cleaned_data.get("submission_key") or None)
+        except services.AppealRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The draft was saved. Add at least one addressee, then send it for review."))
+            return redirect("appeals:detail", appeal_id=appeal.pk)
+    return render(request, "appeals/appeal_form.html", {"form": form, "desk": desk, "refusal": refusal},
+                  status=400 if form.errors else 200)
+
+
+@require_GET
+@staff_required
+@staff_page
+def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal = _appeal(request, appeal_id)
+    user = _user(request)
+    texts = {t.language: t for t in appeal.texts.all()}
+    return render(request, "appeals/appeal_detail.html", {
+        "appeal": appeal, "text": appeal.text(), "country_name": countries.name(appeal.country),
+        "languages": [(code, name, code in texts, code == appeal.language) for code, name in LANGUAGES],
+        "addressees": appeal.addressees.all(), "addressee_form": AddresseeForm(),
+        "updates": appeal.updates.prefetch_related("texts"), "responses": appeal.responses.all(),
+        "response_form": ResponseForm(), "by_kind": figures.actions_by_kind(appeal),
+        "by_country": figures.actions_by_country(appeal), "total": appeal.actions.count(),
+        "documents": permissions.is_documenter_of(user, appeal.desk),
+        "coordinates": permissions.is_coordinator_of(user, appeal.network),
+        "wrote": services.wrote_part_of(user, appeal),
+        "history": AuditEntry.objects.filter(object_type="appeals.appeal", object_id=str(appeal.pk)).order_by("seq"),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+@documenter_required
+@staff_page
+def edit(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal = _own_appeal(request, appeal_id)
+    if not appeal.editable:
+        messages.error(request, _("An approved or stopped appeal cannot be changed; add an update instead."))
+        return redirect("appeals:detail", appeal_id=appeal.pk)
+    text = appeal.text()
+    initial = {"language": appeal.language, "country": appeal.country, "themes": list(appeal.themes.all()),
+               "incident": appeal.incident_id}
+    form = AppealForm(request.POST or None, instance=text, initial=initial, desk=appeal.desk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_appeal(_user(request), appeal, form.appeal_data(), incident=form.cleaned_data.get("incident"))
+        except services.AppealRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("appeals:detail", appeal_id=appeal.pk)
+    return render(request, "appeals/appeal_form.html", {"form": form, "desk": appeal.desk, "appeal": appeal},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@documenter_required
+@staff_page
+def translate(request: HttpRequest, appeal_id: int, language: str) -> HttpResponse:
+    appeal = _own_appeal(request, appeal_id)
+    if language not in LANGUAGE_CODES or language == appeal.language:
+        raise Http404
+    existing = AppealText.objects.filter(appeal=appeal, language=language).first()
+    form = TextFields(request.POST or None, instance=existing)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.translate_appeal(_user(request), appeal, language, form.cleaned_data)
+        except services.AppealRefused as refusal:
+            return _refused(request, refusal, appeal)
+        messages.success(request, _("The translation was saved."))
+        return redirect("appeals:detail", appeal_id=appeal.pk)
+    return render(request, "appeals/translate.html", {
+        "form": form, "appeal": appeal, "original": appeal.text(), "language": dict(LANGUAGES)[language],
+        "code": language}, status=400 if form.errors else 200)
+
+
+@require_POST
+@documenter_required
+@staff_page
+def addressee_add(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal = _own_appeal(request, appeal_id)
+    form = AddresseeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The addressee needs at least the authority's name; check the e-mail address."))
+        return redirect("appeals:detail", appeal_id=appeal.pk)
+    try:
+        services.add_addressee(_user(request), appeal, **form.cleaned_data)
+    except services.AppealRefused as refusal:
+        return _refused(request, refusal, appeal)
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@require_POST
+@documenter_required
+@staff_page
+def addressee_remove(request: HttpRequest, addressee_id: int) -> HttpResponse:
+    addressee = get_object_or_404(Addressee.objects.select_related("appeal"), pk=addressee_id,
+                                  appeal__desk__in=permissions.documented_desks(request.user))
+    try:
+        services.remove_addressee(_user(request), addressee)
+    except services.AppealRefused as refusal:
+        return _refused(request, refusal, addressee.appeal)
+    return redirect("appeals:detail", appeal_id=addressee.appeal_id)
+
+
+STEPS = {
+    "submit": (services.submit_for_review, Role.DOCUMENTER, gettext_lazy("Sent for review.")),
+    "approve": (services.approve_appeal, Role.COORDINATOR, gettext_lazy("Approved: the appeal is public.")),
+    "return": (services.return_to_draft, Role.COORDINATOR, gettext_lazy("Sent back to the desk.")),
+    "stop": (services.stop_appeal, Role.COORDINATOR, gettext_lazy("Stopped: the appeal is no longer public or sent.")),
+}
+
+
+@require_POST
+@staff_required
+@staff_page
+def step(request: HttpRequest, appeal_id: int, step: str) -> HttpResponse:
+    appeal = _appeal(request, appeal_id)
+    if step not in STEPS:
+        raise Http404
+    function, role, done = STEPS[step]
+    user = _user(request)
+    allowed = (permissions.is_documenter_of(user, appeal.desk) if role == Role.DOCUMENTER
+               else permissions.is_coordinator_of(user, appeal.network))
+    if not allowed:
+        raise PermissionDenied
+    try:
+        function(user, appeal)
+    except services.AppealRefused as refusal:
+        return _refused(request, refusal, appeal)
+    messages.success(request, str(done))
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@documenter_required
+@staff_page
+def update_new(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal = _own_appeal(request, appeal_id)
+    form = UpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_update(_user(request), appeal, **form.cleaned_data)
+        except services.AppealRefused as refusal:
+            return _refused(request, refusal, appeal)
+        messages.success(request, _("The update waits for a coordinator's approval."))
+        return redirect("appeals:detail", appeal_id=appeal.pk)
+    return render(request, "appeals/update_form.html", {"form": form, "appeal": appeal},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@documenter_required
+@staff_page
+def update_translate(request: HttpRequest, update_id: int, language: str) -> HttpResponse:
+    update = get_object_or_404(AppealUpdate.objects.select_related("appeal", "appeal__desk"), pk=update_id,
+                               appeal__desk__in=permissions.documented_desks(request.user))
+    if language not in LANGUAGE_CODES:
+        raise Http404
+    existing = update.texts.filter(language=language).first()
+    initial = {"title": existing.title, "body": existing.body} if existing else None
+    form = UpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.translate_update(_user(request), update, language, **form.cleaned_data)
+        except services.AppealRefused as refusal:
+            return _refused(request, refusal, update.appeal)
+        messages.success(request, _("The translation was saved."))
+        return redirect("appeals:detail", appeal_id=update.appeal_id)
+    return render(request, "appeals/update_form.html", {
+        "form": form, "appeal": update.appeal, "update": update, "original": update.text(),
+        "language": dict(LANGUAGES)[language], "code": language}, status=400 if form.errors else 200)
+
+
+UPDATE_STEPS = {"approve": services.approve_update, "stop": services.stop_update}
+
+
+@require_POST
+@coordinator_required
+@staff_page
+def update_step(request: HttpRequest, update_id: int, step: str) -> HttpResponse:
+    update = get_object_or_404(AppealUpdate.objects.select_related("appeal", "appeal__network"), pk=update_id,
+                               appeal__network__in=permissions.coordinated_networks(request.user))
+    if step not in UPDATE_STEPS:
+        raise Http404
+    try:
+        UPDATE_STEPS[step](_user(request), update)
+    except services.AppealRefused as refusal:
+        return _refused(request, refusal, update.appeal)
+    messages.success(request, _("Done."))
+    return redirect("appeals:detail", appeal_id=update.appeal_id)
+
+
+@require_POST
+@documenter_required
+@staff_page
+def response_add(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal = _own_appeal(request, appeal_id)
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        services.log_response(_user(request), appeal, **form.cleaned_data)
+        messages.success(request, _("Logged."))
+    else:
+        messages.error(request, _("A response needs its date and a note."))
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@documenter_required
+@staff_page
+def close(request: HttpRequest, appeal_id: int) -> HttpResponse:
+    appeal = _own_appeal(request, appeal_id)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_appeal(_user(request), appeal, **form.cleaned_data)
+        except services.AppealRefused as refusal:
+            return _refused(request, refusal, appeal)
+        messages.success(request, _("The appeal is closed with its outcome."))
+        return redirect("appeals:detail", appeal_id=appeal.pk)
+    return render(request, "appeals/close.html", {"form": form, "appeal": appeal}, status=400 if form.errors else 200)
+
+
+@require_GET
+@coordinator_required
+@staff_page
+def network_figures(request: HttpRequest) -> HttpResponse:
+    appeals = Appeal.objects.filter(network__in=permissions.coordinated_networks(request.user))
+    found = figures.network_figures(appeals)
+    return render(request, "appeals/figures.html", {
+        "figures": found, "to_approval": _span(found.to_approval), "to_circulation": _span(found.to_circulation),
+        "rates": [(_("Favourable outcomes by country"), _("Country"), found.by_country),
+                  (_("Favourable outcomes by type of attack"), _("Type of attack"), found.by_attack)],
+    })
+
+
+def _span(value: timedelta | None) -> str:
+    if value is None:
+        return "—"
+    hours = int(value.total_seconds() // 3600)
+    days, hours = divmod(hours, 24)
+    if days:
+        return ngettext("%(d)d day", "%(d)d days", days) % {"d": days} + (
+            " " + ngettext("%(h)d hour", "%(h)d hours", hours) % {"h": hours} if hours else "")
+    return ngettext("%(h)d hour", "%(h)d hours", hours) % {"h": hours} if hours else _("less than an hour")

@@ -1,0 +1,248 @@
+"""Report and map benchmark: an assessment report over 1,000,000 incidents, timed beside the
+`stats.compute` calls it makes run alone in the same run; and the map's data endpoint under
+load beside the ping view.
+
+    .venv/bin/python bench/report.py [--incidents 1000000] [--backend postgres|sqlite]
+                                     [--runs 3] [--http-seconds 10] [--no-http]
+
+What it prints, per audience (internal: exact numbers of one desk; public: the fixed public
+tables with suppression):
+  - the report made by `reports.generate` (the worker's function): total, of which statistics
+    calls and of which HTML + PDF rendering;
+  - the same statistics calls (recorded while the report was made) replayed alone;
+  - the ratio report / statistics alone: what making a report adds on top of its questions.
+Then, unless --no-http: gunicorn (production settings, gunicorn.conf.py) on 127.0.0.1 over
+the same database, driven by wrk: ping, the public map's JSON, the public map page.
+
+Incidents are generated inside the database by bench/stats.py's `generate` (a bulk insert with
+generate_series / a recursive CTE). PostgreSQL uses, and drops afterwards, the database
+`amparo_bench_report` on 127.0.0.1; SQLite a file in a temporary directory. Loopback only;
+each part is bounded (--runs, --http-seconds). Figures go to docs/performance.md by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+PG_DB = "amparo_bench_report"
+HOST = "127.0.0.1"
+
+
+def _stats_bench():  # noqa: ANN202 - bench/stats.py, loaded as a module: its generator and wrk driver
+    spec = importlib.util.spec_from_file_location("bench_stats", ROOT / "bench" / "stats.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- In the child process: generate, make reports, replay their questions ----------------------
+
+def _make_report(audience: str):  # noqa: ANN202
+    from amparo.analytics import reports
+    from amparo.analytics.models_geo import SECTION_CODES, Report
+    from amparo.network.models import Desk
+
+    desk = Desk.objects.select_related("network").get(slug="bench-desk")
+    return Report.objects.create(
+        network=desk.network, desk=desk if audience == "internal" else None, audience=audience, language="en",
+        date_from=date(2021, 1, 1), date_to=date(2023, 12, 31), sections=list(SECTION_CODES),
+        scope={"desks": [desk.slug] if audience == "internal" else [], "countries": [], "grouping": ""},
+        introduction=reports.vault.seal_with_service_key("Benchmark", label=reports.LABEL_INTRO))
+
+
+def _key_holder() -> None:
+    """A documenter of the bench desk with a member key: an internal report is sealed to the
+    desk's ring, which needs one key holder."""
+    from amparo.network import services as network
+    from amparo.network.models import Desk, Role
+    from amparo.network.tests.factories import UserFactory
+    from amparo.vault import services as vault
+
+    desk = Desk.objects.select_related("network").get(slug="bench-desk")
+    user = UserFactory.create(username="bench-report")
+    vault.create_member_key(user, secrets.token_urlsafe(24))
+    network.add_membership("system", user=user, role=Role.DOCUMENTER, network=desk.network, desk=desk)
+
+
+def _one(audience: str) -> dict:
+    """Make one report with every section, recording each stats.compute call and its time."""
+    from amparo.analytics import report_sections, reports, stats
+
+    original = stats.compute
+    calls: list[tuple[tuple, dict, float]] = []
+
+    def recorded(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        started = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            calls.append((args, kwargs, time.perf_counter() - started))
+
+    from django.core.cache import cache
+
+    report = _make_report(audience)
+    cache.clear()  # the statistics cache public tables: each phase starts cold
+    stats.compute = recorded  # report_sections and maps call it through the module
+    try:
+        started = time.perf_counter()
+        assert reports.generate(report.pk) == "done"
+        total = time.perf_counter() - started
+    finally:
+        stats.compute = original
+    assert report_sections.stats.compute is original
+    in_report = sum(c[2] for c in calls)
+    # The same questions, alone, in the same process and database.
+    cache.clear()
+    started = time.perf_counter()
+    for args, kwargs, _elapsed in calls:
+        original(*args, **kwargs)
+    alone = time.perf_counter() - started
+    return {"total_s": total, "stats_in_report_s": in_report, "stats_alone_s": alone, "calls": len(calls)}
+
+
+def child(backend: str, count: int, runs: int) -> dict:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    from amparo.analytics import reports
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)  # the embedded cache (no CACHE_URL): a table
+    generated = _stats_bench().generate(count, backend)
+    _key_holder()
+    reports.render_pdf("<p>warm</p>")  # WeasyPrint's first import and font set-up: once per worker
+    found: dict = {"backend": backend, "incidents": count, "generated_s": generated}
+    for audience in ("internal", "public"):
+        made = [_one(audience) for _ in range(runs)]
+        found[audience] = {key: statistics.median(m[key] for m in made) for key in made[0]}
+    return found
+
+
+# --- HTTP under load ---------------------------------------------------------------------------
+
+def http(folder: str, seconds: int, database_url: str) -> list[tuple[str, float, str]]:
+    bench = _stats_bench()
+    if shutil.which("wrk") is None:
+        subprocess.run([str(ROOT / "scripts" / "ensure-debian-packages"), "wrk"], check=True)
+    port = bench.free_port()
+    env = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    env.update({
+        "AMPARO_ENV": "production", "SECRET_KEY": secrets.token_urlsafe(48), "ALLOWED_HOSTS": HOST,
+        "EMAIL_HOST": HOST, "SECURE_SSL_REDIRECT": "false", "GUNICORN_BIND": f"{HOST}:{port}",
+        "GUNICORN_WORKERS": "2", "DATABASE_URL": database_url,
+        "AMPARO_VAR_DIR": folder, "STATIC_ROOT": os.path.join(folder, "static"),
+        "VAULT_SERVICE_KEY": os.environ["VAULT_SERVICE_KEY"], "CACHE_URL": os.environ.get("CACHE_URL", ""),
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    })
+    subprocess.run([str(PYTHON), "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    if not env["CACHE_URL"]:
+        subprocess.run([str(PYTHON), "manage.py", "createcachetable"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen([str(GUNICORN), "-c", "gunicorn.conf.py", "--no-control-socket", "amparo.wsgi"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              start_new_session=True)
+    base = f"http://{HOST}:{port}"
+    urls = [("ping", "/ping"), ("map data (JSON), public, 2022", "/analytics/map/data.json?year=2022"),
+            ("map page, public, 2022", "/analytics/map/?year=2022")]
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/ping", timeout=2)  # noqa: S310 - loopback only
+                break
+            except OSError:
+                time.sleep(0.2)
+        for _label, path in urls:  # each answers, and warms its worker
+            with urllib.request.urlopen(base + path, timeout=300) as answer:  # noqa: S310 - loopback only
+                assert answer.status == 200, path
+        return [(label, *bench.wrk(base + path, seconds, [])) for label, path in urls]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+# --- Main ----------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--incidents", type=int, default=1_000_000)
+    parser.add_argument("--backend", default="postgres", choices=["postgres", "sqlite"])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--http-seconds", type=int, default=10)
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.incidents, args.runs)))
+        return 0
+
+    folder = tempfile.mkdtemp(prefix="amparo-bench-report-")
+    key = base64.b64encode(secrets.token_bytes(32)).decode()
+    env = {**os.environ, "VAULT_SERVICE_KEY": key, "DJANGO_SETTINGS_MODULE": "amparo.settings",
+           "AMPARO_VAR_DIR": folder}
+    psql = _stats_bench().psql
+    if args.backend == "postgres":
+        psql(f"DROP DATABASE IF EXISTS {PG_DB}")
+        psql(f"CREATE DATABASE {PG_DB}")
+        env["DATABASE_URL"] = f"postgres://postgres@{HOST}:5432/{PG_DB}"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    try:
+        print(f"{args.backend}: generating {args.incidents:,} incidents, making reports ({args.runs} runs) ...",
+              flush=True)
+        out = subprocess.run([str(PYTHON), __file__, "--child", args.backend, "--incidents", str(args.incidents),
+                              "--runs", str(args.runs)], env=env, check=False, capture_output=True, text=True)
+        if out.returncode:
+            print(out.stderr[-3000:], file=sys.stderr)
+            return 1
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"  generated in {result['generated_s']:.1f} s")
+        for audience in ("internal", "public"):
+            r = result[audience]
+            rendering = r["total_s"] - r["stats_in_report_s"]
+            print(f"  {audience} report, every section, 3 years ({r['calls']:.0f} statistics calls; median of "
+                  f"{args.runs}):")
+            print(f"    report (reports.generate)    {r['total_s'] * 1000:10.0f} ms")
+            print(f"      of which statistics        {r['stats_in_report_s'] * 1000:10.0f} ms")
+            print(f"      of which HTML + PDF + seal {rendering * 1000:10.0f} ms")
+            print(f"    the same calls alone         {r['stats_alone_s'] * 1000:10.0f} ms")
+            print(f"    ratio report / calls alone   {r['total_s'] / r['stats_alone_s']:10.2f}x")
+        if not args.no_http:
+            os.environ["VAULT_SERVICE_KEY"] = key
+            print(f"HTTP on {args.backend} with {args.incidents:,} incidents (wrk -t2 -c8, {args.http_seconds} s "
+                  "each):", flush=True)
+            found = http(folder, args.http_seconds, env["DATABASE_URL"])
+            ping = found[0][1]
+            for label, rate, p99 in found:
+                print(f"  {label:36s} {rate:9.1f} req/s  p99 {p99:>8s}  {rate / ping:6.3f} of ping")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        if args.backend == "postgres":
+            subprocess.run(["psql", "-h", HOST, "-U", "postgres", "-q", "-c", f"DROP DATABASE IF EXISTS {PG_DB}"],
+                           capture_output=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

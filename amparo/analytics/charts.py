@@ -86,7 +86,7 @@ def line(title: str, items: Sequence[tuple[str, int | None, str]]) -> LineChart:
     chart = LineChart(title=title, points=[], path="")
     top = max([v for _l, v, _s in items if v is not None] or [1]) or 1
     chart.top = top
-    span = chart.width - chart.left - 8
+    span = chart.width - chart.left - 24  # room for the last label, centred on its point
     step = span / max(1, len(items) - 1)
     segments: list[str] = []
     pen_down = False

@@ -60,6 +60,7 @@ class Block:
     height: int = 0
     width: int = BAR_WIDTH
     svg_id: str = ""
+    label: str = ""  # the accessible name of a table shown under its chart (no title of its own)
 
 
 @dataclass
@@ -143,8 +144,10 @@ def matrix(result: Mapping[str, Any], dim: str, header: str, years: Sequence[int
             cells[name] = {}
             order.append(name)
         cells[name][int(r["year"])] = _value_text(r, k)
-    rows = [[name, *[cells[name].get(y, "0") for y in years]] for name in order]
-    return Block("table", title=title, headers=[header, *[str(y) for y in years]], rows=rows)
+    # A year without a row in the public table: none recorded (a dash, not a number).
+    rows = [[name, *[cells[name].get(y, "—") for y in years]] for name in order]
+    return Block("table", title=title, headers=[header, *[str(y) for y in years]], rows=rows,
+                 note=_("— none recorded; hidden: fewer than %(k)s, or held back to protect one.") % {"k": k})
 
 
 # --- The sections -----------------------------------------------------------------------------
@@ -221,6 +224,7 @@ def _by(ask: Asker, dim: str, header: str, k: int | None, title: str, chart: boo
     result = ask([dim], **extra)
     blocks = [bars(result, dim, ask.language, k, title=title, svg_id=f"bars-{dim}")] if chart else []
     blocks.append(table(result, dim, header, ask.language, k, title="" if chart else title))
+    blocks[-1].label = title
     return blocks
 
 

@@ -239,12 +239,22 @@ def open_pdf(report: Report, unlocked: Unlocked | None) -> bytes:
     return vault.open_sealed_bytes(unlocked, report.sealed_pdf, label=LABEL_PDF)
 
 
-def visible_reports(user: Any, documented: Iterable[Desk], coordinated: Iterable[Network]) -> Any:
-    """Reports the person may see: every report of a network she coordinates; and, for a
-    documenter, the internal reports sealed to her desks (she holds their key)."""
+def visible_reports(user: Any, documented: Iterable[Desk], coordinated: Iterable[Network], *,
+                    pk: int | None = None, limit: int = 50) -> list[Report]:
+    """Reports the person may see, newest first: every report of a network she coordinates;
+    and, for a documenter, the internal reports sealed to her desks (she holds their key) that
+    count only desks she documents — a coordinator's report over several desks, sealed to the
+    first, does not show the others' numbers to that desk's documenters."""
     from django.db.models import Q
 
-    return Report.objects.filter(
-        Q(network__in=list(coordinated))
-        | Q(audience=Report.Audience.INTERNAL, desk__in=list(documented))
+    own = list(documented)
+    own_slugs = {d.slug for d in own}
+    networks = [n.pk for n in coordinated]
+    found = Report.objects.filter(
+        Q(network__in=networks) | Q(audience=Report.Audience.INTERNAL, desk__in=own)
     ).select_related("network", "desk", "requested_by")
+    # One report, whole; or a list without the stored outputs (which can weigh megabytes).
+    found = found.filter(pk=pk) if pk is not None else found.defer("html", "pdf", "sealed_html", "sealed_pdf")
+    readable = [r for r in found[: limit * 4]
+                if r.network_id in networks or set(r.scope.get("desks") or []) <= own_slugs]
+    return readable[:limit]

@@ -46,7 +46,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.analytics import suppression
 from amparo.analytics.models import Grouping, Region
-from amparo.core.models import AuditHead
+from amparo.core.models import AuditEntry
 from amparo.network.models import Desk
 from amparo.network.permissions import visible_desks
 from amparo.registry.models import Incident, Term
@@ -598,31 +598,49 @@ def check_public(dims: list[str], filters: dict[str, Any], desks: Any) -> None:
 
 
 def public_tables(years: list[int] | None, lookups: Lookups) -> dict[str, Any]:
-    """Every public table for `years` (None: every year), exact: the input of the suppression."""
+    """Every public table for `years` (None: every year), exact: the input of the suppression.
+
+    Four GROUP BYs; the region tables and the year totals are sums of the country × year rows
+    (a country is in one region of a grouping), added up here rather than read again."""
     filters: dict[str, Any] = {"year": years} if years else {}
     shipped = list(Grouping.objects.filter(kind=Grouping.Kind.SHIPPED).values_list("code", flat=True))
+    groupings = {code: lookups.regions(lookups.grouping(code)) for code in shipped}
     tables: dict[str, list[dict[str, Any]]] = {}
     for name in ("country", "attack_type", "perpetrator", "state"):
         p = plan([name, "year"], filters, None, True, lookups)
         tables[name] = grouped(p)
-    for code in shipped:
-        p = plan(["region", "year"], {**filters, "grouping": code}, None, True, lookups)
-        tables[f"region:{code}"] = grouped(p)
-    p = plan(["year"], filters, None, True, lookups)
-    tables["year"] = grouped(p)
-    return {"tables": tables, "groupings": {code: lookups.regions(lookups.grouping(code)) for code in shipped}}
+    for code, regions in groupings.items():
+        region_of = {country: region.code for region, countries in regions for country in countries}
+        tables[f"region:{code}"] = _summed(tables["country"], region_of, "k_region")
+    tables["year"] = _summed(tables["country"], {}, None)
+    return {"tables": tables, "groupings": groupings}
+
+
+def _summed(rows: list[dict[str, Any]], region_of: dict[str, str], name: str | None) -> list[dict[str, Any]]:
+    """Country × year rows added up by region (`region_of`; None: in no region) and year."""
+    sums: dict[tuple[Any, Any], dict[str, Any]] = {}
+    for row in rows:
+        value = region_of.get(row["k_country"]) if name else None
+        cell = sums.setdefault((value, row["k_year"]), {"k_year": row["k_year"], "incidents": 0, "victims": 0,
+                                                          **({name: value} if name else {})})
+        cell["incidents"] += row["incidents"]
+        cell["victims"] += row["victims"] or 0
+    return list(sums.values())
 
 
 PUBLIC_CACHE_SECONDS = 600
 
 
 def _fingerprint() -> tuple[Any, ...]:
-    """What the public tables depend on, cheaply (two index lookups): every write of the project
-    is audited in its transaction, so the audit head's sequence moves with incidents, consent,
-    imports, groupings and vocabulary; the newest incident id catches rows inserted around the
-    services (bulk loads). Public answers are cached under it: a change is seen at the next
-    query, and anything else within PUBLIC_CACHE_SECONDS."""
-    head = AuditHead.objects.filter(id=1).values_list("seq", flat=True).first() or 0
+    """What the public tables depend on, cheaply: every write of the project is audited in its
+    transaction, so the newest audit entry about the registry (incidents, consent, imports,
+    vocabulary) or about analytics (groupings) moves with every change that matters (read by
+    walking the audit log's sequence index backwards to the first such entry); the newest
+    incident id catches rows inserted around the services (bulk loads). Public answers are
+    cached under it: a change is seen at the next query, anything else within
+    PUBLIC_CACHE_SECONDS. Logins and other unrelated writes do not empty the cache."""
+    head = AuditEntry.objects.filter(Q(object_type__startswith="registry.") | Q(object_type__startswith="analytics.")
+                                     ).order_by("-seq").values_list("seq", flat=True).first() or 0
     newest = Incident.objects.aggregate(last=Max("pk"))["last"]
     return (head, newest)
 

@@ -17,7 +17,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -118,9 +118,10 @@ def _user(request: HttpRequest) -> User:
     return request.user
 
 
-def _visible(request: HttpRequest) -> Any:
+def _visible(request: HttpRequest, pk: int | None = None) -> list[Report]:
     user = _user(request)
-    return reports.visible_reports(user, permissions.documented_desks(user), permissions.coordinated_networks(user))
+    return reports.visible_reports(user, permissions.documented_desks(user), permissions.coordinated_networks(user),
+                                   pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -139,11 +140,14 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             introduction=data["introduction"], submission_key=data["submission_key"])
         messages.success(request, _("The report is being made. This page shows when it is ready."))
         return redirect("analytics:report", report_id=report.pk)
-    return render(request, "analytics/reports/list.html", {"form": form, "reports": _visible(request)[:50]})
+    return render(request, "analytics/reports/list.html", {"form": form, "reports": _visible(request)})
 
 
 def _report(request: HttpRequest, report_id: int) -> Report:
-    return get_object_or_404(_visible(request), pk=report_id)
+    found = _visible(request, pk=report_id)
+    if not found:
+        raise Http404
+    return found[0]
 
 
 @require_GET

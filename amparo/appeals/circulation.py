@@ -35,7 +35,7 @@ from typing import Any
 from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
-from django.db.models import Case, Count, Max, Min, Q, Value, When
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.utils import timezone
 
 from amparo.appeals import sms
@@ -74,6 +74,32 @@ def _create(appeal_id: int, update_id: int | None, channel: str, supporter_ids: 
         Delivery.objects.bulk_create(rows[start:start + BULK_ROWS], ignore_conflicts=True)
 
 
+_COLUMNS = ("uuid", "appeal_id", "update_id", "supporter_id", "channel", "status", "attempts", "next_attempt_at",
+            "claim_token", "claimed_by", "claimed_at", "language", "sent_at", "error", "created_at")
+
+
+def _create_from(appeal_id: int, update_id: int | None, channel: str, supporter_ids: Any, field: str = "pk") -> None:
+    """The same as `_create`, for a query of supporter ids, in one INSERT ... SELECT: the rows
+    never travel through Python (10,000 in a fraction of the time). Conflicts on the unique
+    key are ignored, as bulk_create(ignore_conflicts=True) does."""
+    inner, inner_params = supporter_ids.values(picked=F(field)).query.sql_with_params()
+    q = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if connection.vendor == "postgresql":
+        verb, new_uuid, tail = "INSERT INTO", "gen_random_uuid()", " ON CONFLICT DO NOTHING"
+    elif connection.vendor == "sqlite":  # UUIDField is char(32) hex there
+        verb, new_uuid, tail = "INSERT OR IGNORE INTO", "lower(hex(randomblob(16)))", ""
+    else:
+        _create(appeal_id, update_id, channel, list(supporter_ids.values_list(field, flat=True)))
+        return
+    # Only our own names and expressions are formatted in; every value is a parameter.
+    sql = (f"{verb} {q(Delivery._meta.db_table)} ({', '.join(q(c) for c in _COLUMNS)}) "  # noqa: S608
+           f"SELECT {new_uuid}, %s, %s, chosen.{q('picked')}, %s, %s, 0, %s, '', '', NULL, '', NULL, '', %s "
+           f"FROM ({inner}) AS chosen{tail}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [appeal_id, update_id, channel, Status.QUEUED.value, now, now, *inner_params])
+
+
 def _start_after_commit(channel_list: Iterable[str]) -> None:
     chosen = list(channel_list)
 
@@ -94,7 +120,7 @@ def enqueue_appeal(appeal: Appeal) -> int:
     with transaction.atomic():
         matching = Supporter.objects.matching_appeal(appeal)
         for channel in channels():
-            _create(appeal.pk, None, channel, matching.filter(_wants(channel)).values_list("pk", flat=True))
+            _create_from(appeal.pk, None, channel, matching.filter(_wants(channel)).values_list("pk", flat=True))
         count = Delivery.objects.filter(appeal=appeal, update__isnull=True).count()
         record_audit("system", "appeal.circulation_queued", appeal, scope=scope_of(appeal.network))
         _start_after_commit(channels())
@@ -116,7 +142,8 @@ def enqueue_update(update: AppealUpdate) -> int:
     (see `_record`). Returns how many deliveries the update has."""
     with transaction.atomic():
         for channel in channels():
-            _create(update.appeal_id, update.pk, channel, list(_update_recipients(update.appeal_id, channel)))
+            _create_from(update.appeal_id, update.pk, channel, _update_recipients(update.appeal_id, channel),
+                         "supporter_id")
         record_audit("system", "appeal_update.circulation_queued", update, scope=scope_of(update.appeal.network))
         _start_after_commit(channels())
     return Delivery.objects.filter(update=update).count()
@@ -171,6 +198,7 @@ class _Run:
     appeals: dict[int, Appeal] = field(default_factory=dict)
     updates: dict[int, AppealUpdate] = field(default_factory=dict)
     circulated: set[tuple[int, int | None]] = field(default_factory=set)
+    languages: dict[tuple[int, int | None], set[str]] = field(default_factory=dict)
 
 
 def _appeal(run: _Run, appeal_id: int) -> Appeal:
@@ -271,7 +299,9 @@ def _send_claimed(token: str, channel: str, run: _Run) -> int:
             continue
         appeal = _appeal(run, appeal_id)
         update = _update(run, update_id) if update_id else None
-        offered = available_languages(appeal, update)
+        if (appeal_id, update_id) not in run.languages:
+            run.languages[(appeal_id, update_id)] = available_languages(appeal, update)
+        offered = run.languages[(appeal_id, update_id)]
         wanted = [c for c in languages.split(",") if c] or ["en"]
         item.language = next((c for c in wanted if c in offered), appeal.language)
         item.reader = item.language if item.language in wanted else wanted[0]

@@ -121,6 +121,10 @@ def _transfer(request: HttpRequest, desk_slug: str) -> HttpResponse:
                                             actor=_user(request), dry_run=form.cleaned_data["dry_run"])
         except importing.MappingError as exc:
             problems = exc.problems
+        if result is not None and result.ok:
+            # Checked or imported: offer the next step, with the same mapping and no dry run
+            # (a file input never comes back filled anyway).
+            form = UploadForm(initial={"mapping": form.cleaned_data.get("mapping")})
     errors = result.errors if result else []
     is_documenter = permissions.is_documenter_of(request.user, desk)
     return render(request, "registry/transfer/page.html", {

@@ -125,3 +125,21 @@ def test_the_dashboard_leads_staff_to_the_statistics(client, world):
     client.logout()
     sign_in(client, world.users["defender"])
     assert reverse("analytics:regions") not in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_public_page_on_a_phone_without_javascript(live_server, vocabulary, world, phone_without_js):
+    from conftest import screenshot
+
+    ship_groupings()
+    make(world.desk_a, 12, country="HN", year=2023, attack=["attack.threat.death"], perps=["perpetrator.state.police"])
+    make(world.desk_a, 9, country="CO", year=2023, attack=["attack.smear"], perps=["perpetrator.non_state.community"])
+    make(world.desk_a, 8, country="FR", year=2022, attack=["attack.smear"], perps=["perpetrator.unknown"])
+    make(world.desk_a, 2, country="SV", year=2023, attack=["attack.smear"])
+    page = phone_without_js.new_page()
+    page.goto(live_server.url + reverse("analytics:public"))
+    assert page.locator("svg.chart[role=img]").count() >= 5
+    assert page.locator("text=fewer than 5 or withheld").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "analytics-public-no-js")

@@ -99,7 +99,7 @@ def test_a_public_report_has_the_public_tables_only(client, data, settings):
     assert "Public assessment report" in html
     assert "<td class=\"num\">hidden</td>" in html  # Honduras: 2, under k
     cells = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', html)]
-    assert cells and all(n == 0 or n >= k for n in cells), cells
+    assert cells and all(n >= k for n in cells), cells  # no number under k, not even 0
     assert "are not in public reports" in html  # profiles and justice: not public tables
     # A public report counts the coalition's public tables, desk B's consented incidents too.
     assert "Congo" in html
@@ -187,3 +187,19 @@ def test_every_section_can_be_asked_for(client, data):
     for code in SECTION_CODES:
         assert f'id="section-{code}"' in html, code
     assert "Incidents by month" in html  # a short period: monthly trend too
+
+
+def test_a_desks_documenters_do_not_read_a_report_that_counts_other_desks_too(client, data):
+    # A second desk in network A: the coordinator's report over both is sealed to desk A's ring,
+    # but desk A's documenters must not read desk A2's numbers through it.
+    from amparo.network import services as network
+
+    other = network.create_desk("system", data.network_a, slug="desk-a2", name="Desk A2", countries=["GT"])
+    both = _ask(client, data, desks=[data.desk_a.pk, other.pk], submission_key="both")
+    assert both.desk == data.desk_a  # sealed to the first desk's ring (and to the coordinator)
+    alone = _ask(client, data, submission_key="alone")
+    sign_in(client, data.users["documenter_a"], data.unlocked["documenter_a"])
+    assert client.get(f"/analytics/reports/{both.pk}/").status_code == 404
+    assert client.get(f"/analytics/reports/{alone.pk}/").status_code == 200
+    listed = client.get("/analytics/reports/").content.decode()
+    assert f"/analytics/reports/{alone.pk}/" in listed and f"/analytics/reports/{both.pk}/" not in listed

@@ -212,3 +212,17 @@ def test_a_withdrawn_consent_leaves_the_cached_public_tables_at_the_next_query(w
     registry.withdraw_consent("system", made[0])
     assert {r["country"]: r["incidents"] for r in stats.compute(["country"], {"year": 2023}, public=True).rows} == {
         "FR": 8, "HN": 6}
+
+
+def test_moving_a_country_changes_the_cached_public_region_table(world):
+    from amparo.analytics import services
+    from amparo.analytics.models import Region
+
+    make(world.desk_a, 7, country="HN", year=2023)
+    make(world.desk_a, 8, country="FR", year=2023)
+    before = {r["region"]: r["incidents"] for r in stats.compute(["region"], {"year": 2023}, public=True).rows}
+    assert before == {"lac": 7, "ena-ca": 8}
+    services.move_countries(world.users["coordinator"], Grouping.objects.get(code="un-sr"), ["HN"],
+                            Region.objects.get(grouping__code="un-sr", code="ena-ca"))
+    after = {r["region"]: r["incidents"] for r in stats.compute(["region"], {"year": 2023}, public=True).rows}
+    assert after == {"ena-ca": 15}

@@ -68,8 +68,9 @@ def _all_sent(sink: SinkProcess, expected: set[str]) -> bool:
     return expected <= set(sink.message_ids()) and not Delivery.objects.exclude(status="sent").exists()
 
 
-def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_its_batch(rig, caplog):
+def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_its_batch(rig, caplog, settings):
     world, sink, workers = rig
+    settings.AMPARO_CIRCULATION_TASKS = 4  # whichever worker is ready first, both get senders
     make_supporters(SUPPORTERS, languages=["en", "es", "fr"])
     workers.start("a")
     workers.start("b")
@@ -79,8 +80,11 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_its_batch(rig,
     assert "could not start the senders" not in caplog.text  # approval's own tasks reached the broker
     expected = _expected()
     assert len(expected) == SUPPORTERS
-    assert wait_for(lambda: sink.count() >= 3000, 90, step=0.05), workers.log("a") + workers.log("b")
-    workers.kill("a")  # SIGKILL to the worker and its pool child: a crash
+    sending = Delivery.objects.filter(status="claimed", claimed_by__startswith="a@")
+    # Partway, and while worker a holds a batch: then SIGKILL to it and its pool child, a crash.
+    assert wait_for(lambda: sink.count() >= 3000 and sending.exists(), 90, step=0.01), \
+        workers.log("a") + workers.log("b")
+    workers.kill("a")
     in_flight = {circulation.message_id(u) for u in Delivery.objects.filter(
         status="claimed", claimed_by__startswith="a@").values_list("uuid", flat=True)}
     at_kill = sink.count()
@@ -93,6 +97,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_its_batch(rig,
     assert max(received.values()) <= 2
     assert len(in_flight) <= 200
     assert at_kill < SUPPORTERS  # it was killed partway
+    assert Delivery.objects.filter(claimed_by__startswith="a@").exists()  # a did take part
     print(f"killed at {at_kill} accepted; in flight {len(in_flight)}, sent twice {len(repeated)}; "
           f"{time.monotonic() - started:.1f} s")
 

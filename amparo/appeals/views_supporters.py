@@ -4,6 +4,7 @@ own link (no login), and the coordinators' page to import and export the list.""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -151,6 +152,9 @@ def supporters_import(request: HttpRequest) -> HttpResponse:
 @permissions.coordinator_required
 @staff_page
 def supporters_export(request: HttpRequest) -> HttpResponse:
+    """The whole list of supporters is the coalition's: only its coordinators take it out."""
+    if not permissions.coordinates_a_coalition(request.user):
+        raise PermissionDenied
     form = ExportForm(request.POST)
     if not form.is_valid():
         return _staff_page(request, export_form=form, status=400)

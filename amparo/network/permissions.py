@@ -48,6 +48,12 @@ def coordinated_networks(user: Any) -> QuerySet[Network]:
     return Network.objects.filter(Q(id__in=ids) | Q(parent_id__in=ids)).distinct()
 
 
+def coordinates_a_coalition(user: Any) -> bool:
+    """She coordinates a coalition (not only a national network): what coalition-wide lists
+    need, such as exporting the supporters."""
+    return memberships(user).filter(role=Role.COORDINATOR, network__kind=Network.Kind.COALITION).exists()
+
+
 def is_coordinator_of(user: Any, network: Network) -> bool:
     return coordinated_networks(user).filter(pk=network.pk).exists()
 

@@ -33,7 +33,8 @@ AUTHORIZATION: dict[str, Row] = {
     "appeals:supporters": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     # An empty form: refused (400), after the role check.
     "appeals:supporters_import": signed_in("POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 400}),
-    "appeals:supporters_export": signed_in("POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 400}),
+    # The list is the coalition's: network A's coordinator may not take it out.
+    "appeals:supporters_export": signed_in("POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 403}),
     # Public: published appeals, the feed, subscribing; a supporter's links need her token.
     "appeals:public_list": same("GET", 200),
     "appeals:public": same("GET", 200),

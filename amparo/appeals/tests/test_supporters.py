@@ -19,6 +19,9 @@ from amparo.appeals import subscriptions
 from amparo.appeals.models import Confirmation, Supporter
 from amparo.appeals.tests.test_appeals import approved
 from amparo.core.models import AuditEntry
+from amparo.network import services as network
+from amparo.network.models import Role
+from amparo.network.tests.factories import UserFactory
 from amparo.registry.models import Term
 from amparo.vault.tests.test_canary import _database_bytes
 from conftest import enrol_second_factor, sign_in
@@ -161,9 +164,13 @@ def test_an_imported_list_gets_the_same_opt_in(client, world):
 def test_the_export_needs_a_fresh_second_factor_and_is_audited(client, world):
     for n in range(3):
         subscriptions.add_demo_supporter(f"s{n}@supporters.example", subscriptions.Interests(), name=f"=cmd{n}")
-    coordinator = world.users["coordinator"]
+    national = world.users["coordinator"]
+    sign_in(client, national, world.unlocked["coordinator"])
+    assert client.post("/appeals/supporters/export/", {"code": "000000"}).status_code == 403
+    coordinator = UserFactory.create(username="coalition_coordinator")
+    network.add_membership("system", user=coordinator, role=Role.COORDINATOR, network=world.coalition)
     secret = enrol_second_factor(coordinator)
-    sign_in(client, coordinator, world.unlocked["coordinator"])
+    sign_in(client, coordinator)
     refused = client.post("/appeals/supporters/export/", {"code": "000000"})
     assert refused.status_code == 403 and b"supporters.example" not in refused.content
     assert not AuditEntry.objects.filter(action="supporters.exported").exists()

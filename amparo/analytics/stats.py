@@ -73,7 +73,12 @@ STATE_LABELS = {"state": _("State actors"), "non_state": _("Non-state actors"), 
 TIME = ("year", "month")
 
 # What the public may ask for: one of these with `year` (or filtered to one year), or `year` alone.
-PUBLIC_TABLES = ("region", "continent", "country", "attack_type", "perpetrator", "state")
+PUBLIC_TABLES = ("region", "country", "attack_type", "perpetrator", "state")
+# One region grouping in public: two partitions of the same countries (regions and continents)
+# published side by side pin down small cells through their differences, and the suppression
+# then has to hide nearly every country (it did with the Global Witness file: Colombia's 79 in
+# 2023). Staff see every grouping exactly.
+PUBLIC_GROUPINGS = (DEFAULT_GROUPING,)
 PUBLIC_FILTERS = ("year", "grouping")
 PUBLIC_LEVEL = 1  # attack types and perpetrators are counted by their top-level term in public
 
@@ -591,10 +596,9 @@ def check_public(dims: list[str], filters: dict[str, Any], desks: Any) -> None:
     grouping = filters.get("grouping")
     if grouping and (not tables or tables[0] != "region"):
         raise NotAllowed(_gettext("grouping goes with the region table only."))
-    if grouping and not Grouping.objects.filter(code=grouping, kind=Grouping.Kind.SHIPPED).exists():
-        raise NotAllowed(_gettext("The public tables use the shipped region groupings only (%(codes)s).")
-                         % {"codes": ", ".join(Grouping.objects.filter(kind=Grouping.Kind.SHIPPED)
-                                               .values_list("code", flat=True))})
+    if grouping and grouping not in PUBLIC_GROUPINGS:
+        raise NotAllowed(_gettext("The public tables use the Special Rapporteur's regions only (%(codes)s).")
+                         % {"codes": ", ".join(PUBLIC_GROUPINGS)})
 
 
 def public_tables(years: list[int] | None, lookups: Lookups) -> dict[str, Any]:
@@ -603,8 +607,7 @@ def public_tables(years: list[int] | None, lookups: Lookups) -> dict[str, Any]:
     Four GROUP BYs; the region tables and the year totals are sums of the country × year rows
     (a country is in one region of a grouping), added up here rather than read again."""
     filters: dict[str, Any] = {"year": years} if years else {}
-    shipped = list(Grouping.objects.filter(kind=Grouping.Kind.SHIPPED).values_list("code", flat=True))
-    groupings = {code: lookups.regions(lookups.grouping(code)) for code in shipped}
+    groupings = {code: lookups.regions(lookups.grouping(code)) for code in PUBLIC_GROUPINGS}
     tables: dict[str, list[dict[str, Any]]] = {}
     for name in ("country", "attack_type", "perpetrator", "state"):
         p = plan([name, "year"], filters, None, True, lookups)

@@ -202,7 +202,15 @@ def broker(tmp_path):
     a fresh folder for the file broker, the configured server (Redis in CI) otherwise."""
     from amparo.celery import app
 
+    def drop_pools() -> None:
+        # Producers pool their connections, with the options they were made with: drop both
+        # pools, or the next send finds a pool closed by the last test ("Acquire on closed pool").
+        app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
     saved = app.conf.broker_transport_options
+    drop_pools()
     if app.conf.broker_url.startswith("filesystem"):
         (tmp_path / "queue").mkdir()
         (tmp_path / "control").mkdir()
@@ -212,9 +220,7 @@ def broker(tmp_path):
         }
     yield app
     app.conf.broker_transport_options = saved
-    # Producers pool their connections, with the options they were made with: drop them.
-    app.pool.force_close_all()
-    app._pool = None
+    drop_pools()
 
 
 @pytest.fixture

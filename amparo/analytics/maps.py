@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -217,9 +218,16 @@ def _country_names(codes: Iterable[str], language: str) -> dict[str, str]:
 def public_years() -> list[int]:
     """The whole years that the public tables have, newest first: the years of the incidents
     that public statistics may count (a list of years, not a count; asking the statistics for
-    their year table would compute every public table of every year on each visit)."""
-    dates = Incident.objects.statistics_eligible().filter(occurred_on__isnull=False).dates("occurred_on", "year")
-    return sorted({d.year for d in dates}, reverse=True)
+    their year table would compute every public table of every year on each visit). Cached
+    under the statistics' fingerprint, so a change is seen at the next visit and the whole
+    table is not scanned on every one."""
+    key = "analytics:public-years:" + hashlib.sha256(repr(stats.fingerprint()).encode()).hexdigest()
+    years: list[int] | None = cache.get(key)
+    if years is None:
+        dates = Incident.objects.statistics_eligible().filter(occurred_on__isnull=False).dates("occurred_on", "year")
+        years = sorted({d.year for d in dates}, reverse=True)
+        cache.set(key, years, stats.PUBLIC_CACHE_SECONDS)
+    return years
 
 
 def public_map(year: int, language: str = "en") -> MapData:

@@ -634,7 +634,7 @@ def _summed(rows: list[dict[str, Any]], region_of: dict[str, str], name: str | N
 PUBLIC_CACHE_SECONDS = 600
 
 
-def _fingerprint() -> tuple[Any, ...]:
+def fingerprint() -> tuple[Any, ...]:
     """What the public tables depend on, cheaply: every write of the project is audited in its
     transaction, so the newest audit entry about the registry (incidents, consent, imports,
     vocabulary) or about analytics (groupings) moves with every change that matters (read by
@@ -673,7 +673,7 @@ def _public(dims: list[str], filters: dict[str, Any], desks: Any, lookups: Looku
         protected = snapshot[cache_key]
     else:
         shared_key = "analytics:public:" + hashlib.sha256(
-            repr((cache_key[:2], _fingerprint())).encode()).hexdigest()
+            repr((cache_key[:2], fingerprint())).encode()).hexdigest()
         protected = cache.get(shared_key)
         if protected is None:
             exact = public_tables(years_list, lookups)

@@ -17,8 +17,9 @@ from amparo.registry.models import Incident
 pytestmark = pytest.mark.django_db
 
 # Every public table (continents are for staff only: see stats.PUBLIC_GROUPINGS).
-TABLES = {"country": (["country"], {}), "region:un-sr": (["region"], {}), "attack_type": (["attack_type"], {}),
-          "perpetrator": (["perpetrator"], {}), "state": (["state"], {})}
+TABLES: dict[str, tuple[list[str], dict[str, str]]] = {
+    "country": (["country"], {}), "region:un-sr": (["region"], {}), "attack_type": (["attack_type"], {}),
+    "perpetrator": (["perpetrator"], {}), "state": (["state"], {})}
 COUNTRIES = ["HN", "GT", "SV", "MX", "EG", "TN", "FR", "DE", "CD", "KE", "IN", ""]
 ATTACKS = [None, "attack.threat.death", "attack.smear", "attack.online.doxxing", "attack.killing"]
 PERPS = [None, "perpetrator.state.police", "perpetrator.non_state.community", "perpetrator.unknown",

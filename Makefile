@@ -20,7 +20,9 @@ test: install
 	.venv/bin/ruff check .
 	.venv/bin/mypy amparo
 	.venv/bin/lint-imports
-	.venv/bin/pytest
+	.venv/bin/pytest -m "not fault"
+	# The fault tests (real workers killed, the SMTP server stopped) in a run of their own
+	.venv/bin/pytest -m fault
 
 install: .venv/installed node_modules/.installed messages
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import renderers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -54,6 +56,16 @@ class StatsIncidents(APIView):
     result: stats.Result | None = None
     renderer_classes = [renderers.JSONRenderer, CSVRenderer]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("group_by", str, description="Comma-separated dimensions, e.g. country,year"),
+            OpenApiParameter("public", bool, description="The fixed public tables, with suppression"),
+            OpenApiParameter("desk", str, description="A desk's slug (desk staff)"),
+            OpenApiParameter("format", str, enum=["json", "csv"]),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        description="Counts of incidents and victims; any other parameter is a filter (docs/analytics.md).",
+    )
     def get(self, request: Request) -> Response:
         params = request.query_params
         group_by = params.get("group_by") or "country,year"

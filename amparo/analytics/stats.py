@@ -66,7 +66,9 @@ MULTI: dict[str, tuple[str, str]] = {
 }
 VOCABULARY = ("attack_type", "perpetrator", "risk_factor", "profile", "gender")
 DIMENSIONS = ("country", "subdivision", "region", "continent", "year", "month", "attack_type", "perpetrator",
-              "state", "risk_factor", "profile", "gender", "desk", "status")
+              "state", "risk_factor", "profile", "gender", "desk", "status", "reported_to_authorities", "justice")
+# Single-valued fields with fixed choices: reporting to the authorities and the justice process.
+CHOICES = {"reported_to_authorities": Incident.Reported, "justice": Incident.Justice}
 FILTERS = (*DIMENSIONS, "from", "to", "grouping", "level")
 STATE_VALUES = ("state", "non_state", "unknown")
 STATE_LABELS = {"state": _("State actors"), "non_state": _("Non-state actors"), "unknown": _("Unknown or not recorded")}
@@ -371,6 +373,12 @@ def _filtered(qs: QuerySet[Incident], filters: dict[str, Any], lookups: Lookups)
             qs = qs.filter(country__in=[c for v in value for c in regions[v]])
         elif name == "desk":
             qs = qs.filter(desk__slug__in=value)
+        elif name in CHOICES:
+            bad = [v for v in value if v not in CHOICES[name].values]
+            if bad:
+                raise InvalidQuery(_gettext("%(name)s is one of %(values)s.")
+                                   % {"name": name, "values": ", ".join(CHOICES[name].values)})
+            qs = qs.filter(**{f"{name}__in": value})
         elif name == "state":
             bad = [v for v in value if v not in STATE_VALUES]
             if bad:
@@ -528,6 +536,9 @@ def _present(p: Plan, raw: dict[str, Any], language: str) -> dict[str, Any]:
                 else str(value)
         elif dim == "year":
             row[dim] = int(value) if value is not None else None
+        elif dim in CHOICES:
+            row[dim] = value
+            row[f"{dim}_label"] = str(dict(CHOICES[dim].choices).get(value, value))
         else:
             row[dim] = value or None
     row["incidents"], row["victims"] = int(raw["incidents"]), int(raw["victims"] or 0)

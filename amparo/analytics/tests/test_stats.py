@@ -167,3 +167,22 @@ def test_the_command_gives_what_the_api_gives(world, client, capsys):
     # GT (2) is under k; HN is withheld with it, or the year's total (8) would give GT away
     assert capsys.readouterr().out.splitlines() == ["country,incidents,victims,share,suppressed",
                                                     "GT,,,,true", "HN,,,,true"]
+
+
+def test_reporting_to_the_authorities_and_the_justice_process_are_counted(world):
+    """What the reports' justice section asks: single-valued fields with fixed choices."""
+    from amparo.registry.models import Incident
+
+    made = make(world.desk_a, 5, country="HN")
+    Incident.objects.filter(pk__in=[i.pk for i in made[:3]]).update(reported_to_authorities="yes",
+                                                                     justice="investigation")
+    Incident.objects.filter(pk=made[3].pk).update(reported_to_authorities="no")
+    by_justice = {r["justice"]: r["incidents"] for r in stats.compute(["justice"], desks=[world.desk_a]).rows}
+    assert by_justice == {"investigation": 3, "none": 2}
+    rows = stats.compute(["reported_to_authorities"], {"justice": "none"}, desks=[world.desk_a]).rows
+    assert {r["reported_to_authorities"]: r["incidents"] for r in rows} == {"no": 1, "unknown": 1}
+    assert {r["reported_to_authorities_label"] for r in rows} == {"Not reported", "Not known"}
+    with pytest.raises(stats.InvalidQuery, match="justice is one of"):
+        stats.compute(["justice"], {"justice": "bogus"}, desks=[world.desk_a])
+    with pytest.raises(stats.NotAllowed):
+        stats.compute(["justice", "year"], public=True)

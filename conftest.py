@@ -205,9 +205,12 @@ def broker(tmp_path):
     def drop_pools() -> None:
         # Producers pool their connections, with the options they were made with: drop both
         # pools, or the next send finds a pool closed by the last test ("Acquire on closed pool").
+        from kombu import pools
+
         app.pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        pools.reset()  # kombu's own registry hands out producer pools by connection: closed ones too
 
     saved = app.conf.broker_transport_options
     drop_pools()

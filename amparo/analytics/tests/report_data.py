@@ -41,8 +41,10 @@ def report_form(world: Any, **changes: Any) -> dict[str, Any]:
 def write_report_through_pages(client: Any, world: Any, canary: str) -> Report:
     """As network A's coordinator, through the page: an internal report whose introduction is
     the canary; then the worker's job, run here."""
+    from amparo.analytics.tests.stats_data import ship_groupings
     from conftest import sign_in
 
+    ship_groupings()  # a transactional test before this one may have flushed them (the form needs un-sr)
     sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
     response = client.post("/analytics/reports/", report_form(
         world, introduction=f"{canary}-introduction", submission_key="canary-report"))

@@ -22,7 +22,8 @@ from amparo.registry.models import Incident
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
-DATA = Path(__file__).resolve().parents[4] / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[3]
+DATA = Path("/work/shared/data") if Path("/work/shared/data").is_dir() else ROOT.parent / "shared" / "data"
 
 
 @pytest.fixture(autouse=True)

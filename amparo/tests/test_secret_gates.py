@@ -69,7 +69,7 @@ class Door:
     client: Client
     page: str  # the address of the page that shows the form
     action: str  # where the form posts ("" for the page itself)
-    field: str  # the field that holds the secret
+    secret_field: str  # the field that holds the secret
     others: dict[str, str]  # what else a person types
     passed: Callable[[], bool]
     html: str = ""  # the page last shown, to submit its form again as a person would
@@ -77,7 +77,7 @@ class Door:
 
     def submit(self, secret: str) -> Any:
         form = self._form()
-        values = {**self.others, self.field: secret}
+        values = {**self.others, self.secret_field: secret}
         assert set(values) <= form[1], f"{sorted(values)} not all in the rendered form {sorted(form[1])}"
         self.typed.append(secret)
         response = self.client.post(form[0] or self.page, values, follow=True)
@@ -89,7 +89,7 @@ class Door:
             parser = _Forms()
             parser.feed(self.html)
             for action, names in parser.forms:
-                if (action or self.page) == (self.action or self.page) and self.field in names:
+                if (action or self.page) == (self.action or self.page) and self.secret_field in names:
                     return action, names
             self.html = self.client.get(self.page, follow=True).content.decode()
         raise AssertionError(f"no form posting to {self.action or self.page} on {self.page}")
@@ -486,3 +486,53 @@ def test_every_gate_is_used_by_the_code_and_named_at_each_door():
                 gate = ast.unparse(node.args[1]) if len(node.args) > 1 else "(none)"
                 assert gate.startswith("Gate.") or gate == "self.gate", f"{path}:{node.lineno} names no gate"
     assert used == {g.name for g in Gate}
+
+
+# --- The URL table: Django's own views that check a secret use our gated forms ----------------
+
+def _views() -> Iterator[Any]:
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns: list[Any]) -> Iterator[Any]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern):
+                yield pattern.callback
+
+    yield from walk(get_resolver().url_patterns)
+
+
+def test_the_url_table_has_no_password_check_of_djangos_own():
+    """The code reader sees only our code: Django's login, password change and reset views
+    check secrets in Django's forms, so each one in the URL table must use a form of ours whose
+    checking method goes through the door; and no API authentication takes a password."""
+    from django.conf import settings
+    from django.contrib.auth import views as auth_views
+
+    checking = {auth_views.LoginView: ("authentication_form", "clean"),
+                auth_views.PasswordChangeView: ("form_class", "clean_old_password"),
+                auth_views.PasswordResetConfirmView: ("form_class", "clean_code")}
+    seen = set()
+    for callback in _views():
+        view_class = getattr(callback, "view_class", None)
+        for base, (attribute, method) in checking.items():
+            if view_class is not None and issubclass(view_class, base):
+                form = getattr(view_class, attribute)
+                defined_in = getattr(form, method).__module__
+                assert defined_in == "amparo.accounts.forms", f"{view_class} checks with {form}.{method}"
+                seen.add(base)
+    assert seen == set(checking)
+    for name in settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"]:
+        assert "Basic" not in name and "authtoken" not in name, name
+
+
+def test_the_admin_sends_her_to_the_gated_login_and_password_change(fresh, client):
+    staff, _code, _secret = _person("admin_ines", second_factor=True)
+    staff.is_staff = True
+    staff.save()
+    sign_in(client, staff)
+    changed = client.get("/admin/password_change/")
+    assert changed.status_code == 302 and changed["Location"] == "/accounts/password/"
+    client.logout()
+    assert client.get("/admin/login/")["Location"].startswith("/accounts/login/")

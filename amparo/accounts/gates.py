@@ -8,8 +8,9 @@ All gates share the count: five wrong reset codes slow the login as much as five
 passwords. Nothing here logs or stores what was typed.
 
 A new place that checks a secret names itself in `Gate` and calls `check_secret`;
-`accounts/tests/test_gates.py` reads the whole code base and fails on a raw check (a password
-compared, a code verified, a key opened with a recovery code) made anywhere else.
+`amparo/tests/test_secret_gates.py` walks every gate through its form, and reads the whole
+code base to fail on a raw check (a password compared, a code verified, a key opened with a
+recovery code) made anywhere else.
 """
 
 from __future__ import annotations
@@ -88,8 +89,8 @@ def check_secret(
 
     Returns what `verify` returned: `False` or `None` (or an exception from `verify`, which is
     raised again) counts as a failure, anything else (a user, a key, `True`, even 0) as the
-    secret being right. Raises
-    `TooManyAttempts` without calling `verify` while the account must wait. `final` says
+    secret being right. Raises `TooManyAttempts` without calling `verify` while the account
+    must wait. `final` says
     whether a success ends the proof (and forgets earlier failures) or is a first step that a
     second factor follows; it may depend on the result (`final=lambda user: ...`).
     """

@@ -6,21 +6,12 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from amparo.accounts import services, throttle
+from amparo.accounts import services
+from amparo.accounts.gates import Gate, TooManyAttempts, check_secret, form_error
 from amparo.accounts.models import User
 
 SAME_MESSAGE = _("That username and password do not match. Please try again.")
-
-
-def _wait_message(seconds: int) -> str:
-    minutes = max(1, (seconds + 59) // 60)
-    return ngettext(
-        "Too many attempts. Please wait %(minutes)d minute and try again.",
-        "Too many attempts. Please wait %(minutes)d minutes and try again.",
-        minutes,
-    ) % {"minutes": minutes}
 
 
 class LoginForm(AuthenticationForm):
@@ -33,14 +24,18 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password")
         if username and password:
-            verdict = throttle.check(username)
-            if not verdict.allowed:
-                raise forms.ValidationError(_wait_message(verdict.retry_after), code="throttled")
-            self.user_cache = authenticate(self.request, username=username, password=password)
-            if self.user_cache is None or not self.user_cache.is_active:
-                throttle.failed(username)
+            def verify() -> Any:
+                user = authenticate(self.request, username=username, password=password)
+                return user if user is not None and user.is_active else None
+
+            try:
+                # With a second factor to come, the right password is only the first step.
+                self.user_cache = check_secret(username, Gate.LOGIN_PASSWORD, verify,
+                                               final=lambda user: not services.has_second_factor(user))
+            except TooManyAttempts as refusal:
+                raise form_error(refusal) from None
+            if self.user_cache is None:
                 raise forms.ValidationError(SAME_MESSAGE, code="invalid_login")
-            throttle.succeeded(username)
         return self.cleaned_data
 
 
@@ -52,20 +47,19 @@ class CodeForm(forms.Form):
                                       "autocapitalize": "none"}),
     )
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, gate: Gate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.gate = user, gate
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"]
-        verdict = throttle.check(self.user.username)
-        if not verdict.allowed:
-            raise forms.ValidationError(_wait_message(verdict.retry_after))
-        if not services.verify_second_factor(self.user, code):
-            throttle.failed(self.user.username)
+        try:
+            accepted = check_secret(self.user, self.gate, lambda: services.verify_second_factor(self.user, code))
+        except TooManyAttempts as refusal:
+            raise form_error(refusal) from None
+        if not accepted:
             raise forms.ValidationError(_("This code does not work. Codes change every 30 seconds "
                                           "and each one works once."))
-        throttle.succeeded(self.user.username)
         return code
 
 
@@ -90,7 +84,13 @@ class ResetPasswordForm(SetPasswordForm):
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data.get("code") or ""
-        if not code or not services.verify_second_factor(self.user, code):
+        if not code:
+            raise forms.ValidationError(_("A valid code from your second factor is needed."))
+        try:
+            accepted = check_secret(self.user, Gate.RESET_CODE, lambda: services.verify_second_factor(self.user, code))
+        except TooManyAttempts as refusal:
+            raise form_error(refusal) from None
+        if not accepted:
             raise forms.ValidationError(_("A valid code from your second factor is needed."))
         return code
 
@@ -105,14 +105,11 @@ class ThrottledPasswordChangeForm(PasswordChangeForm):
     session cannot be used to guess the password at leisure."""
 
     def clean_old_password(self) -> str:
-        username = self.user.get_username()
-        verdict = throttle.check(username)
-        if not verdict.allowed:
-            raise forms.ValidationError(_wait_message(verdict.retry_after), code="throttled")
+        old: str = self.cleaned_data["old_password"]
         try:
-            old: str = super().clean_old_password()
-        except forms.ValidationError:
-            throttle.failed(username)
-            raise
-        throttle.succeeded(username)
+            right = check_secret(self.user, Gate.PASSWORD_CHANGE, lambda: self.user.check_password(old))
+        except TooManyAttempts as refusal:
+            raise form_error(refusal) from None
+        if not right:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
         return old

@@ -8,7 +8,12 @@ that grows with each further failure is kept in the shared cache.
 
 Per account: at most five failures within a minute; after the fifth the account waits out
 the minute, and each further failure doubles the wait (15 s, 30 s, 60 s… up to 15 minutes);
-attempts made while waiting are refused without checking the password. A success clears it.
+attempts made while waiting are refused without checking the password. A success clears it,
+unless it was only the first of two steps (the password, when a second factor follows): then
+the try is taken back but earlier failures stand, so whoever knows the password cannot wipe the
+count of wrong codes by logging in again.
+Every check of a password or code goes through `accounts.gates.check_secret`, which uses these
+counters: the login, the password reset, the supporter export and the rest count together.
 Globally: more than `LOGIN_GLOBAL_FAILURES_PER_MINUTE` failures in a minute, across all
 accounts, pause every login until the minute is over: a brake on credential stuffing.
 """
@@ -80,5 +85,12 @@ def failed(username: str, now: float | None = None) -> None:
 
 
 def succeeded(username: str, now: float | None = None) -> None:
+    """The whole proof passed: forget the account's failures."""
     cache.delete(_account_key(username))
     counters.clear(_tries_key(username), WINDOW, now)
+
+
+def first_step_passed(username: str, now: float | None = None) -> None:
+    """The password passed and a second factor is still to come: this try does not count,
+    the failures before it still do."""
+    counters.unbump(_tries_key(username), WINDOW, now)

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amparo.accounts import services
+from amparo.accounts import gates, services
 from amparo.accounts.forms import (
     ApiTokenForm,
     CodeForm,
@@ -29,6 +29,7 @@ from amparo.accounts.forms import (
     ResetPasswordForm,
     ThrottledPasswordChangeForm,
 )
+from amparo.accounts.gates import Gate, TooManyAttempts
 from amparo.accounts.models import ApiToken, User, UserSession
 from amparo.accounts.session_keys import PENDING_LOGIN as PENDING
 from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRED
@@ -38,6 +39,12 @@ from amparo.core import panels
 
 PENDING_SECONDS = 300
 
+
+class _RefusedIsTooMany:
+    """A form view whose refusal for too many attempts answers 429 with Retry-After."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        return gates.answer(super().form_invalid(form), form)  # type: ignore[misc]
 
 
 def _user(request: HttpRequest) -> User:
@@ -52,7 +59,7 @@ def _safe_next(request: HttpRequest, candidate: str | None) -> str:
     return str(reverse_lazy(settings.LOGIN_REDIRECT_URL))
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(_RefusedIsTooMany, auth_views.LoginView):
     """Step one: the password. Django's login rotates the session key, so a session fixed
     before login is worthless. With a second factor enrolled, nobody is logged in yet."""
 
@@ -81,13 +88,13 @@ def login_code(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING, None)
         return redirect("accounts:login")
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
-    form = CodeForm(request.POST or None, user=user)
+    form = CodeForm(request.POST or None, user=user, gate=Gate.LOGIN_CODE)
     if request.method == "POST" and form.is_valid():
         del request.session[PENDING]
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SECOND_FACTOR_OK] = True
         return redirect(_safe_next(request, pending.get("next")))
-    return render(request, "accounts/login_code.html", {"form": form})
+    return gates.answer(render(request, "accounts/login_code.html", {"form": form}), form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -124,20 +131,26 @@ def second_factor(request: HttpRequest) -> HttpResponse:
     factor = services.start_second_factor(user) if request.method == "GET" else user.second_factor
     form = EnrolForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = services.confirm_second_factor(user, form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        try:
+            codes = gates.check_secret(user, Gate.ENROL_CODE, lambda: services.confirm_second_factor(user, code))
+        except TooManyAttempts as refusal:
+            form.add_error("code", gates.form_error(refusal))
+            codes = None
         if codes is not None:
             request.session[SECOND_FACTOR_OK] = True
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "first": True})
-        form.add_error("code", _("This code does not work. Check the time on your phone and try "
-                                 "the code shown now."))
+        if not form.has_error("code"):
+            form.add_error("code", _("This code does not work. Check the time on your phone and try "
+                                     "the code shown now."))
     uri = services.provisioning_uri(factor)
     # segno writes the QR code as inline SVG (no script, no external request, CSP-safe).
     qr_svg = mark_safe(segno.make(uri, error="m").svg_inline(scale=4, dark="#1d1b20"))  # noqa: S308
     grouped = " ".join(factor.secret[i:i + 4] for i in range(0, len(factor.secret), 4))
-    return render(request, "accounts/second_factor.html", {
+    return gates.answer(render(request, "accounts/second_factor.html", {
         "form": form, "secret": grouped, "qr_svg": qr_svg,
         "required": request.session.get(SECOND_FACTOR_REQUIRED, False),
-    })
+    }), form)
 
 
 @require_POST
@@ -145,9 +158,12 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, after proving the second factor again."""
     user = _user(request)
-    form = CodeForm(request.POST, user=user)
+    form = CodeForm(request.POST, user=user, gate=Gate.NEW_RECOVERY_CODES)
     if not form.is_valid():
-        messages.error(request, _("A valid code is needed to make new recovery codes."))
+        if form.has_error("code", gates.THROTTLED):
+            messages.error(request, str(form.errors["code"][0]))
+        else:
+            messages.error(request, _("A valid code is needed to make new recovery codes."))
         return redirect("accounts:security")
     return render(request, "accounts/recovery_codes.html",
                   {"codes": services.issue_recovery_codes(user), "first": False})
@@ -214,7 +230,7 @@ class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(_RefusedIsTooMany, auth_views.PasswordResetConfirmView):
     """The e-mailed link opens a form; only its POST changes the password (and with a second
     factor enrolled, it needs a code too). The token dies with the password change."""
 
@@ -235,7 +251,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(_RefusedIsTooMany, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = ThrottledPasswordChangeForm
     success_url = reverse_lazy("accounts:security")

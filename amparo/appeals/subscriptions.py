@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from amparo.accounts import services as accounts
+from amparo.accounts.gates import Gate, check_secret
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import countries, permissions
@@ -287,10 +288,11 @@ def _cell(value: str) -> str:
 
 def export_supporters(user: User, code: str) -> str:
     """The list of subscribed supporters as CSV, opened with the service key, for a
-    coordinator who has just given a second-factor code. Audited."""
+    coordinator who has just given a second-factor code. Audited. The code is counted like a
+    login's (`TooManyAttempts` once the account has used its tries)."""
     if not can_manage_supporters(user):
         raise PermissionError
-    if not accounts.verify_second_factor(user, code.strip()):
+    if not check_secret(user, Gate.SUPPORTERS_EXPORT, lambda: accounts.verify_second_factor(user, code.strip())):
         raise SecondFactorRefused
     out = io.StringIO()
     writer = csv.writer(out)

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from amparo.accounts import gates
 from amparo.accounts.models import User
 from amparo.core.security import staff_page
 from amparo.network import permissions
@@ -163,6 +164,9 @@ def supporters_export(request: HttpRequest) -> HttpResponse:
     except subscriptions.SecondFactorRefused:
         form.add_error("code", _("This code is wrong or was already used. Wait for the next one."))
         return _staff_page(request, export_form=form, status=403)
+    except gates.TooManyAttempts as refusal:
+        form.add_error("code", gates.form_error(refusal))
+        return gates.refused(_staff_page(request, export_form=form), refusal.retry_after)
     response = HttpResponse(data, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
         True, f"supporters-{timezone.localdate().isoformat()}.csv")

@@ -50,6 +50,12 @@ def peek(key: str, window: int, now: float | None = None) -> int:
     return Counter.objects.filter(key=name).values_list("value", flat=True).first() or 0
 
 
+def unbump(key: str, window: int, now: float | None = None) -> None:
+    """Take back one event counted under `key` in the current window (never below zero)."""
+    now = time.time() if now is None else now
+    Counter.objects.filter(key=_bucket(key, window, now)[0], value__gt=0).update(value=F("value") - 1)
+
+
 def clear(key: str, window: int, now: float | None = None) -> None:
     """Forget the current window's count under `key` (e.g. after a successful login)."""
     now = time.time() if now is None else now

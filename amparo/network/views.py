@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from amparo.accounts import gates
+from amparo.accounts.gates import Gate, TooManyAttempts
 from amparo.accounts.models import User
 from amparo.accounts.signals import password_verified
 from amparo.core.models import AuditEntry
@@ -306,30 +308,54 @@ def _issue_sheet(request: HttpRequest, owner: Desk | Network) -> HttpResponse:
 def _confirm_sheet(request: HttpRequest, owner: Desk | Network) -> HttpResponse:
     context = _sheet_context(owner)
     form = SheetForm(request.POST)
-    if form.is_valid() and owner.ring is not None:
+    ring = owner.ring
+    if form.is_valid() and ring is not None:
+        typed = form.cleaned_data["sheet"]
+
+        def verify() -> bool:
+            try:
+                vault.confirm_recovery_sheet(ring, typed)
+            except WrongSecret:
+                return False
+            return True
+
         try:
-            vault.confirm_recovery_sheet(owner.ring, form.cleaned_data["sheet"])
-        except WrongSecret:
-            form.add_error("sheet", _("This is not the code on the sheet. Check each group of four."))
+            confirmed = gates.check_secret(_user(request), Gate.SHEET_CONFIRM, verify)
+        except TooManyAttempts as refusal:
+            form.add_error("sheet", gates.form_error(refusal))
         else:
-            messages.success(request, _("The recovery sheet is confirmed. Keep it somewhere safe."))
-            return redirect(context["done_url"])
-    return render(request, "network/recovery_sheet.html", {**context, "sheet": None, "form": form})
+            if confirmed:
+                messages.success(request, _("The recovery sheet is confirmed. Keep it somewhere safe."))
+                return redirect(context["done_url"])
+            form.add_error("sheet", _("This is not the code on the sheet. Check each group of four."))
+    return gates.answer(render(request, "network/recovery_sheet.html", {**context, "sheet": None, "form": form}),
+                        form)
 
 
 def _restore(request: HttpRequest, owner: Desk | Network) -> HttpResponse:
     """When nobody left can open the ring's records: the sheet gives them back to her."""
     context = _sheet_context(owner)
     form = SheetForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and owner.ring is not None:
+    ring = owner.ring
+    if request.method == "POST" and form.is_valid() and ring is not None:
+        typed, user = form.cleaned_data["sheet"], _user(request)
+
+        def verify() -> int | None:  # how many keys she was given (maybe 0), None if refused
+            try:
+                return vault.restore_from_sheet(ring, typed, user)
+            except (WrongSecret, KeyLocked):
+                return None
+
         try:
-            made = vault.restore_from_sheet(owner.ring, form.cleaned_data["sheet"], _user(request))
-        except (WrongSecret, KeyLocked):
-            form.add_error("sheet", _("This code does not open these records."))
+            count = gates.check_secret(user, Gate.SHEET_RESTORE, verify)
+        except TooManyAttempts as refusal:
+            form.add_error("sheet", gates.form_error(refusal))
         else:
-            messages.success(request, _("Restored: %(count)d keys were given to you.") % {"count": made})
-            return redirect(context["done_url"])
-    return render(request, "network/restore.html", {**context, "form": form})
+            if count is not None:
+                messages.success(request, _("Restored: %(count)d keys were given to you.") % {"count": count})
+                return redirect(context["done_url"])
+            form.add_error("sheet", _("This code does not open these records."))
+    return gates.answer(render(request, "network/restore.html", {**context, "form": form}), form)
 
 
 def _own_network(request: HttpRequest, network_slug: str) -> Network:

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from amparo.accounts import throttle
+from amparo.accounts import gates
+from amparo.accounts.gates import Gate, TooManyAttempts
 from amparo.vault import services, session
 from amparo.vault.errors import KeyLocked, WrongSecret
 from amparo.vault.forms import PasswordProofForm, RecoverForm
@@ -37,16 +38,17 @@ def new_recovery_code(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Log in again to make a new recovery code."))
         return redirect("accounts:security")
     form = PasswordProofForm(request.POST)
-    username = request.user.get_username()
-    verdict = throttle.check(username)
-    if not verdict.allowed:
-        messages.error(request, _("Too many attempts. Please wait a few minutes and try again."))
+    user = request.user
+    password = form.cleaned_data["password"] if form.is_valid() else ""
+    try:
+        right = gates.check_secret(user, Gate.NEW_KEY_RECOVERY_CODE,
+                                   lambda: bool(password) and user.check_password(password))
+    except TooManyAttempts as refusal:
+        messages.error(request, refusal.message)
         return redirect("accounts:security")
-    if not (form.is_valid() and request.user.check_password(form.cleaned_data["password"])):
-        throttle.failed(username)
+    if not right:
         messages.error(request, _("This is not your current password. Your recovery code is unchanged."))
         return redirect("accounts:security")
-    throttle.succeeded(username)
     return render(request, "vault/recovery_code.html",
                   {"code": services.reissue_recovery_code(unlocked), "first": False})
 
@@ -59,22 +61,26 @@ def recover(request: HttpRequest) -> HttpResponse:
     form = RecoverForm(request.POST or None)
     user = request.user
     if request.method == "POST" and form.is_valid():
-        verdict = throttle.check(f"vault-recover:{user.get_username()}")
-        if not verdict.allowed:
-            form.add_error(None, _("Too many attempts. Please wait a few minutes and try again."))
-            return render(request, "vault/recover.html", {"form": form})
-        throttle.failed(f"vault-recover:{user.get_username()}")  # cleared below on success
-        if not request.user.check_password(form.cleaned_data["password"]):
-            form.add_error("password", _("This is not your current password."))
-        else:
+        code, password = form.cleaned_data["code"], form.cleaned_data["password"]
+
+        def verify() -> services.Unlocked | None:
+            # Her password and the recovery code are one try: both must be right.
+            if not user.check_password(password):
+                form.add_error("password", _("This is not your current password."))
+                return None
             try:
-                unlocked = services.recover_member_key(request.user, form.cleaned_data["code"],
-                                                       form.cleaned_data["password"])
+                return services.recover_member_key(user, code, password)
             except (WrongSecret, KeyLocked):
                 form.add_error("code", _("This recovery code does not open your key."))
-            else:
+                return None
+
+        try:
+            unlocked = gates.check_secret(user, Gate.KEY_RECOVERY, verify)
+        except TooManyAttempts as refusal:
+            form.add_error(None, gates.form_error(refusal))
+        else:
+            if unlocked is not None:
                 session.keep_unlocked(request, unlocked)
-                throttle.succeeded(f"vault-recover:{user.get_username()}")
                 messages.success(request, _("Your key is unlocked again."))
                 return redirect("accounts:dashboard")
-    return render(request, "vault/recover.html", {"form": form})
+    return gates.answer(render(request, "vault/recover.html", {"form": form}), form)

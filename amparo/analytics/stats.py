@@ -40,6 +40,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Least
 from django.utils import translation
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,7 @@ from amparo.analytics.models import Grouping, Region
 from amparo.core.models import AuditEntry
 from amparo.network.models import Desk
 from amparo.network.permissions import visible_desks
+from amparo.registry.bounds import MAX_VICTIMS
 from amparo.registry.models import Incident, Term
 from amparo.registry.vocabulary import UNKNOWN_PERPETRATOR
 
@@ -478,16 +480,25 @@ def _key(dim: str) -> str:
     return f"k_{dim}"
 
 
+def counted_victims() -> Any:
+    """An incident's victims as the statistics count them: at most MAX_VICTIMS. The entry points
+    refuse more, but a row written around them (a bulk load, a hand-made fix) may hold anything
+    the column takes, and on SQLite two such rows make SUM fail with "integer overflow": a 500 on
+    every public page. Counted this way, no stored row can break a sum (10^5 × 10^13 rows would
+    be needed). The column's CHECK keeps it from being negative."""
+    return Least(F("victims"), Value(MAX_VICTIMS), output_field=IntegerField())
+
+
 def grouped(p: Plan) -> list[dict[str, Any]]:
     """One GROUP BY: a dict per group with k_<dim> keys, `incidents` and `victims`."""
     keyed = p.queryset.annotate(**{_key(d): expr for d, expr in p.keys.items()})
     names = [_key(d) for d in p.group_by]
     if not p.rolled:
         count = Count("pk", distinct=True) if p.multi_valued else Count("pk")
-        return list(keyed.values(*names).annotate(incidents=count, victims=Sum("victims")).order_by())
+        return list(keyed.values(*names).annotate(incidents=count, victims=Sum(counted_victims())).order_by())
     # Several values of one incident roll up into one key (narrower terms under one broader term,
     # two state perpetrators): count each (incident, key) once, and sum its victims once.
-    inner = keyed.annotate(row_incident=F("pk"), row_victims=F("victims")).values(
+    inner = keyed.annotate(row_incident=F("pk"), row_victims=counted_victims()).values(
         *names, "row_incident", "row_victims").distinct().order_by()
     sql, params = inner.query.sql_with_params()
     quote = connection.ops.quote_name
@@ -508,7 +519,7 @@ def grouped(p: Plan) -> list[dict[str, Any]]:
 def totals(p: Plan, rows: list[dict[str, Any]]) -> dict[str, int]:
     if not p.multi_valued:  # every incident is in exactly one row
         return {"incidents": sum(r["incidents"] for r in rows), "victims": sum(r["victims"] or 0 for r in rows)}
-    found = p.base.aggregate(incidents=Count("pk"), victims=Sum("victims"))
+    found = p.base.aggregate(incidents=Count("pk"), victims=Sum(counted_victims()))
     return {"incidents": found["incidents"] or 0, "victims": found["victims"] or 0}
 
 

@@ -10,15 +10,14 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from amparo.accounts.models import User
 from amparo.network import permissions
-from amparo.network.api import HasRole
-from amparo.network.models import Desk, Role
+from amparo.network.api import DeskAmong, HasRole
+from amparo.network.models import Role
 from amparo.registry import bounds, services
 from amparo.registry.models import Defender, Incident, Term
 from amparo.vault import session as vault_session
@@ -58,26 +57,8 @@ def _codes() -> Any:
                                         queryset=Term.objects.filter(retired_at__isnull=True))
 
 
-class YourDesk(serializers.SlugRelatedField[Desk]):
-    """A desk by its slug, looked up among the caller's own desks only: a slug that exists
-    nowhere and another network's desk get the same 404 with the same body, so the answer
-    does not tell which desks exist."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(slug_field="slug", queryset=Desk.objects.all(), **kwargs)
-
-    def get_queryset(self) -> QuerySet[Desk]:
-        return permissions.documented_desks(self.context["request"].user)
-
-    def to_internal_value(self, data: Any) -> Desk:
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError:
-            raise NotFound({"desk": ["Not one of your desks."]}) from None
-
-
 class IncidentSerializer(serializers.ModelSerializer[Incident]):
-    desk = YourDesk()
+    desk = DeskAmong(lambda view: permissions.documented_desks(view.request.user))
     occurred_on = serializers.DateField(required=False, allow_null=True, validators=[bounds.check_event_date])
     victims = serializers.IntegerField(required=False, min_value=0, max_value=bounds.MAX_VICTIMS,
                                        help_text="People attacked, at most 100,000 (see registry/bounds.py).")
@@ -127,7 +108,7 @@ class IncidentList(ListCreateAPIView[Incident]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        desk = data.pop("desk")  # one of hers: YourDesk looked it up among them
+        desk = data.pop("desk")  # one of hers: DeskAmong looked it up among them
         assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated
         fields = {k: v for k, v in data.items() if k in services.IncidentData.__dataclass_fields__}
         incident = services.record_incident(request.user, desk, services.IncidentData(**fields))

@@ -193,3 +193,13 @@ def test_the_api_answers_an_unknown_desk_as_another_networks_desk(documenter):
     assert unknown.status_code == foreign.status_code == 404
     assert unknown.content == foreign.content == b'{"desk":["Not one of your desks."]}'
     assert not Incident.objects.exists()
+
+
+def test_the_service_itself_refuses_a_number_nobody_checked(world):
+    from django.core.exceptions import ValidationError
+
+    from amparo.registry import services
+
+    with pytest.raises(ValidationError):
+        services.record_incident("system", world.desk_a, services.IncidentData(narrative="x", victims=HUGE))
+    assert not Incident.objects.exists()

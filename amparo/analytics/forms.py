@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.analytics.models import Grouping, Region
 from amparo.network import countries
 from amparo.network.models import Desk
+from amparo.registry.bounds import FIRST_YEAR, LAST_YEAR, check_period_date
 from amparo.registry.models import Incident, Term
 from amparo.registry.vocabulary import flatten, tree_for
 
@@ -26,9 +27,9 @@ class StatsFilter(forms.Form):
     """Free filters for desk staff; every field maps onto a filter of `stats.compute`."""
 
     desk = forms.ChoiceField(label=_("Desk"), required=False)
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2100)
-    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
-    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE, validators=[check_period_date])
+    date_to = forms.DateField(label=_("Until"), required=False, widget=DATE, validators=[check_period_date])
     grouping = forms.ChoiceField(label=_("Region grouping"), required=False)
     region = forms.CharField(label=_("Region (code)"), required=False, max_length=32)
     country = forms.ChoiceField(label=_("Country"), required=False)

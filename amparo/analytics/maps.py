@@ -25,6 +25,7 @@ from amparo.analytics import geo, stats
 from amparo.analytics.models_geo import Boundary
 from amparo.network import countries
 from amparo.network.models import Desk
+from amparo.registry.bounds import check_period_date
 from amparo.registry.models import Incident, Term
 from amparo.vault import services as vault
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
@@ -224,7 +225,7 @@ def public_years() -> list[int]:
     key = "analytics:public-years:" + hashlib.sha256(repr(stats.fingerprint()).encode()).hexdigest()
     years: list[int] | None = cache.get(key)
     if years is None:
-        dates = Incident.objects.statistics_eligible().filter(occurred_on__isnull=False).dates("occurred_on", "year")
+        dates = stats.public_incidents().dates("occurred_on", "year")
         years = sorted({d.year for d in dates}, reverse=True)
         cache.set(key, years, stats.PUBLIC_CACHE_SECONDS)
     return years
@@ -245,8 +246,10 @@ def _term_choices(kind: str) -> list[tuple[str, str]]:
 class MapFilter(forms.Form):
     """What desk staff may narrow the map to (the public map takes a year and nothing else)."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                validators=[check_period_date])
+    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                              validators=[check_period_date])
     attack_type = forms.ChoiceField(label=_("Type of attack"), required=False)
     perpetrator = forms.ChoiceField(label=_("Perpetrator"), required=False)
     state = forms.ChoiceField(label=_("State or non-state"), required=False, choices=[

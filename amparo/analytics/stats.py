@@ -40,6 +40,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Least
 from django.utils import translation
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +50,7 @@ from amparo.analytics.models import Grouping, Region
 from amparo.core.models import AuditEntry
 from amparo.network.models import Desk
 from amparo.network.permissions import visible_desks
+from amparo.registry.bounds import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, MAX_VICTIMS
 from amparo.registry.models import Incident, Term
 from amparo.registry.vocabulary import UNKNOWN_PERPETRATOR
 
@@ -83,6 +85,7 @@ PUBLIC_TABLES = ("region", "country", "attack_type", "perpetrator", "state")
 PUBLIC_GROUPINGS = (DEFAULT_GROUPING,)
 PUBLIC_FILTERS = ("year", "grouping")
 PUBLIC_LEVEL = 1  # attack types and perpetrators are counted by their top-level term in public
+MAX_LEVEL = 10  # the vocabulary is three levels deep; a deeper level is the term itself anyway
 
 
 class InvalidQuery(ValueError):
@@ -152,13 +155,22 @@ def _values(raw: Any) -> list[str]:
     return [v.strip() for v in items if v.strip()]
 
 
+def _out_of_range(name: str) -> InvalidQuery:
+    return InvalidQuery(_gettext("%(name)s must fall between %(first)s and %(last)s.")
+                        % {"name": name, "first": FIRST_YEAR, "last": LAST_YEAR})
+
+
 def _date(raw: Any, name: str) -> datetime.date:
     if isinstance(raw, datetime.date):
-        return raw
-    try:
-        return datetime.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        raise InvalidQuery(_gettext("%(name)s must be a date such as 2023-01-31.") % {"name": name}) from None
+        day = raw
+    else:
+        try:
+            day = datetime.date.fromisoformat(str(raw).strip())
+        except ValueError:
+            raise InvalidQuery(_gettext("%(name)s must be a date such as 2023-01-31.") % {"name": name}) from None
+    if not FIRST_DAY <= day <= LAST_DAY:  # the years anyone asks about (registry/bounds.py)
+        raise _out_of_range(name)
+    return day
 
 
 def parse_filters(raw: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -176,9 +188,16 @@ def parse_filters(raw: Mapping[str, Any] | None) -> dict[str, Any]:
             except ValueError:
                 raise InvalidQuery(_gettext("%(name)s must be a whole number.") % {"name": name}) from None
             if name == "year":
+                # Bounded: a year past 9999 made datetime.date fail (a 500), and a long list of
+                # years is one OR per year in the query.
+                if any(not FIRST_YEAR <= year <= LAST_YEAR for year in parsed[name]):
+                    raise _out_of_range(name)
+                parsed[name] = sorted(set(parsed[name]))
                 parsed[name] = parsed[name][0] if len(parsed[name]) == 1 else parsed[name]
             elif parsed[name] < 1:
                 raise InvalidQuery(_gettext("level starts at 1 (the broadest terms)."))
+            elif parsed[name] > MAX_LEVEL:
+                raise InvalidQuery(_gettext("level goes from 1 to %(last)s.") % {"last": MAX_LEVEL})
         elif name in ("from", "to"):
             parsed[name] = _date(value, name)
         elif name == "grouping":
@@ -356,6 +375,8 @@ def _filtered(qs: QuerySet[Incident], filters: dict[str, Any], lookups: Lookups)
                     first = datetime.date.fromisoformat(f"{month}-01")
                 except ValueError:
                     raise InvalidQuery(_gettext("month must look like 2023-05.")) from None
+                if not FIRST_YEAR <= first.year <= LAST_YEAR:  # December 9999 has no month after it
+                    raise _out_of_range("month")
                 after = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
                 q |= Q(occurred_on__gte=first, occurred_on__lt=after)
             qs = qs.filter(q).exclude(date_precision=Incident.Precision.YEAR)
@@ -398,9 +419,16 @@ def _filtered(qs: QuerySet[Incident], filters: dict[str, Any], lookups: Lookups)
     return qs
 
 
+def public_incidents() -> QuerySet[Incident]:
+    """What the public tables count: incidents that statistics may use, dated within the years
+    anyone may ask about (registry/bounds.py). A row dated in year 1 or 9999 (written around
+    the forms) stays out of them rather than offer a year nobody can ask for."""
+    return Incident.objects.statistics_eligible().filter(occurred_on__gte=FIRST_DAY, occurred_on__lte=LAST_DAY)
+
+
 def _base(filters: dict[str, Any], desks: Any, public: bool, lookups: Lookups) -> QuerySet[Incident]:
     if public:
-        qs = Incident.objects.statistics_eligible().filter(occurred_on__isnull=False)
+        qs = public_incidents()
     elif "status" in filters:
         unknown = [s for s in filters["status"] if s not in Incident.Status.values]
         if unknown:
@@ -478,16 +506,25 @@ def _key(dim: str) -> str:
     return f"k_{dim}"
 
 
+def counted_victims() -> Any:
+    """An incident's victims as the statistics count them: at most MAX_VICTIMS. The entry points
+    refuse more, but a row written around them (a bulk load, a hand-made fix) may hold anything
+    the column takes, and on SQLite two such rows make SUM fail with "integer overflow": a 500 on
+    every public page. Counted this way, no stored row can break a sum (10^5 × 10^13 rows would
+    be needed). The column's CHECK keeps it from being negative."""
+    return Least(F("victims"), Value(MAX_VICTIMS), output_field=IntegerField())
+
+
 def grouped(p: Plan) -> list[dict[str, Any]]:
     """One GROUP BY: a dict per group with k_<dim> keys, `incidents` and `victims`."""
     keyed = p.queryset.annotate(**{_key(d): expr for d, expr in p.keys.items()})
     names = [_key(d) for d in p.group_by]
     if not p.rolled:
         count = Count("pk", distinct=True) if p.multi_valued else Count("pk")
-        return list(keyed.values(*names).annotate(incidents=count, victims=Sum("victims")).order_by())
+        return list(keyed.values(*names).annotate(incidents=count, victims=Sum(counted_victims())).order_by())
     # Several values of one incident roll up into one key (narrower terms under one broader term,
     # two state perpetrators): count each (incident, key) once, and sum its victims once.
-    inner = keyed.annotate(row_incident=F("pk"), row_victims=F("victims")).values(
+    inner = keyed.annotate(row_incident=F("pk"), row_victims=counted_victims()).values(
         *names, "row_incident", "row_victims").distinct().order_by()
     sql, params = inner.query.sql_with_params()
     quote = connection.ops.quote_name
@@ -508,7 +545,7 @@ def grouped(p: Plan) -> list[dict[str, Any]]:
 def totals(p: Plan, rows: list[dict[str, Any]]) -> dict[str, int]:
     if not p.multi_valued:  # every incident is in exactly one row
         return {"incidents": sum(r["incidents"] for r in rows), "victims": sum(r["victims"] or 0 for r in rows)}
-    found = p.base.aggregate(incidents=Count("pk"), victims=Sum("victims"))
+    found = p.base.aggregate(incidents=Count("pk"), victims=Sum(counted_victims()))
     return {"incidents": found["incidents"] or 0, "victims": found["victims"] or 0}
 
 

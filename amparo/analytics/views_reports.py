@@ -31,6 +31,7 @@ from amparo.analytics.models_geo import SECTIONS, Report
 from amparo.core.security import staff_page
 from amparo.network import countries, permissions
 from amparo.network.models import Desk, Network, Role
+from amparo.registry.bounds import check_period_date
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 
@@ -41,8 +42,10 @@ class ReportForm(forms.Form):
     network = forms.ModelChoiceField(label=gettext_lazy("Network"), queryset=Network.objects.none(), empty_label=None)
     audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=Report.Audience.choices,
                                  widget=forms.RadioSelect, initial=Report.Audience.INTERNAL)
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}),
+                                validators=[check_period_date])
+    date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}),
+                              validators=[check_period_date])
     desks = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Desks (internal reports; none: every desk of the network)"), required=False,
         queryset=Desk.objects.none(), widget=forms.CheckboxSelectMultiple)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.network import countries
 from amparo.network.models import Desk
+from amparo.registry.bounds import check_event_date
 from amparo.registry.forms import TermChoices
 from amparo.registry.models import Incident, Term
 
@@ -113,7 +114,8 @@ class ResponseForm(forms.ModelForm):
 class CloseForm(forms.Form):
     outcome = forms.ModelChoiceField(queryset=Term.objects.filter(kind=Term.Kind.OUTCOME, retired_at__isnull=True)
                                      .order_by("code"), label=_("Outcome"), widget=forms.RadioSelect, empty_label=None)
-    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=forms.DateInput(attrs={"type": "date"}))
+    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=forms.DateInput(attrs={"type": "date"}),
+                                 validators=[check_event_date])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

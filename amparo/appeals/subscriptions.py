@@ -140,7 +140,12 @@ def subscribe(email: str, interests: Interests, *, base_url: str, phone: str = "
               actor: User | None = None) -> None:
     """Ask to subscribe `email`. Nobody is subscribed before she opens the link sent to the
     address. Returns nothing on purpose: whether the address was known must not show. A known,
-    confirmed address gets its preferences link instead; an unsubscribed one must confirm again."""
+    confirmed address gets its preferences link instead; an unsubscribed one must confirm again.
+
+    What the form says (name, phone, interests) is kept for a new address only. A known one's
+    row is left exactly as it is: anyone can type her address, and must not thereby change her
+    name, put his phone number on her record or choose what she receives. She gets the link;
+    once she confirms she lands on her preferences page, from her own mailbox, to change them."""
     validate_email(email)
     index = email_index(email)
     with transaction.atomic():
@@ -156,16 +161,13 @@ def subscribe(email: str, interests: Interests, *, base_url: str, phone: str = "
                     supporter = Supporter.objects.create(
                         kind=kind, source=source, email_index=index,
                         email=vault.seal_with_service_key(email.strip(), label=label("email")),
+                        name=vault.seal_with_service_key(name.strip(), label=label("name")) if name.strip() else None,
                         token_hash=_hash(raw_token),
                         token=vault.seal_with_service_key(raw_token, label=label("token")))
-            except IntegrityError:  # the same address at the same moment: one row
+                    _apply(supporter, interests, phone)
+            except IntegrityError:  # the same address at the same moment: one row, the other's
                 supporter = Supporter.objects.get(email_index=index)
-        elif supporter.status in (Supporter.Status.UNSUBSCRIBED, Supporter.Status.BOUNCED):
-            supporter.status = Supporter.Status.PENDING
-        supporter.kind = kind
-        if name.strip():
-            supporter.name = vault.seal_with_service_key(name.strip(), label=label("name"))
-        _apply(supporter, interests, phone)
+        # A known address (pending, unsubscribed, bounced): nothing changes until she confirms.
         record_audit(actor, "supporter.subscription_requested", supporter, scope=SCOPE)
         if _may_mail(index):  # an earlier link, still live, does the job meanwhile
             _send_confirmation(supporter, email, base_url)

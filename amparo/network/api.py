@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +34,27 @@ class IsDeskStaff(HasRole):
     roles = (Role.DOCUMENTER, Role.COORDINATOR)
 
 
+class DeskAmong(serializers.SlugRelatedField[Desk]):
+    """A desk by its slug, looked up only among `desks(view)`, the desks this request may use: a
+    slug that exists nowhere and a desk that is not among them get the same 404 with the same
+    body, so the answer does not tell which desks exist (pages answer 404 the same way)."""
+
+    NOT_YOURS = {"desk": ["Not one of your desks."]}
+
+    def __init__(self, desks: Callable[[Any], QuerySet[Desk]], **kwargs: Any) -> None:
+        self.desks = desks
+        super().__init__(slug_field="slug", queryset=Desk.objects.all(), **kwargs)
+
+    def get_queryset(self) -> QuerySet[Desk]:
+        return self.desks(self.context["view"])
+
+    def to_internal_value(self, data: Any) -> Desk:
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError:
+            raise NotFound(self.NOT_YOURS) from None
+
+
 class NetworkSerializer(serializers.ModelSerializer[Network]):
     coalition = serializers.CharField(source="parent.slug", read_only=True, default=None)
 
@@ -52,9 +75,7 @@ class MembershipSerializer(serializers.ModelSerializer[Membership]):
     username = serializers.SlugRelatedField(
         source="user", slug_field="username", queryset=User.objects.filter(is_active=True)
     )
-    desk = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Desk.objects.all(), required=False, allow_null=True
-    )
+    desk = DeskAmong(lambda view: view.network().desks.all(), required=False, allow_null=True)
 
     class Meta:
         model = Membership
@@ -114,9 +135,7 @@ class NetworkMemberships(ListCreateAPIView[Membership]):
         network = self.network()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        desk = serializer.validated_data.get("desk")
-        if desk is not None and desk.network_id != network.pk:
-            raise serializers.ValidationError({"desk": "This desk belongs to another network."})
+        desk = serializer.validated_data.get("desk")  # one of this network's (DeskAmong)
         if serializer.validated_data["role"] == Role.DOCUMENTER and desk is None:
             raise serializers.ValidationError({"desk": "A documenter belongs to a desk."})
         assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated

@@ -16,9 +16,9 @@ from rest_framework.response import Response
 
 from amparo.accounts.models import User
 from amparo.network import permissions
-from amparo.network.api import HasRole
-from amparo.network.models import Desk, Role
-from amparo.registry import services
+from amparo.network.api import DeskAmong, HasRole
+from amparo.network.models import Role
+from amparo.registry import bounds, services
 from amparo.registry.models import Defender, Incident, Term
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
@@ -58,7 +58,10 @@ def _codes() -> Any:
 
 
 class IncidentSerializer(serializers.ModelSerializer[Incident]):
-    desk = serializers.SlugRelatedField(slug_field="slug", queryset=Desk.objects.all())
+    desk = DeskAmong(lambda view: permissions.documented_desks(view.request.user))
+    occurred_on = serializers.DateField(required=False, allow_null=True, validators=[bounds.check_event_date])
+    victims = serializers.IntegerField(required=False, min_value=0, max_value=bounds.MAX_VICTIMS,
+                                       help_text="People attacked, at most 100,000 (see registry/bounds.py).")
     attack_types = _codes()
     perpetrators = _codes()
     risk_factors = _codes()
@@ -66,7 +69,8 @@ class IncidentSerializer(serializers.ModelSerializer[Incident]):
     victim_genders = _codes()
     narrative = serializers.CharField(required=False, allow_blank=True, write_only=True)
     locality = serializers.CharField(required=False, allow_blank=True, write_only=True)
-    coordinates = serializers.CharField(required=False, allow_blank=True, write_only=True)
+    coordinates = serializers.CharField(required=False, allow_blank=True, write_only=True, max_length=60,
+                                        help_text="Latitude (±90) and longitude (±180), e.g. 14.07, -87.19.")
     sources = serializers.CharField(required=False, allow_blank=True, write_only=True)
     sealed = serializers.SerializerMethodField()
 
@@ -77,6 +81,9 @@ class IncidentSerializer(serializers.ModelSerializer[Incident]):
                   "reported_to_authorities", "justice", "consent_statistics", "consent_public_appeal",
                   "consent_un", "created_at", "narrative", "locality", "coordinates", "sources", "sealed"]
         read_only_fields = ["id", "status", "created_at"]
+
+    def validate_coordinates(self, value: str) -> str:
+        return bounds.normal_coordinates(value)
 
     def get_sealed(self, incident: Incident) -> dict[str, str] | None:
         """The sealed parts, or null when this request holds no unlocked key."""
@@ -101,9 +108,7 @@ class IncidentList(ListCreateAPIView[Incident]):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        desk = data.pop("desk")
-        if not permissions.is_documenter_of(request.user, desk):
-            return Response({"desk": ["Not one of your desks."]}, status=status.HTTP_404_NOT_FOUND)
+        desk = data.pop("desk")  # one of hers: DeskAmong looked it up among them
         assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated
         fields = {k: v for k, v in data.items() if k in services.IncidentData.__dataclass_fields__}
         incident = services.record_incident(request.user, desk, services.IncidentData(**fields))

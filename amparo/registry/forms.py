@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 import secrets
 from typing import Any
 
@@ -10,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.network import countries
 from amparo.network.models import Desk
+from amparo.registry import bounds
 from amparo.registry.models import Defender, Incident, Term
 from amparo.registry.services import IncidentData
-
-COORDINATES = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
 class TermChoices(forms.ModelMultipleChoiceField):
@@ -52,7 +50,7 @@ class IncidentForm(forms.Form):
     narrative = forms.CharField(label=_("What happened"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 5}))
     occurred_on = forms.DateField(label=_("When"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}),
+                                  widget=forms.DateInput(attrs={"type": "date"}), validators=[bounds.check_event_date],
                                   help_text=_("If you do not know the day, pick any day of the month or year "
                                               "and say so below."))
     date_precision = forms.ChoiceField(label=_("How exact is the date?"), choices=Incident.Precision.choices,
@@ -65,7 +63,8 @@ class IncidentForm(forms.Form):
                                     required=False)
     defender_kind = forms.ChoiceField(label=_("Who was attacked"), choices=Defender.Kind.choices,
                                       initial=Defender.Kind.INDIVIDUAL)
-    victims = forms.IntegerField(label=_("How many people were attacked"), min_value=0, initial=1)
+    victims = forms.IntegerField(label=_("How many people were attacked"), min_value=0,
+                                 max_value=bounds.MAX_VICTIMS, initial=1)
     attack_types = TermChoices(Term.Kind.ATTACK_TYPE, label=_("Type of attack"))
     perpetrators = TermChoices(Term.Kind.PERPETRATOR, label=_("Who did it"))
     risk_factors = TermChoices(Term.Kind.RISK_FACTOR, label=_("Risk factors"))
@@ -76,7 +75,7 @@ class IncidentForm(forms.Form):
                                                 choices=Incident.Reported.choices,
                                                 initial=Incident.Reported.UNKNOWN)
     reported_on = forms.DateField(label=_("Reported on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}))
+                                  widget=forms.DateInput(attrs={"type": "date"}), validators=[bounds.check_event_date])
     reported_to = forms.CharField(label=_("Reported to"), max_length=200, required=False)
     justice = forms.ChoiceField(label=_("State of the justice process"), choices=Incident.Justice.choices,
                                 initial=Incident.Justice.NONE)
@@ -90,13 +89,7 @@ class IncidentForm(forms.Form):
         self.fields["country"].choices = [("", "—")] + countries.choices()  # type: ignore[attr-defined]
 
     def clean_coordinates(self) -> str:
-        value: str = self.cleaned_data["coordinates"].strip()
-        if not value:
-            return ""
-        match = COORDINATES.match(value)
-        if not match or not (-90 <= float(match[1]) <= 90 and -180 <= float(match[2]) <= 180):
-            raise forms.ValidationError(_("Write the latitude and the longitude, e.g. 14.07, -87.19."))
-        return f"{float(match[1])}, {float(match[2])}"
+        return bounds.normal_coordinates(self.cleaned_data["coordinates"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -146,8 +139,10 @@ class InboxFilter(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any status"))] + list(Incident.Status.choices))
     country = forms.ChoiceField(label=_("Country"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            validators=[bounds.check_period_date])
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                            validators=[bounds.check_period_date])
     attack_type = forms.ModelChoiceField(label=_("Type of attack"), required=False,
                                          queryset=Term.objects.filter(kind=Term.Kind.ATTACK_TYPE))
     perpetrator = forms.ModelChoiceField(label=_("Perpetrator"), required=False,
@@ -166,7 +161,8 @@ class InboxFilter(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+                                  validators=[bounds.check_event_date])
     note = forms.CharField(label=_("What happened since"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -180,4 +176,5 @@ class MoveForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    original = forms.IntegerField(label=_("Number of the incident it repeats"), min_value=1)
+    original = forms.IntegerField(label=_("Number of the incident it repeats"), min_value=1,
+                                  max_value=2**63 - 1)  # an id (a 64-bit integer): more is no incident

@@ -24,6 +24,7 @@ from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
+from amparo.registry import bounds
 from amparo.registry.models import AnonymousReceipt, Attachment, Defender, DeskIndexKey, FollowUp, Incident, Term
 from amparo.vault import services as vault
 from amparo.vault.errors import NotAReader
@@ -151,6 +152,7 @@ def _normal_date(value: date | None, precision: str) -> date | None:
 
 
 def _apply(incident: Incident, data: IncidentData, also_to: list[Any]) -> None:
+    bounds.check_victims(data.victims)  # every entry point checks it; a caller that did not fails here
     incident.occurred_on = _normal_date(data.occurred_on, data.date_precision)
     incident.date_precision = data.date_precision
     incident.country, incident.subdivision = data.country.upper(), data.subdivision.upper()

@@ -187,3 +187,38 @@ def test_typing_an_address_again_and_again_sends_one_message(client, world):
     for _n in range(5):
         assert client.post("/appeals/subscribe/", {**FORM, "email": "flood@supporters.example"}).status_code == 200
     assert len(mail.outbox) == 1 and Supporter.objects.count() == 1
+
+
+def _state(supporter: Supporter) -> tuple:
+    supporter.refresh_from_db()
+    name = subscriptions.vault.open_with_service_key(supporter.name, label=subscriptions.label("name")) \
+        if supporter.name else ""
+    return (supporter.status, supporter.kind, name, subscriptions.open_phone(supporter), supporter.phone_index,
+            supporter.languages, sorted(c.country for c in supporter.countries.all()),
+            sorted(t.code for t in supporter.themes.all()), supporter.by_email, supporter.by_sms)
+
+
+@pytest.mark.parametrize("status", [Supporter.Status.PENDING, Supporter.Status.UNSUBSCRIBED,
+                                    Supporter.Status.BOUNCED, Supporter.Status.CONFIRMED])
+def test_someone_typing_her_address_changes_nothing_on_her_record(client, world, status):
+    """Issue 17.7: the subscribe form with a known address must not put another name, another
+    phone or other interests on her record before she confirms from her own mailbox."""
+    client.post("/appeals/subscribe/", {**FORM, "email": "ana@supporters.example", "phone": "+50411112222",
+                                        "by_sms": "on"})
+    ana = Supporter.objects.get()
+    Supporter.objects.filter(pk=ana.pk).update(status=status)
+    before = _state(ana)
+    cache.clear()  # past the pause between two messages to one address
+    sent = len(mail.outbox)
+    response = client.post("/appeals/subscribe/", {
+        "email": "ANA@supporters.example", "name": "Someone Else", "kind": "organisation", "phone": "+50499990000",
+        "languages": ["fr"], "countries": ["CD"], "by_sms": "on"})
+    assert response.status_code == 200 and len(mail.outbox) == sent + 1
+    assert _state(ana) == before
+    assert Supporter.objects.count() == 1 and not Supporter.objects.filter(phone_index=subscriptions.vault.blind_index(
+        "+50499990000", purpose=subscriptions.PHONE_PURPOSE)).exists()
+    if status != Supporter.Status.CONFIRMED:
+        # She confirms from her mailbox: subscribed with her own choices, on her preferences page.
+        response = client.post(_link(mail.outbox[-1].body), follow=True)
+        assert response.status_code == 200 and "/appeals/s/" in response.redirect_chain[-1][0]
+        assert _state(ana)[1:] == before[1:] and ana.status == Supporter.Status.CONFIRMED

@@ -123,9 +123,13 @@ def test_it_gives_roles_through_the_api(client, world):
     sign_in(client, world.users["coordinator"])
     UserFactory.create(username="ana")
     url = f"/api/v1/networks/{world.network_a.slug}/memberships/"
-    response = client.post(url, {"username": "ana", "role": "documenter", "desk": "desk-b"},
-                           content_type="application/json")
-    assert response.status_code == 400
+    # Another network's desk and a desk that exists nowhere get the same answer (issue 17.7).
+    foreign = client.post(url, {"username": "ana", "role": "documenter", "desk": "desk-b"},
+                          content_type="application/json")
+    unknown = client.post(url, {"username": "ana", "role": "documenter", "desk": "no-such-desk"},
+                          content_type="application/json")
+    assert foreign.status_code == unknown.status_code == 404
+    assert foreign.content == unknown.content == b'{"desk":["Not one of your desks."]}'
     response = client.post(url, {"username": "ana", "role": "documenter", "desk": "desk-a"},
                            content_type="application/json")
     assert response.status_code == 201, response.content

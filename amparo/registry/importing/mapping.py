@@ -17,6 +17,7 @@ from typing import Any
 
 import pycountry
 
+from amparo.registry import bounds
 from amparo.registry.models import Defender, Incident, Term
 
 
@@ -305,8 +306,8 @@ def count(value: Any) -> int:
         number = int(str(value).strip())
     except ValueError:
         raise CellError("is not a whole number") from None
-    if number < 0 or number > 2_000_000_000:
-        raise CellError("is not a number of people")
+    if not 0 <= number <= bounds.MAX_VICTIMS:  # why this bound: registry/bounds.py
+        raise CellError(f"is not a number of people (0 to {bounds.MAX_VICTIMS:,})")
     return number
 
 
@@ -336,6 +337,8 @@ def parse_date(value: Any, formats: list[DateFormat], century_from: int) -> tupl
             day = parsed.date().replace(year=year)
         except ValueError:  # 29 February of a year that is not a leap year
             continue
+        if not bounds.FIRST_DAY <= day <= bounds.latest_event_day():
+            raise CellError(f"is not a date from {bounds.FIRST_YEAR} to today")
         return day, fmt.precision
     raise CellError(f"is not a date in the form {' or '.join(f.pattern for f in formats)}")
 

@@ -3,7 +3,8 @@ existing draft's texts, addressees and draft updates' texts are sealed to the de
 its network's coordinators, with the rings' public keys only (no member needs to be unlocked),
 and their clear columns emptied. Published appeals stay as they are: public by nature.
 
-Going back is refused: opening needs a member's key, which a migration never has."""
+Going back is refused once anything is sealed: opening needs a member's key, which a
+migration never has."""
 
 import json
 
@@ -62,6 +63,12 @@ def seal(apps, schema_editor):
             seal_rows(update.texts.all(), "updatetext", epochs)
 
 
+def refuse_to_open(apps, schema_editor):
+    for name in WORDS:
+        if apps.get_model("appeals", name).objects.filter(sealed__isnull=False).exists():
+            raise RuntimeError("sealed drafts cannot be opened by a migration: going back would lose them")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -74,5 +81,5 @@ class Migration(migrations.Migration):
         migrations.AddField("addressee", "sealed", amparo.vault.fields.SealedField(blank=True, null=True)),
         migrations.AddField("appealtext", "sealed", amparo.vault.fields.SealedField(blank=True, null=True)),
         migrations.AddField("updatetext", "sealed", amparo.vault.fields.SealedField(blank=True, null=True)),
-        migrations.RunPython(seal, elidable=False),
+        migrations.RunPython(seal, refuse_to_open, elidable=False),
     ]

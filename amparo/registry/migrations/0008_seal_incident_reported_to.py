@@ -3,7 +3,8 @@
 reporter: her account's key, or an anonymous reporter's receipt key). The migration seals what
 exists with public keys only, then the clear column goes.
 
-Going back is refused: opening needs a member's key, which a migration never has."""
+Going back is refused once anything is sealed: opening needs a member's key, which a
+migration never has."""
 
 from django.db import migrations
 
@@ -34,6 +35,11 @@ def seal(apps, schema_editor):
         incident.save(update_fields=["reported_to_sealed"])
 
 
+def refuse_to_open(apps, schema_editor):
+    if apps.get_model("registry", "Incident").objects.filter(reported_to_sealed__isnull=False).exists():
+        raise RuntimeError("sealed places of report cannot be opened by a migration: going back would lose them")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -44,7 +50,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField("incident", "reported_to_sealed",
                             amparo.vault.fields.SealedField(blank=True, null=True)),
-        migrations.RunPython(seal, elidable=False),
+        migrations.RunPython(seal, refuse_to_open, elidable=False),
         migrations.RemoveField("incident", "reported_to"),
         migrations.RenameField("incident", "reported_to_sealed", "reported_to"),
     ]

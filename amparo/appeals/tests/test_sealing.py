@@ -144,7 +144,8 @@ def test_the_coalitions_coordinators_read_the_drafts_of_its_networks(world):
 def test_an_opened_copy_is_never_saved(world):
     appeal = services.draft_appeal(world.users["documenter_a"], world.desk_a, services.AppealData(
         language="en", country="HN", title="Honduras: threats", summary="She was threatened."))
-    copy = sealing.readable(world.unlocked["documenter_a"], appeal.text())
+    text = appeal.texts.get()
+    copy = sealing.readable(world.unlocked["documenter_a"], text)
     assert copy.title == "Honduras: threats"
     with pytest.raises(RuntimeError):
         copy.save()

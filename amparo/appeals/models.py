@@ -230,7 +230,8 @@ class UpdateText(SealedWords):
 
 
 class Response(models.Model):
-    """A reply from an authority, or a note on the outcome, logged by a documenter."""
+    """A reply from an authority, or a note on the outcome, logged by a documenter: for the desk
+    and its coordinators only, never published, so always sealed (sealing.py)."""
 
     class Kind(models.TextChoices):
         REPLY = "reply", _("Reply from an authority")
@@ -239,8 +240,8 @@ class Response(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="responses")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.REPLY)
     received_on = models.DateField(_("date"))
-    source = models.CharField(_("from"), max_length=200, blank=True)
-    note = models.TextField(_("note"))
+    source = SealedField()  # who replied
+    note = SealedField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -21,7 +21,7 @@ from amparo.network.models import Desk
 from amparo.vault import services as vault
 from amparo.vault.services import Unlocked
 
-from .models import Addressee, AppealText, UpdateText
+from .models import Addressee, AppealText, Response, UpdateText
 
 TEXT_FIELDS = ("title", "summary", "background", "concerns", "actions", "letter")
 ADDRESSEE_FIELDS = ("authority", "postal_address", "email", "phone", "salutation")
@@ -70,6 +70,18 @@ def readable(unlocked: Unlocked | None, row: Row) -> Row:
         setattr(copy, name, value)
     copy.sealed, copy.opened_copy = None, True
     return copy
+
+
+def seal_response(desk: Desk, *, source: str, note: str) -> dict[str, bytes | None]:
+    """A response's columns: never published, so always sealed (a blank source as nothing)."""
+    return {name: network.seal_for_desk_and_coordinators(desk, text, label=f"appeals.response.{name}")
+            if text else None for name, text in (("source", source), ("note", note))}
+
+
+def open_response(unlocked: Unlocked | None, response: Response) -> dict[str, str]:
+    """Its source and note as text, for the desk and the coordinators."""
+    return {name: vault.open_sealed(unlocked, getattr(response, name), label=f"appeals.response.{name}")
+            if getattr(response, name) else "" for name in ("source", "note")}
 
 
 def publish(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateText) -> None:

@@ -373,8 +373,8 @@ def log_response(user: User, appeal: Appeal, *, kind: str, received_on: date, no
     """A reply from an authority, or a note on how things turned out."""
     _must_document(user, appeal)
     with transaction.atomic():
-        response = Response.objects.create(appeal=appeal, kind=kind, received_on=received_on, note=note,
-                                           source=source, author=user)
+        response = Response.objects.create(appeal=appeal, kind=kind, received_on=received_on, author=user,
+                                           **sealing.seal_response(appeal.desk, source=source, note=note))
         record_audit(user, "appeal.response_logged", appeal, scope=_scope(appeal))
     return response
 

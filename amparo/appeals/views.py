@@ -140,13 +140,15 @@ def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
         text = _opened(request, appeal.text())
         addressees = [_opened(request, a) for a in appeal.addressees.all()]
         updates = [(u, _opened(request, u.text())) for u in appeal.updates.prefetch_related("texts")]
-    except _Locked:
+        responses = [(r, sealing.open_response(vault_session.unlocked_for(request), r))
+                     for r in appeal.responses.all()]
+    except (_Locked, KeyLocked, NotAReader, Tampered):
         return _locked(request)
     return render(request, "appeals/appeal_detail.html", {
         "appeal": appeal, "text": text, "country_name": countries.name(appeal.country),
         "languages": [(code, name, code in texts, code == appeal.language) for code, name in LANGUAGES],
         "addressees": addressees, "addressee_form": AddresseeForm(),
-        "updates": updates, "responses": appeal.responses.all(),
+        "updates": updates, "responses": responses,
         "response_form": ResponseForm(), "by_kind": figures.actions_by_kind(appeal),
         "by_country": figures.actions_by_country(appeal), "total": appeal.actions.count(),
         "documents": permissions.is_documenter_of(user, appeal.desk),

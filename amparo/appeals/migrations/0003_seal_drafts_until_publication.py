@@ -2,6 +2,8 @@
 existing draft's texts, addressees and draft updates' texts are sealed to the desk's ring and
 its network's coordinators, with the rings' public keys only (no member needs to be unlocked),
 and their clear columns emptied. Published appeals stay as they are: public by nature.
+Responses (an authority's reply, a note on the outcome) are never published: their source and
+note are sealed the same way, whatever the appeal's state.
 
 Going back is refused once anything is sealed: opening needs a member's key, which a
 migration never has."""
@@ -53,9 +55,16 @@ def seal(apps, schema_editor):
     for appeal in Appeal.objects.select_related("desk", "network", "network__parent").iterator():
         unpublished = appeal.status in BEFORE_PUBLICATION
         drafts = appeal.updates.filter(status="draft")
-        if not unpublished and not drafts.exists():
+        responses = appeal.responses.all()
+        if not unpublished and not drafts.exists() and not responses.exists():
             continue
         epochs = epochs_of(appeal)
+        for response in responses:
+            for name in ("source", "note"):
+                text = getattr(response, name)
+                setattr(response, f"{name}_sealed", vault.seal_for_epochs(
+                    epochs, text, label=f"appeals.response.{name}") if text else None)
+            response.save(update_fields=["source_sealed", "note_sealed"])
         if unpublished:
             seal_rows(appeal.texts.all(), "appealtext", epochs)
             seal_rows(appeal.addressees.all(), "addressee", epochs)
@@ -67,6 +76,8 @@ def refuse_to_open(apps, schema_editor):
     for name in WORDS:
         if apps.get_model("appeals", name).objects.filter(sealed__isnull=False).exists():
             raise RuntimeError("sealed drafts cannot be opened by a migration: going back would lose them")
+    if apps.get_model("appeals", "Response").objects.filter(note_sealed__isnull=False).exists():
+        raise RuntimeError("sealed responses cannot be opened by a migration: going back would lose them")
 
 
 class Migration(migrations.Migration):
@@ -81,5 +92,11 @@ class Migration(migrations.Migration):
         migrations.AddField("addressee", "sealed", amparo.vault.fields.SealedField(blank=True, null=True)),
         migrations.AddField("appealtext", "sealed", amparo.vault.fields.SealedField(blank=True, null=True)),
         migrations.AddField("updatetext", "sealed", amparo.vault.fields.SealedField(blank=True, null=True)),
+        migrations.AddField("response", "source_sealed", amparo.vault.fields.SealedField(blank=True, null=True)),
+        migrations.AddField("response", "note_sealed", amparo.vault.fields.SealedField(blank=True, null=True)),
         migrations.RunPython(seal, refuse_to_open, elidable=False),
+        migrations.RemoveField("response", "source"),
+        migrations.RemoveField("response", "note"),
+        migrations.RenameField("response", "source_sealed", "source"),
+        migrations.RenameField("response", "note_sealed", "note"),
     ]

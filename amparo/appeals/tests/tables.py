@@ -161,8 +161,8 @@ def _write_supporter(client: Any, world: Any, canary: str) -> None:
 
 def _write_draft(client: Any, world: Any, canary: str) -> None:
     """Through the desk's pages, as documenter_a: a draft's words, a translation, an addressee,
-    and a draft update of a published appeal (published without the canary). None of it is
-    approved, so all of it stays sealed; the network's coordinator reads the draft."""
+    and, on an appeal published without the canary, a draft update and a response. None of it
+    is published, so all of it stays sealed; the network's coordinator reads it."""
     from amparo.appeals.models import Appeal
     from conftest import sign_in
 
@@ -182,18 +182,23 @@ def _write_draft(client: Any, world: Any, canary: str) -> None:
     public = make_appeals(world)[1]
     assert client.post(f"/appeals/{public.pk}/updates/new/", {"title": f"{canary}-update", "body": f"{canary}-body"}
                        ).status_code == 302
+    assert client.post(f"/appeals/{public.pk}/responses/", {
+        "kind": "reply", "received_on": "2026-11-02", "source": f"{canary}-source", "note": f"{canary}-note",
+    }).status_code == 302
     assert client.post(f"/appeals/{appeal.pk}/submit/").status_code == 302
     sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
     page = client.get(f"/appeals/{appeal.pk}/").content.decode()
     assert f"{canary}-title" in page and f"{canary}-authority" in page
-    assert f"{canary}-update" in client.get(f"/appeals/{public.pk}/").content.decode()
+    page = client.get(f"/appeals/{public.pk}/").content.decode()
+    assert f"{canary}-update" in page and f"{canary}-note" in page
     client.logout()
 
 
 def _sealed_writers() -> dict:
-    from amparo.appeals.models import Addressee, AppealText, Supporter, UpdateText
+    from amparo.appeals.models import Addressee, AppealText, Response, Supporter, UpdateText
 
-    return {Supporter: _write_supporter, **dict.fromkeys((AppealText, Addressee, UpdateText), _write_draft)}
+    return {Supporter: _write_supporter,
+            **dict.fromkeys((AppealText, Addressee, UpdateText, Response), _write_draft)}
 
 
 SEALED_WRITERS = _sealed_writers()
@@ -217,9 +222,6 @@ CLEAR_FIELDS: dict[str, str] = {
     "appeals.UpdateText.title": PUBLISHED,
     "appeals.UpdateText.body": PUBLISHED,
     "appeals.Response.kind": "status code (reply, note)",
-    "appeals.Response.source": "the authority that replied to a published appeal (an office, as addressees are)",
-    "appeals.Response.note": "a reply or an outcome of a published appeal, for the desk and its coordinators; "
-                             "not sealed yet: see docs/threat-model.md 5.2",
     "appeals.Action.kind": "status code",
     "appeals.Action.country": "ISO country code",
     "appeals.Action.submission_key": "a form's random one-time token",

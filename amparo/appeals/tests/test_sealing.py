@@ -174,3 +174,22 @@ def test_the_migration_seals_existing_drafts_with_the_rings_public_keys(world):
     assert text.title == "" and "Old draft title" not in _table_text(AppealText)
     assert sealing.open_words(world.unlocked["documenter_a"], text)["title"] == "Old draft title"
     assert sealing.open_words(world.unlocked["coordinator"], Addressee.objects.get())["authority"] == "Old authority"
+
+
+def test_a_response_is_sealed_for_the_desk_and_the_coordinators(client, world):
+    """An authority's reply or a note on the outcome is never published: always sealed."""
+    marker = _marker()
+    appeal = _draft_through_the_pages(client, world, marker)
+    client.post(f"/appeals/{appeal.pk}/submit/")
+    services.approve_appeal(world.users["coordinator"], appeal, unlocked=world.unlocked["coordinator"])
+    assert client.post(f"/appeals/{appeal.pk}/responses/", {
+        "kind": "reply", "received_on": "2026-11-18", "source": f"{marker} fiscal", "note": f"{marker} protected"
+    }).status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM appeals_response")
+        assert marker not in repr(cursor.fetchall())
+    sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
+    page = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert f"{marker} fiscal" in page and f"{marker} protected" in page
+    client.logout()
+    assert f"{marker} protected" not in client.get(f"/appeals/p/{appeal.pk}/").content.decode()

@@ -104,11 +104,16 @@ class UpdateForm(forms.Form):
 
 
 class ResponseForm(forms.ModelForm):
+    # Sealed columns: the form declares them (a model form leaves sealed fields out).
+    source = forms.CharField(label=_("from"), max_length=200, required=False)
+    note = forms.CharField(label=_("note"), widget=forms.Textarea(attrs={"rows": 3}))
+
     class Meta:
         model = Response
-        fields = ["kind", "received_on", "source", "note"]
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}),
-                   "note": forms.Textarea(attrs={"rows": 3})}
+        fields = ["kind", "received_on"]
+        widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+
+    field_order = ["kind", "received_on", "source", "note"]
 
 
 class CloseForm(forms.Form):

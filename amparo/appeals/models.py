@@ -2,8 +2,11 @@
 
 An appeal is a short public case sheet (FIELD-NOTES.md): reference, title, summary, background,
 concerns, recommended actions, addressees and a prepared letter, in its original language and
-translations. Nothing in an appeal is sealed: it is written to be published, and nothing of a
-sealed incident flows into it unless a documenter writes it in.
+translations. Until publication its words and addressees are sealed (`sealing.py`) to the
+desk's ring and its network's coordinators: a draft names a defender and a case long before,
+or without ever, being public. Approval copies the opened words into the clear columns, which
+stay empty before; from then on they are public by nature. Nothing of a sealed incident flows
+into an appeal unless a documenter writes it in.
 
 Supporters are people and organisations outside the desks who receive appeals. Their e-mail
 address, phone and name are sealed with the service key (machines must send to them without a
@@ -17,6 +20,7 @@ says in which language.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -110,7 +114,22 @@ class Appeal(models.Model):
         return texts.get(language or self.language) or texts.get(self.language)
 
 
-class AppealText(models.Model):
+class SealedWords(models.Model):
+    """A row whose words are sealed before publication (sealing.py). `sealing.readable` gives
+    pages a copy with the words opened; that copy must never be saved."""
+
+    opened_copy = False
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.opened_copy:
+            raise RuntimeError("an opened copy of sealed words is never saved")
+        super().save(*args, **kwargs)
+
+
+class AppealText(SealedWords):
     """The words of an appeal in one language: the original, or a translation."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="texts")
@@ -125,6 +144,9 @@ class AppealText(models.Model):
                                help_text=_("The points every letter should make, one per line."))
     letter = models.TextField(_("prepared letter"), blank=True,
                               help_text=_("The body of the letter, after the salutation."))
+    # Before publication: every text above, as JSON, sealed (sealing.py); the clear columns
+    # are empty. Emptied when approval copies the words out.
+    sealed = SealedField()
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -137,7 +159,7 @@ class AppealText(models.Model):
         return [line.strip(" -•*\t") for line in self.actions.splitlines() if line.strip(" -•*\t")]
 
 
-class Addressee(models.Model):
+class Addressee(SealedWords):
     """An authority to write to, and how."""
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="addressees")
@@ -147,6 +169,7 @@ class Addressee(models.Model):
     phone = models.CharField(_("phone"), max_length=60, blank=True)
     salutation = models.CharField(_("salutation"), max_length=200, blank=True,
                                   help_text=_('e.g. "Dear Attorney General"'))
+    sealed = SealedField()  # before publication, as AppealText.sealed
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -192,11 +215,12 @@ class AppealUpdate(models.Model):
         return texts.get(language or self.appeal.language) or texts.get(self.appeal.language)
 
 
-class UpdateText(models.Model):
+class UpdateText(SealedWords):
     update = models.ForeignKey(AppealUpdate, on_delete=models.CASCADE, related_name="texts")
     language = models.CharField(max_length=2, choices=LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("what is new"))
+    sealed = SealedField()  # while the update is a draft, as AppealText.sealed
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["update", "language"], name="one_update_text_per_language")]
@@ -206,7 +230,8 @@ class UpdateText(models.Model):
 
 
 class Response(models.Model):
-    """A reply from an authority, or a note on the outcome, logged by a documenter."""
+    """A reply from an authority, or a note on the outcome, logged by a documenter: for the desk
+    and its coordinators only, never published, so always sealed (sealing.py)."""
 
     class Kind(models.TextChoices):
         REPLY = "reply", _("Reply from an authority")
@@ -215,8 +240,8 @@ class Response(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="responses")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.REPLY)
     received_on = models.DateField(_("date"))
-    source = models.CharField(_("from"), max_length=200, blank=True)
-    note = models.TextField(_("note"))
+    source = SealedField()  # who replied
+    note = SealedField()
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -23,7 +24,10 @@ from amparo.network import permissions
 from amparo.network import services as network
 from amparo.network.models import Desk, Network
 from amparo.registry.models import Incident, Term
+from amparo.vault.errors import KeyLocked, NotAReader, Tampered
+from amparo.vault.services import Unlocked
 
+from . import sealing
 from .models import (
     LANGUAGE_CODES,
     Action,
@@ -36,7 +40,7 @@ from .models import (
     UpdateText,
 )
 
-TEXT_FIELDS = ("title", "summary", "background", "concerns", "actions", "letter")
+TEXT_FIELDS = sealing.TEXT_FIELDS
 WRITING_ACTIONS = ("appeal.drafted", "appeal.edited", "appeal.translated", "appeal.addressee_added",
                    "appeal.addressee_removed")
 
@@ -58,6 +62,21 @@ def _must_document(user: User, appeal: Appeal) -> None:
 def _must_coordinate(user: User, appeal: Appeal) -> None:
     if not permissions.is_coordinator_of(user, appeal.network):
         raise AppealRefused(_("Only the network's coordinators can do this."))
+
+
+def _before_publication(appeal: Appeal) -> bool:
+    """Its words are sealed until a coordinator approves it (sealing.py)."""
+    return appeal.status in (Appeal.Status.DRAFT, Appeal.Status.REVIEW)
+
+
+def _publish(unlocked: Unlocked | None, rows: list[Any]) -> None:
+    """Open the sealed words with the approver's key and keep them in clear from now on."""
+    try:
+        for row in rows:
+            sealing.publish(unlocked, row)
+    except (KeyLocked, NotAReader, Tampered) as exc:
+        raise AppealRefused(_("The draft is sealed and did not open with your key: sign out and in again, or "
+                              "ask another coordinator to approve it.")) from exc
 
 
 # --- Reference numbers ----------------------------------------------------------------------
@@ -130,7 +149,8 @@ def draft_appeal(user: User, desk: Desk, data: AppealData, *, incident: Incident
         appeal = Appeal.objects.create(desk=desk, network=desk.network, incident=incident, language=data.language,
                                        country=country, author=user, submission_key=submission_key or None)
         appeal.themes.set(data.themes)
-        AppealText.objects.create(appeal=appeal, language=data.language, **data.text_values())
+        AppealText.objects.create(appeal=appeal, language=data.language,
+                                  **sealing.columns(desk, AppealText, data.text_values(), sealed=True))
         record_audit(user, "appeal.drafted", appeal, scope=_scope(appeal))
     return appeal
 
@@ -151,7 +171,8 @@ def edit_appeal(user: User, appeal: Appeal, data: AppealData, *, incident: Incid
         appeal.status = Appeal.Status.DRAFT
         appeal.save()
         appeal.themes.set(data.themes)
-        AppealText.objects.update_or_create(appeal=appeal, language=appeal.language, defaults=data.text_values())
+        AppealText.objects.update_or_create(appeal=appeal, language=appeal.language, defaults=sealing.columns(
+            appeal.desk, AppealText, data.text_values(), sealed=True))
         record_audit(user, "appeal.edited", appeal, scope=_scope(appeal))
     return appeal
 
@@ -165,8 +186,8 @@ def translate_appeal(user: User, appeal: Appeal, language: str, values: dict[str
     if appeal.stopped_at is not None or appeal.status == Appeal.Status.CLOSED:
         raise AppealRefused(_("This appeal is stopped or closed."))
     with transaction.atomic():
-        text, _created = AppealText.objects.update_or_create(
-            appeal=appeal, language=language, defaults={k: values.get(k, "") for k in TEXT_FIELDS})
+        text, _created = AppealText.objects.update_or_create(appeal=appeal, language=language, defaults=sealing.columns(
+            appeal.desk, AppealText, values, sealed=_before_publication(appeal)))
         record_audit(user, "appeal.translated", appeal, scope=_scope(appeal))
     return text
 
@@ -177,7 +198,8 @@ def add_addressee(user: User, appeal: Appeal, **values: str) -> Addressee:
         raise AppealRefused(_("An approved or stopped appeal cannot be changed; add an update instead."))
     with transaction.atomic():
         position = appeal.addressees.count()
-        addressee = Addressee.objects.create(appeal=appeal, position=position, **values)
+        addressee = Addressee.objects.create(appeal=appeal, position=position,
+                                             **sealing.columns(appeal.desk, Addressee, values, sealed=True))
         record_audit(user, "appeal.addressee_added", appeal, scope=_scope(appeal))
     return addressee
 
@@ -214,9 +236,10 @@ def wrote_part_of(user: User, appeal: Appeal) -> bool:
                                      action__in=WRITING_ACTIONS).exists()
 
 
-def approve_appeal(user: User, appeal: Appeal) -> Appeal:
+def approve_appeal(user: User, appeal: Appeal, *, unlocked: Unlocked | None) -> Appeal:
     """Publish the appeal: a coordinator of its network who wrote no part of it (four eyes)
-    approves it; it gets its reference number and its public page, and circulation may start."""
+    approves it; its words and addressees are opened with her key and kept in clear from now
+    on; it gets its reference number and its public page, and circulation may start."""
     _must_coordinate(user, appeal)
     if wrote_part_of(user, appeal):
         raise AppealRefused(_("Someone who wrote part of an appeal cannot approve it: another coordinator must."))
@@ -226,6 +249,7 @@ def approve_appeal(user: User, appeal: Appeal) -> Appeal:
             raise AppealRefused(_("Only an appeal in review can be approved."))
         if not locked.addressees.exists() or locked.text() is None:
             raise AppealRefused(_("An appeal needs its text and at least one addressee."))
+        _publish(unlocked, [*locked.texts.all(), *locked.addressees.all()])
         now = timezone.now()
         locked.reference = next_reference(locked.network, now.year)
         locked.status, locked.approved_by, locked.approved_at = Appeal.Status.APPROVED, user, now
@@ -291,7 +315,8 @@ def add_update(user: User, appeal: Appeal, *, title: str, body: str, language: s
         number = (AppealUpdate.objects.filter(appeal=appeal).order_by("-number").values_list(
             "number", flat=True).first() or 0) + 1
         update = AppealUpdate.objects.create(appeal=appeal, number=number, author=user)
-        UpdateText.objects.create(update=update, language=language or appeal.language, title=title, body=body)
+        UpdateText.objects.create(update=update, language=language or appeal.language, **sealing.columns(
+            appeal.desk, UpdateText, {"title": title, "body": body}, sealed=True))
         record_audit(user, "appeal_update.drafted", update, scope=_scope(appeal))
     return update
 
@@ -301,14 +326,16 @@ def translate_update(user: User, update: AppealUpdate, language: str, *, title: 
     if language not in LANGUAGE_CODES:
         raise AppealRefused(_("Choose one of the other languages."))
     with transaction.atomic():
-        text, _created = UpdateText.objects.update_or_create(update=update, language=language,
-                                                             defaults={"title": title, "body": body})
+        text, _created = UpdateText.objects.update_or_create(update=update, language=language, defaults=sealing.columns(
+            update.appeal.desk, UpdateText, {"title": title, "body": body},
+            sealed=update.status == AppealUpdate.Status.DRAFT))
         record_audit(user, "appeal_update.translated", update, scope=_scope(update.appeal))
     return text
 
 
-def approve_update(user: User, update: AppealUpdate) -> AppealUpdate:
-    """Publish an update (four eyes, as for the appeal); the appeal is then "updated"."""
+def approve_update(user: User, update: AppealUpdate, *, unlocked: Unlocked | None) -> AppealUpdate:
+    """Publish an update (four eyes, as for the appeal), its words opened with the approver's
+    key and kept in clear from now on; the appeal is then "updated"."""
     appeal = update.appeal
     _must_coordinate(user, appeal)
     wrote = update.author_id == user.pk or AuditEntry.objects.filter(
@@ -318,6 +345,7 @@ def approve_update(user: User, update: AppealUpdate) -> AppealUpdate:
     if update.status != AppealUpdate.Status.DRAFT or update.stopped_at is not None or not appeal.published:
         raise AppealRefused(_("Only a draft update of a published appeal can be approved."))
     with transaction.atomic():
+        _publish(unlocked, list(update.texts.all()))
         update.status, update.approved_by, update.approved_at = AppealUpdate.Status.APPROVED, user, timezone.now()
         update.save(update_fields=["status", "approved_by", "approved_at"])
         if appeal.status in (Appeal.Status.APPROVED, Appeal.Status.CIRCULATED):
@@ -345,8 +373,8 @@ def log_response(user: User, appeal: Appeal, *, kind: str, received_on: date, no
     """A reply from an authority, or a note on how things turned out."""
     _must_document(user, appeal)
     with transaction.atomic():
-        response = Response.objects.create(appeal=appeal, kind=kind, received_on=received_on, note=note,
-                                           source=source, author=user)
+        response = Response.objects.create(appeal=appeal, kind=kind, received_on=received_on, author=user,
+                                           **sealing.seal_response(appeal.desk, source=source, note=note))
         record_audit(user, "appeal.response_logged", appeal, scope=_scope(appeal))
     return response
 

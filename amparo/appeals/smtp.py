@@ -13,6 +13,7 @@ server's code and short reply.
 from __future__ import annotations
 
 import enum
+import re
 import smtplib
 import ssl
 import threading
@@ -47,9 +48,14 @@ class Result:
     detail: str = ""  # e.g. "550 5.1.1 user unknown": the server's words, never the address
 
 
+# Servers often repeat the recipient in their reply ("550 5.1.1 <ana@example.org>: Recipient
+# address rejected"); the reply is kept in clear (Delivery.error), her address never is.
+_ADDRESS = re.compile(r"<?[^\s<>@]+@[^\s<>]+>?")
+
+
 def _reply(code: int, message: bytes | str) -> str:
     text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
-    return f"{code} {' '.join(text.split())}"[:200]
+    return f"{code} {' '.join(_ADDRESS.sub('<address>', text).split())}"[:200]
 
 
 def classify(exc: BaseException) -> tuple[Outcome, str]:

@@ -4,6 +4,7 @@ may), call a service, render."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -22,8 +23,10 @@ from amparo.core.security import staff_page
 from amparo.network import countries, permissions
 from amparo.network.models import Role
 from amparo.registry.models import Incident
+from amparo.vault import session as vault_session
+from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 
-from . import figures, services
+from . import figures, sealing, services
 from .forms import AddresseeForm, AppealForm, CloseForm, ResponseForm, TextFields, UpdateForm
 from .models import LANGUAGE_CODES, LANGUAGES, Addressee, Appeal, AppealText, AppealUpdate
 
@@ -54,6 +57,24 @@ def _own_appeal(request: HttpRequest, appeal_id: int) -> Appeal:
     return get_object_or_404(Appeal.objects.select_related("desk", "network"), pk=appeal_id, desk__in=desks)
 
 
+class _Locked(Exception):
+    """Her key does not open the sealed draft (not unlocked in this session, or no grant yet)."""
+
+
+def _opened(request: HttpRequest, row: Any) -> Any:
+    """The row with its words readable (sealing.readable); raises _Locked."""
+    if row is None:
+        return None
+    try:
+        return sealing.readable(vault_session.unlocked_for(request), row)
+    except (KeyLocked, NotAReader, Tampered) as exc:
+        raise _Locked from exc
+
+
+def _locked(request: HttpRequest) -> HttpResponse:
+    return render(request, "network/key_locked.html")
+
+
 def _refused(request: HttpRequest, refusal: services.AppealRefused, appeal: Appeal) -> HttpResponse:
     messages.error(request, str(refusal))
     return redirect("appeals:detail", appeal_id=appeal.pk)
@@ -65,8 +86,15 @@ def _refused(request: HttpRequest, refusal: services.AppealRefused, appeal: Appe
 def index(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     appeals = visible_appeals(user).prefetch_related("texts").order_by("-created_at")[:200]
+    rows = []
+    for appeal in appeals:
+        try:
+            text = _opened(request, appeal.text())
+        except _Locked:  # a draft her key does not open: listed by its number
+            text = None
+        rows.append((appeal, text.title if text else ""))
     return render(request, "appeals/index.html", {
-        "appeals": appeals, "desks": permissions.documented_desks(user),
+        "rows": rows, "desks": permissions.documented_desks(user),
         "coordinates": permissions.has_role(user, Role.COORDINATOR),
     })
 
@@ -108,11 +136,19 @@ def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = _appeal(request, appeal_id)
     user = _user(request)
     texts = {t.language: t for t in appeal.texts.all()}
+    try:
+        text = _opened(request, appeal.text())
+        addressees = [_opened(request, a) for a in appeal.addressees.all()]
+        updates = [(u, _opened(request, u.text())) for u in appeal.updates.prefetch_related("texts")]
+        responses = [(r, sealing.open_response(vault_session.unlocked_for(request), r))
+                     for r in appeal.responses.all()]
+    except (_Locked, KeyLocked, NotAReader, Tampered):
+        return _locked(request)
     return render(request, "appeals/appeal_detail.html", {
-        "appeal": appeal, "text": appeal.text(), "country_name": countries.name(appeal.country),
+        "appeal": appeal, "text": text, "country_name": countries.name(appeal.country),
         "languages": [(code, name, code in texts, code == appeal.language) for code, name in LANGUAGES],
-        "addressees": appeal.addressees.all(), "addressee_form": AddresseeForm(),
-        "updates": appeal.updates.prefetch_related("texts"), "responses": appeal.responses.all(),
+        "addressees": addressees, "addressee_form": AddresseeForm(),
+        "updates": updates, "responses": responses,
         "response_form": ResponseForm(), "by_kind": figures.actions_by_kind(appeal),
         "by_country": figures.actions_by_country(appeal), "total": appeal.actions.count(),
         "documents": permissions.is_documenter_of(user, appeal.desk),
@@ -130,10 +166,14 @@ def edit(request: HttpRequest, appeal_id: int) -> HttpResponse:
     if not appeal.editable:
         messages.error(request, _("An approved or stopped appeal cannot be changed; add an update instead."))
         return redirect("appeals:detail", appeal_id=appeal.pk)
-    text = appeal.text()
+    try:
+        text = _opened(request, appeal.text())
+    except _Locked:
+        return _locked(request)
     initial = {"language": appeal.language, "country": appeal.country, "themes": list(appeal.themes.all()),
-               "incident": appeal.incident_id}
-    form = AppealForm(request.POST or None, instance=text, initial=initial, desk=appeal.desk)
+               "incident": appeal.incident_id,
+               **({name: getattr(text, name) for name in sealing.TEXT_FIELDS} if text else {})}
+    form = AppealForm(request.POST or None, initial=initial, desk=appeal.desk)
     if request.method == "POST" and form.is_valid():
         try:
             services.edit_appeal(_user(request), appeal, form.appeal_data(), incident=form.cleaned_data.get("incident"))
@@ -153,8 +193,13 @@ def translate(request: HttpRequest, appeal_id: int, language: str) -> HttpRespon
     appeal = _own_appeal(request, appeal_id)
     if language not in LANGUAGE_CODES or language == appeal.language:
         raise Http404
-    existing = AppealText.objects.filter(appeal=appeal, language=language).first()
-    form = TextFields(request.POST or None, instance=existing)
+    try:
+        existing = _opened(request, AppealText.objects.filter(appeal=appeal, language=language).first())
+        original = _opened(request, appeal.text())
+    except _Locked:
+        return _locked(request)
+    initial = {name: getattr(existing, name) for name in sealing.TEXT_FIELDS} if existing else None
+    form = TextFields(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.translate_appeal(_user(request), appeal, language, form.cleaned_data)
@@ -163,7 +208,7 @@ def translate(request: HttpRequest, appeal_id: int, language: str) -> HttpRespon
         messages.success(request, _("The translation was saved."))
         return redirect("appeals:detail", appeal_id=appeal.pk)
     return render(request, "appeals/translate.html", {
-        "form": form, "appeal": appeal, "original": appeal.text(), "language": dict(LANGUAGES)[language],
+        "form": form, "appeal": appeal, "original": original, "language": dict(LANGUAGES)[language],
         "code": language}, status=400 if form.errors else 200)
 
 
@@ -196,7 +241,7 @@ def addressee_remove(request: HttpRequest, addressee_id: int) -> HttpResponse:
     return redirect("appeals:detail", appeal_id=addressee.appeal_id)
 
 
-STEPS = {
+STEPS: dict[str, tuple[Callable[..., Appeal], str, Any]] = {
     "submit": (services.submit_for_review, Role.DOCUMENTER, gettext_lazy("Sent for review.")),
     "approve": (services.approve_appeal, Role.COORDINATOR, gettext_lazy("Approved: the appeal is public.")),
     "return": (services.return_to_draft, Role.COORDINATOR, gettext_lazy("Sent back to the desk.")),
@@ -218,7 +263,10 @@ def step(request: HttpRequest, appeal_id: int, step: str) -> HttpResponse:
     if not allowed:
         raise PermissionDenied
     try:
-        function(user, appeal)
+        if step == "approve":  # she opens the sealed draft to publish it
+            services.approve_appeal(user, appeal, unlocked=vault_session.unlocked_for(request))
+        else:
+            function(user, appeal)
     except services.AppealRefused as refusal:
         return _refused(request, refusal, appeal)
     messages.success(request, str(done))
@@ -250,7 +298,11 @@ def update_translate(request: HttpRequest, update_id: int, language: str) -> Htt
                                appeal__desk__in=permissions.documented_desks(request.user))
     if language not in LANGUAGE_CODES:
         raise Http404
-    existing = update.texts.filter(language=language).first()
+    try:
+        existing = _opened(request, update.texts.filter(language=language).first())
+        original = _opened(request, update.text())
+    except _Locked:
+        return _locked(request)
     initial = {"title": existing.title, "body": existing.body} if existing else None
     form = UpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -261,11 +313,11 @@ def update_translate(request: HttpRequest, update_id: int, language: str) -> Htt
         messages.success(request, _("The translation was saved."))
         return redirect("appeals:detail", appeal_id=update.appeal_id)
     return render(request, "appeals/update_form.html", {
-        "form": form, "appeal": update.appeal, "update": update, "original": update.text(),
+        "form": form, "appeal": update.appeal, "update": update, "original": original,
         "language": dict(LANGUAGES)[language], "code": language}, status=400 if form.errors else 200)
 
 
-UPDATE_STEPS = {"approve": services.approve_update, "stop": services.stop_update}
+UPDATE_STEPS = ("approve", "stop")
 
 
 @require_POST
@@ -277,7 +329,10 @@ def update_step(request: HttpRequest, update_id: int, step: str) -> HttpResponse
     if step not in UPDATE_STEPS:
         raise Http404
     try:
-        UPDATE_STEPS[step](_user(request), update)
+        if step == "approve":
+            services.approve_update(_user(request), update, unlocked=vault_session.unlocked_for(request))
+        else:
+            services.stop_update(_user(request), update)
     except services.AppealRefused as refusal:
         return _refused(request, refusal, update.appeal)
     messages.success(request, _("Done."))

@@ -272,6 +272,23 @@ def seal_for_desk(desk: Desk, plaintext: str | bytes, *, label: str, also_to: An
     return vault.seal_for_ring(desk.ring, plaintext, label=label, also_to=also_to)
 
 
+def coordinating_rings(network: Network) -> list[Any]:
+    """The key rings of everyone who coordinates `network`: its own coordinators' and, for a
+    national network, its coalition's (a coalition's coordinators coordinate every network
+    under it)."""
+    rings = [network.ring]
+    if network.parent_id is not None and network.parent is not None:
+        rings.append(network.parent.ring)
+    return [ring for ring in rings if ring is not None]
+
+
+def seal_for_desk_and_coordinators(desk: Desk, plaintext: str | bytes, *, label: str) -> bytes:
+    """Seal what the desk writes for its network's coordinators to review (an appeal before
+    publication): the desk's documenters and whoever coordinates its network open it."""
+    assert desk.ring is not None  # noqa: S101 - every desk gets a ring when created
+    return vault.seal_for_rings([desk.ring, *coordinating_rings(desk.network)], plaintext, label=label)
+
+
 def save_contact(actor: User, *, user: User, network: Network, values: dict[str, str]) -> MemberContact:
     """Store a member's contact details sealed to the network's coordinators and to herself.
     Blank values are stored as nothing at all."""

@@ -110,7 +110,7 @@ def records(desk: Desk, unlocked: Unlocked) -> Iterator[dict[str, Any]]:
             **{t: sorted(codes[term.pk] for term in getattr(incident, t).all()) for t in TERMS},
             "victims": incident.victims, "reported_to_authorities": incident.reported_to_authorities,
             "reported_on": incident.reported_on.isoformat() if incident.reported_on else "",
-            "reported_to": incident.reported_to, "justice": incident.justice,
+            "reported_to": sealed["reported_to"], "justice": incident.justice,
             "consent_statistics": incident.consent_statistics,
             "consent_public_appeal": incident.consent_public_appeal, "consent_un": incident.consent_un,
             "defenders": [{

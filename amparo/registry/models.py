@@ -168,7 +168,7 @@ class Incident(models.Model):
     defenders = models.ManyToManyField(Defender, blank=True, related_name="incidents")
     reported_to_authorities = models.CharField(max_length=8, choices=Reported.choices, default=Reported.UNKNOWN)
     reported_on = models.DateField(null=True, blank=True)
-    reported_to = models.CharField(_("reported to"), max_length=200, blank=True)
+    reported_to = SealedField()  # which office or person she went to: it can name her
     justice = models.CharField(_("justice process"), max_length=16, choices=Justice.choices, default=Justice.NONE)
     consent_statistics = models.BooleanField(default=False)
     consent_public_appeal = models.BooleanField(default=False)
@@ -184,7 +184,7 @@ class Incident(models.Model):
 
     objects = IncidentQuerySet.as_manager()
 
-    SEALED = ("locality", "coordinates", "narrative", "sources")
+    SEALED = ("locality", "coordinates", "narrative", "sources", "reported_to")
 
     class Meta:
         ordering = ["-created_at", "-id"]

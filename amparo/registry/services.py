@@ -163,7 +163,7 @@ def _apply(incident: Incident, data: IncidentData, also_to: list[Any]) -> None:
         setattr(incident, name, sealed)
     incident.victims = data.victims
     incident.reported_to_authorities, incident.reported_on = data.reported_to_authorities, data.reported_on
-    incident.reported_to, incident.justice = data.reported_to, data.justice
+    incident.justice = data.justice
 
 
 def _set_terms(incident: Incident, data: IncidentData, *, new: bool = False) -> None:

@@ -189,7 +189,7 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
         **sealed, "occurred_on": incident.occurred_on, "date_precision": incident.date_precision,
         "country": incident.country, "subdivision": incident.subdivision, "victims": incident.victims,
         "reported_to_authorities": incident.reported_to_authorities, "reported_on": incident.reported_on,
-        "reported_to": incident.reported_to, "justice": incident.justice,
+        "justice": incident.justice,
         "consent_statistics": incident.consent_statistics, "consent_public_appeal": incident.consent_public_appeal,
         "consent_un": incident.consent_un,
     }

@@ -66,3 +66,28 @@ _stats_url_values = url_values
 
 def url_values(world) -> dict:  # type: ignore[no-redef]  # noqa: F811
     return {**_stats_url_values(world), **tables_map.url_values(world)}
+
+# Fields kept in clear on purpose, each with its reason (amparo/tests/test_sealed_or_clear.py).
+CLEAR_FIELDS: dict[str, str] = {
+    **{f"analytics.{model}.label_{code}": "grouping label" for model in ("Grouping", "Region")
+       for code in ("en", "es", "fr", "pt")},
+    "analytics.Grouping.code": "grouping code",
+    "analytics.Grouping.kind": "status code",
+    "analytics.Region.code": "region code",
+    "analytics.RegionCountry.country": "ISO country code",
+    "analytics.Boundary.code": "ISO 3166-2 code",
+    "analytics.Boundary.country": "ISO country code",
+    "analytics.Boundary.name": "public place name (Natural Earth)",
+    "analytics.Boundary.geometry": "public boundary shape (Natural Earth)",
+    "analytics.Boundary.source": "the boundary file's name",
+    "analytics.Report.audience": "status code (public, internal)",
+    "analytics.Report.language": "language code",
+    "analytics.Report.scope": "the report's filters: codes, dates and desk ids",
+    "analytics.Report.sections": "section codes",
+    "analytics.Report.status": "status code",
+    "analytics.Report.claim": "a worker's random claim token",
+    "analytics.Report.error": "the renderer's error message, never report content",
+    "analytics.Report.html": "a public report only (internal ones are in sealed_html)",
+    "analytics.Report.pdf": "a public report only (internal ones are in sealed_pdf)",
+    "analytics.Report.submission_key": "a form's random one-time token",
+}

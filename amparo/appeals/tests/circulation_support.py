@@ -99,13 +99,18 @@ def draft_in_review(world: Any, languages: tuple[str, ...] = ("en", "es", "fr"))
     return appeal
 
 
+def approve(world: Any, appeal: Any) -> Any:
+    """The network's coordinator approves, opening the sealed draft with her key."""
+    return services.approve_appeal(world.users["coordinator"], appeal, unlocked=world.unlocked["coordinator"])
+
+
 def approved_update(world: Any, appeal: Any, languages: tuple[str, ...] = ("en", "es", "fr")) -> Any:
     author = world.users["documenter_a"]
     update = services.add_update(author, appeal, title=UPDATE_TITLES["en"], body="The charges were dropped.")
     for code in languages:
         if code != "en":
             services.translate_update(author, update, code, title=UPDATE_TITLES[code], body="…")
-    return services.approve_update(world.users["coordinator"], update)
+    return services.approve_update(world.users["coordinator"], update, unlocked=world.unlocked["coordinator"])
 
 
 def parse(raw: bytes | str) -> EmailMessage:

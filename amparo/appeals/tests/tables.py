@@ -67,7 +67,7 @@ def make_appeals(world: Any) -> tuple[Any, Any]:
     public = services.draft_appeal(author, world.desk_a, services.AppealData(**data), submission_key="tables-public")
     services.add_addressee(author, public, authority="Attorney General", email="ag@authorities.example")
     services.submit_for_review(author, public)
-    public = services.approve_appeal(world.users["coordinator"], public)
+    public = services.approve_appeal(world.users["coordinator"], public, unlocked=world.unlocked["coordinator"])
     services.add_update(author, public, title="She was released", body="Released yesterday.")
     return draft, public
 
@@ -159,10 +159,86 @@ def _write_supporter(client: Any, world: Any, canary: str) -> None:
     client.logout()
 
 
-def _sealed_writers() -> dict:
-    from amparo.appeals.models import Supporter
+def _write_draft(client: Any, world: Any, canary: str) -> None:
+    """Through the desk's pages, as documenter_a: a draft's words, a translation, an addressee,
+    and, on an appeal published without the canary, a draft update and a response. None of it
+    is published, so all of it stays sealed; the network's coordinator reads it."""
+    from amparo.appeals.models import Appeal
+    from conftest import sign_in
 
-    return {Supporter: _write_supporter}
+    words = {name: f"{canary}-{name}" for name in ("title", "summary", "background", "concerns", "actions",
+                                                   "letter")}
+    sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
+    response = client.post(f"/appeals/desk/{world.desk_a.slug}/new/", {
+        "submission_key": "canary-appeal", "language": "en", "country": "HN", **words})
+    assert response.status_code == 302, response.content.decode()[:500]
+    appeal = Appeal.objects.get(submission_key="canary-appeal")
+    assert client.post(f"/appeals/{appeal.pk}/translate/es/", {**words, "title": f"{canary}-título"}
+                       ).status_code == 302
+    assert client.post(f"/appeals/{appeal.pk}/addressees/", {
+        "authority": f"{canary}-authority", "salutation": f"{canary}-salutation",
+        "email": f"{canary}@authorities.example", "phone": f"+504{canary}", "postal_address": f"{canary}-post",
+    }).status_code == 302
+    public = make_appeals(world)[1]
+    assert client.post(f"/appeals/{public.pk}/updates/new/", {"title": f"{canary}-update", "body": f"{canary}-body"}
+                       ).status_code == 302
+    assert client.post(f"/appeals/{public.pk}/responses/", {
+        "kind": "reply", "received_on": "2026-11-02", "source": f"{canary}-source", "note": f"{canary}-note",
+    }).status_code == 302
+    assert client.post(f"/appeals/{appeal.pk}/submit/").status_code == 302
+    sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
+    page = client.get(f"/appeals/{appeal.pk}/").content.decode()
+    assert f"{canary}-title" in page and f"{canary}-authority" in page
+    page = client.get(f"/appeals/{public.pk}/").content.decode()
+    assert f"{canary}-update" in page and f"{canary}-note" in page
+    client.logout()
+
+
+def _sealed_writers() -> dict:
+    from amparo.appeals.models import Addressee, AppealText, Response, Supporter, UpdateText
+
+    return {Supporter: _write_supporter,
+            **dict.fromkeys((AppealText, Addressee, UpdateText, Response), _write_draft)}
 
 
 SEALED_WRITERS = _sealed_writers()
+
+
+# Fields kept in clear on purpose, each with its reason (amparo/tests/test_sealed_or_clear.py).
+PUBLISHED = "public appeal text: empty until approval copies the opened words here (sealing.py)"
+CLEAR_FIELDS: dict[str, str] = {
+    "appeals.Appeal.reference": "public reference, UA-YYYY-NNN, given at approval",
+    "appeals.Appeal.language": "language code",
+    "appeals.Appeal.country": "ISO country code",
+    "appeals.Appeal.status": "status code",
+    "appeals.Appeal.submission_key": "a form's random one-time token",
+    "appeals.AppealText.language": "language code",
+    **{f"appeals.AppealText.{name}": PUBLISHED for name in ("title", "summary", "background", "concerns",
+                                                            "actions", "letter")},
+    **{f"appeals.Addressee.{name}": PUBLISHED for name in ("authority", "postal_address", "email", "phone",
+                                                           "salutation")},
+    "appeals.AppealUpdate.status": "status code",
+    "appeals.UpdateText.language": "language code",
+    "appeals.UpdateText.title": PUBLISHED,
+    "appeals.UpdateText.body": PUBLISHED,
+    "appeals.Response.kind": "status code (reply, note)",
+    "appeals.Action.kind": "status code",
+    "appeals.Action.country": "ISO country code",
+    "appeals.Action.submission_key": "a form's random one-time token",
+    "appeals.Supporter.kind": "status code (a person, an organisation)",
+    "appeals.Supporter.email_index": "keyed hash (blind index) of her address",
+    "appeals.Supporter.phone_index": "keyed hash (blind index) of her phone",
+    "appeals.Supporter.languages": "language codes",
+    "appeals.Supporter.status": "status code",
+    "appeals.Supporter.source": "status code (form, import)",
+    "appeals.Supporter.token_hash": "hash of her link",
+    "appeals.SupporterCountry.country": "ISO country code",
+    "appeals.Confirmation.token_hash": "hash of a confirmation link",
+    "appeals.Delivery.uuid": "random message id",
+    "appeals.Delivery.channel": "status code",
+    "appeals.Delivery.status": "status code",
+    "appeals.Delivery.claim_token": "a worker's random claim token",
+    "appeals.Delivery.claimed_by": "a worker's host and process id",
+    "appeals.Delivery.language": "language code",
+    "appeals.Delivery.error": "the mail or SMS server's reply, addresses replaced (smtp._reply)",
+}

@@ -18,6 +18,7 @@ from amparo.network import services as network
 from amparo.network.models import Role
 from amparo.registry import services as registry
 from amparo.registry.models import Incident, Term
+from amparo.vault import services as vault
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def draft(world, *, incident=None, language="en", **more) -> Appeal:
 def approved(world, **more) -> Appeal:
     appeal = draft(world, **more)
     services.submit_for_review(world.users["documenter_a"], appeal)
-    return services.approve_appeal(world.users["coordinator"], appeal)
+    return services.approve_appeal(world.users["coordinator"], appeal, unlocked=world.unlocked["coordinator"])
 
 
 def incident(world, *, consent: bool, narrative: str = "sealed narrative") -> Incident:
@@ -111,10 +112,11 @@ def test_the_author_cannot_approve_and_a_coordinator_who_wrote_part_cannot_eithe
                            desk=world.desk_a)
     services.translate_appeal(coordinator, appeal, "es", {**TEXT, "title": "Honduras: amenazas"})
     with pytest.raises(services.AppealRefused, match="another coordinator"):
-        services.approve_appeal(coordinator, appeal)
+        services.approve_appeal(coordinator, appeal, unlocked=world.unlocked["coordinator"])
     second = network.add_membership("system", user=world.users["outsider"], role=Role.COORDINATOR,
                                     network=world.network_a).user
-    done = services.approve_appeal(second, appeal)
+    vault.complete_pending_grants(world.unlocked["coordinator"])  # the keys handed over at her request
+    done = services.approve_appeal(second, appeal, unlocked=world.unlocked["outsider"])
     assert done.status == Appeal.Status.APPROVED and done.approved_by == second
 
 
@@ -124,7 +126,7 @@ def test_a_coordinator_of_another_network_cannot_approve(world):
     other = network.add_membership("system", user=world.users["outsider"], role=Role.COORDINATOR,
                                    network=world.network_b).user
     with pytest.raises(services.AppealRefused):
-        services.approve_appeal(other, appeal)
+        services.approve_appeal(other, appeal, unlocked=world.unlocked["outsider"])
 
 
 def test_references_are_a_yearly_sequence_per_network(world):
@@ -213,7 +215,7 @@ def test_updates_are_approved_by_another_and_can_be_stopped(client, world):
     update = services.add_update(world.users["documenter_a"], appeal, title="Released", body="She was released.")
     assert update.status == AppealUpdate.Status.DRAFT
     assert "She was released." not in client.get(f"/appeals/p/{appeal.pk}/").content.decode()
-    services.approve_update(world.users["coordinator"], update)
+    services.approve_update(world.users["coordinator"], update, unlocked=world.unlocked["coordinator"])
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.UPDATED
     assert "She was released." in client.get(f"/appeals/p/{appeal.pk}/").content.decode()
@@ -272,7 +274,7 @@ def test_figures_across_appeals_are_counted_in_the_database(client, world, outco
 def test_an_update_is_translated_and_read_in_her_language(client, world):
     appeal = approved(world)
     update = services.add_update(world.users["documenter_a"], appeal, title="Released", body="She was released.")
-    services.approve_update(world.users["coordinator"], update)
+    services.approve_update(world.users["coordinator"], update, unlocked=world.unlocked["coordinator"])
     sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
     assert f"/appeals/updates/{update.pk}/translate/es/" in client.get(f"/appeals/{appeal.pk}/").content.decode()
     response = client.post(f"/appeals/updates/{update.pk}/translate/es/", {"title": "Liberada",

@@ -16,6 +16,7 @@ from amparo.appeals.tests.circulation_support import (
     SUMMARIES,
     TITLES,
     UPDATE_TITLES,
+    approve,
     approved_update,
     draft_in_review,
     make_supporters,
@@ -34,7 +35,7 @@ def test_it_circulates_an_appeal_and_an_update_to_2000_supporters_in_their_langu
     wanted = make_supporters(2000, languages=["en", "es", "fr", "es", "fr", "en", "en", "es", "fr", "pt,es"])
     elsewhere = make_supporters(50, languages=["en"], countries=["CD"], prefix="cd")
     appeal = draft_in_review(world)
-    appeal = services.approve_appeal(world.users["coordinator"], appeal)
+    appeal = services.approve_appeal(world.users["coordinator"], appeal, unlocked=world.unlocked["coordinator"])
     assert Delivery.objects.filter(appeal=appeal).count() == 2000
 
     # Half the batches go out; meanwhile one supporter leaves and the rest is sent.
@@ -98,7 +99,7 @@ def test_it_circulates_an_appeal_and_an_update_to_2000_supporters_in_their_langu
 
 def test_it_sends_the_update_to_those_who_receive_the_original_after_it_was_approved(world, smtp_server):
     make_supporters(30, languages=["en"])
-    appeal = services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    appeal = approve(world, draft_in_review(world))
     circulation.send_batch("email", "w", size=10)
     update = approved_update(world, appeal)
     assert Delivery.objects.filter(update=update).count() == 10  # those who had the original
@@ -109,7 +110,7 @@ def test_it_sends_the_update_to_those_who_receive_the_original_after_it_was_appr
 
 def test_stopping_an_appeal_stops_what_is_unsent_at_once(world, smtp_server):
     make_supporters(50, languages=["en"])
-    appeal = services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    appeal = approve(world, draft_in_review(world))
     circulation.send_batch("email", "w", size=10)
     token = circulation.claim_batch("email", "w", 10)  # a batch in a worker's hands
     services.stop_appeal(world.users["coordinator"], appeal)
@@ -122,7 +123,7 @@ def test_stopping_an_appeal_stops_what_is_unsent_at_once(world, smtp_server):
 
 def test_a_worker_checks_for_a_stop_just_before_it_sends(world, smtp_server):
     make_supporters(10, languages=["en"])
-    appeal = services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    appeal = approve(world, draft_in_review(world))
     # Stopped behind circulation's back: the worker's own check must catch it.
     Appeal.objects.filter(pk=appeal.pk).update(stopped_at=timezone.now())
     circulation.send_batch("email", "w")
@@ -132,7 +133,7 @@ def test_a_worker_checks_for_a_stop_just_before_it_sends(world, smtp_server):
 
 def test_two_claims_never_share_a_delivery_and_stale_claims_return(world, settings):
     make_supporters(25, languages=["en"])
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
     first = circulation.claim_batch("email", "a", 10)
     second = circulation.claim_batch("email", "b", 10)
     third = circulation.claim_batch("email", "c", 10)
@@ -148,7 +149,7 @@ def test_two_claims_never_share_a_delivery_and_stale_claims_return(world, settin
 
 def test_the_message_id_is_the_same_on_every_attempt(world, smtp_server):
     make_supporters(3, languages=["en"])
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
     token = circulation.claim_batch("email", "dies", 10)
     assert token
     Delivery.objects.update(claimed_at=timezone.now() - timedelta(hours=1))  # it died mid-batch
@@ -160,7 +161,7 @@ def test_the_message_id_is_the_same_on_every_attempt(world, smtp_server):
 
 def test_progress_is_counted_per_channel_and_status(world, smtp_server):
     make_supporters(12, languages=["en"])
-    appeal = services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    appeal = approve(world, draft_in_review(world))
     circulation.send_batch("email", "w", size=5)
     (email,) = circulation.progress(appeal)
     assert email.channel == "email" and email.total == 12
@@ -173,7 +174,7 @@ def test_the_staff_page_shows_progress_per_channel(world, smtp_server, client):
     from conftest import sign_in
 
     make_supporters(12, languages=["en"])
-    appeal = services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    appeal = approve(world, draft_in_review(world))
     circulation.send_batch("email", "w", size=5)
     sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
     page = client.get(f"/appeals/{appeal.pk}/")
@@ -186,7 +187,7 @@ def test_the_staff_page_shows_progress_per_channel(world, smtp_server, client):
 
 def test_a_reader_whose_languages_it_lacks_gets_the_original_marked_as_such(world, smtp_server):
     make_supporters(1, languages=["pt"])
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world, languages=("en", "es")))
+    approve(world, draft_in_review(world, languages=("en", "es")))
     circulation.drain("email", "w")
     message = parse(smtp_server[0].body)
     assert message["Content-Language"] == "en" and TITLES["en"] in message["Subject"]
@@ -199,7 +200,7 @@ def test_a_batch_that_fails_on_our_side_waits_its_back_off_and_ends_as_failed(wo
                                                                              monkeypatch):
     settings.AMPARO_CIRCULATION_MAX_ATTEMPTS = 2
     make_supporters(3, languages=["en"])
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
 
     def broken(*args, **kwargs):
         raise RuntimeError("a template error")
@@ -220,7 +221,7 @@ def test_the_sweeper_returns_stale_claims_and_starts_senders_only_when_nobody_se
     started: list[str] = []
     monkeypatch.setattr(circulation, "kick", lambda channel, count=None: started.append(channel))
     make_supporters(5, languages=["en"])
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
     circulation.claim_batch("email", "alive", 2)
     assert circulation.sweep() == {"released": 0, "started": 0}  # someone is sending
     Delivery.objects.filter(status="claimed").update(claimed_at=timezone.now() - timedelta(hours=1))
@@ -232,7 +233,7 @@ def test_the_task_sends_what_is_due(world, smtp_server):
     from amparo.appeals import tasks
 
     make_supporters(4, languages=["fr"])
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
     assert tasks.send_deliveries.apply(args=("email",)).get() == 4
     assert len(smtp_server) == 4
     assert Delivery.objects.filter(status="sent", claimed_by__contains=":").count() == 4

@@ -14,7 +14,7 @@ from amparo.appeals import circulation, services
 from amparo.appeals.models import Supporter
 from amparo.appeals.models_circulation import Delivery
 from amparo.appeals.smtp import Outcome, Outgoing, SmtpPool, SmtpSettings, classify
-from amparo.appeals.tests.circulation_support import draft_in_review, make_supporters, parse
+from amparo.appeals.tests.circulation_support import approve, draft_in_review, make_supporters, parse
 from amparo.appeals.tests.smtp_sink import free_port
 
 
@@ -80,6 +80,13 @@ def test_it_classifies_4xx_as_temporary_and_5xx_as_permanent():
     assert classify(smtplib.SMTPSenderRefused(553, b"no", "us@x"))[0] is Outcome.RETRY  # ours, not hers
     assert classify(smtplib.SMTPServerDisconnected())[0] is Outcome.RETRY
     assert classify(ConnectionRefusedError())[0] is Outcome.RETRY
+
+
+def test_it_keeps_no_address_of_the_servers_reply():
+    """The reply is stored in clear (Delivery.error): the address a server repeats is not."""
+    refused = smtplib.SMTPRecipientsRefused({"ana@supporters.example": (
+        550, b"5.1.1 <ana@supporters.example>: Recipient address rejected: ana@supporters.example unknown")})
+    assert classify(refused) == (Outcome.BOUNCE, "550 5.1.1 <address>: Recipient address rejected: <address> unknown")
     assert "a@b" not in classify(refused)[1]
 
 
@@ -98,7 +105,7 @@ def test_bounces_stop_the_address_and_temporary_failures_retry_with_back_off(wor
     make_supporters(8, languages=["en"])
     dead = make_supporters(2, languages=["en"], prefix="dead")
     busy = make_supporters(1, languages=["es"], prefix="busy")
-    appeal = services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    appeal = approve(world, draft_in_review(world))
     circulation.drain("email", "w")
     assert len(picky.received) == 8
     for person in dead:
@@ -119,7 +126,7 @@ def test_bounces_stop_the_address_and_temporary_failures_retry_with_back_off(wor
     assert Delivery.objects.get(pk=waiting.pk).status == "sent"
     assert [parse(raw)["Content-Language"] for to, raw in picky.received if to.startswith("busy")] == ["es"]
     # A later appeal goes to nobody whose address bounced.
-    second = services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    second = approve(world, draft_in_review(world))
     assert not Delivery.objects.filter(appeal=second, supporter_id__in=[p.pk for p in dead]).exists()
     assert appeal.pk != second.pk
 
@@ -128,7 +135,7 @@ def test_bounces_stop_the_address_and_temporary_failures_retry_with_back_off(wor
 def test_temporary_failures_end_as_failed_after_the_last_attempt(world, picky, settings):
     settings.AMPARO_CIRCULATION_MAX_ATTEMPTS = 2
     make_supporters(1, languages=["en"], prefix="busy")
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
     circulation.drain("email", "w")
     Delivery.objects.update(next_attempt_at=timezone.now())
     circulation.drain("email", "w")
@@ -140,7 +147,7 @@ def test_tasks_carry_identifiers_only(world, broker, settings, vocabulary):
     """The real messages on the broker: a channel's name, no address, no text, no token."""
     settings.AMPARO_CIRCULATION_QUEUE = "circulation-args-test"
     people = make_supporters(3, languages=["en"])
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))  # commits: senders start
+    approve(world, draft_in_review(world))  # commits: senders start
     raws = _queued(broker, "circulation-args-test")
     assert len(raws) == settings.AMPARO_CIRCULATION_TASKS
     for raw in raws:

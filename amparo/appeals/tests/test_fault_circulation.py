@@ -76,7 +76,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_its_batch(rig,
     workers.start("b")
     workers.start("beat", beat=True)
     started = time.monotonic()
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
     assert "could not start the senders" not in caplog.text  # approval's own tasks reached the broker
     expected = _expected()
     assert len(expected) == SUPPORTERS
@@ -108,7 +108,7 @@ def test_an_smtp_server_gone_for_30_seconds_gets_every_message_once_it_returns(r
     workers.start("a")
     workers.start("b")
     workers.start("beat", beat=True)
-    services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
     assert "could not start the senders" not in caplog.text  # approval's own tasks reached the broker
     expected = _expected()
     assert wait_for(lambda: sink.count() >= 3000, 90, step=0.05), workers.log("a") + workers.log("b")

@@ -114,7 +114,7 @@ def test_the_atom_feed_holds_approved_appeals_and_updates_and_validates(client, 
     appeal = approved(world)
     services.translate_appeal(world.users["documenter_a"], appeal, "es", {**TEXT, "title": "Honduras: amenazas"})
     update = services.add_update(world.users["documenter_a"], appeal, title="Released", body="She is free.")
-    services.approve_update(world.users["coordinator"], update)
+    services.approve_update(world.users["coordinator"], update, unlocked=world.unlocked["coordinator"])
     services.add_update(world.users["documenter_a"], appeal, title="Draft news", body="not yet")
     from amparo.appeals.tests.test_appeals import draft
 

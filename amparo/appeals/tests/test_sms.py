@@ -5,11 +5,18 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from amparo.appeals import circulation, services, sms
+from amparo.appeals import circulation, sms
 from amparo.appeals.models import Supporter
 from amparo.appeals.models_circulation import Delivery
 from amparo.appeals.smtp import Outcome
-from amparo.appeals.tests.circulation_support import TITLES, FakeGateway, basic, draft_in_review, make_supporters
+from amparo.appeals.tests.circulation_support import (
+    TITLES,
+    FakeGateway,
+    approve,
+    basic,
+    draft_in_review,
+    make_supporters,
+)
 from amparo.appeals.tests.smtp_sink import free_port
 
 
@@ -57,7 +64,7 @@ def test_it_circulates_short_messages_in_her_language_with_her_links(world, gate
     people = make_supporters(6, languages=["es", "fr", "en"], phone=True)
     dead, busy = people[0], people[1]
     gateway.answers = {dead.phone: [400], busy.phone: [503, 201]}
-    appeal = services.approve_appeal(world.users["coordinator"], draft_in_review(world))
+    appeal = approve(world, draft_in_review(world))
     assert Delivery.objects.filter(channel="sms").count() == 6
     circulation.drain("sms", "w")
     bodies = {r.form["To"]: r.form["Body"] for r in gateway.requests}

@@ -167,7 +167,7 @@ class _Writer:
     """Writes batches of rows for one import run, in the caller's transaction."""
 
     CLEAR = ("occurred_on", "date_precision", "country", "subdivision", "victims", "status",
-             "reported_to_authorities", "reported_on", "reported_to", "justice",
+             "reported_to_authorities", "reported_on", "justice",
              "consent_statistics", "consent_public_appeal", "consent_un")
 
     def __init__(self, desk: Desk, run: ImportRun, actor: Actor) -> None:
@@ -183,8 +183,11 @@ class _Writer:
     def _fill(self, incident: Incident, row: RowData) -> None:
         for name in self.CLEAR:
             setattr(incident, name, row.clear.get(name, self.defaults[name]))
+        # Where she reported it is read from the row's clear part (so a re-import's digest of
+        # older runs still matches) but stored sealed, as every other sealed part.
+        texts = {**row.sealed, "reported_to": row.clear.get("reported_to", "")}
         for name in Incident.SEALED:
-            setattr(incident, name, self._seal("incident", name, row.sealed.get(name, "")))
+            setattr(incident, name, self._seal("incident", name, texts.get(name, "")))
         incident.consent_recorded_by, incident.consent_recorded_at = self.user, self.now
 
     def _defender(self, defender: Defender, row: DefenderRow) -> None:

@@ -30,3 +30,33 @@ PAGES: dict[str, Page] = {
 NOT_PAGES: dict[str, str] = {
     "registry:export": "a CSV or JSON download, streamed, never shown as a page",
 }
+
+# Fields kept in clear on purpose, each with its reason (amparo/tests/test_sealed_or_clear.py).
+CLEAR_FIELDS: dict[str, str] = {
+    "registry.Term.kind": "vocabulary kind code",
+    "registry.Term.code": "vocabulary code, e.g. 'attack.threat'",
+    "registry.Term.label_en": "vocabulary label",
+    "registry.Term.label_es": "vocabulary label",
+    "registry.Term.label_fr": "vocabulary label",
+    "registry.Term.label_pt": "vocabulary label",
+    "registry.Defender.kind": "status code (a person, a group)",
+    "registry.Defender.name_index": "keyed hash of her name (the key is sealed to the desk)",
+    "registry.Incident.status": "status code",
+    "registry.Incident.channel": "status code (how it arrived)",
+    "registry.Incident.date_precision": "status code (day, month, year)",
+    "registry.Incident.country": "ISO country code, for statistics",
+    "registry.Incident.subdivision": "ISO 3166-2 region code, for statistics",
+    "registry.Incident.reported_to_authorities": "status code (yes, no, not known)",
+    "registry.Incident.justice": "status code",
+    "registry.Incident.submission_key": "a form's random one-time token",
+    "registry.Attachment.sealed_key": "an envelope of the file's key, sealed to the desk",
+    "registry.Attachment.content_type": "a MIME type, e.g. 'image/jpeg'",
+    "registry.Attachment.stored_name": "a random file name",
+    "registry.DeskIndexKey.sealed_key": "an envelope of the desk's index key, sealed to the desk",
+    "registry.AnonymousReceipt.lookup_tag": "Argon2id and HKDF of a receipt: not reversible",
+    "registry.AnonymousReceipt.public_key": "a public key",
+    "registry.Message.author": "status code (desk, reporter)",
+    "registry.ImportRun.source": "the mapping's name, e.g. 'cpj_journalists_killed_1992_2018'",
+    "registry.ImportedRecord.key": "keyed hash of a source row's identifier",
+    "registry.ImportedRecord.digest": "hash of a source row",
+}

@@ -58,8 +58,8 @@ def _write_case(client, world) -> None:
     response = client.post(f"/registry/desk/{world.desk_a.slug}/new/", {
         "submission_key": "canary-case", "narrative": f"{CANARY}-narrative", "locality": f"{CANARY}-locality",
         "sources": f"{CANARY}-sources", "defender_name": f"{CANARY} defender", "defender_kind": "individual",
-        "country": "HN", "date_precision": "day", "victims": 1, "reported_to_authorities": "unknown",
-        "justice": "none",
+        "country": "HN", "date_precision": "day", "victims": 1, "reported_to_authorities": "yes",
+        "reported_to": f"{CANARY}-reported-to", "justice": "none",
     })
     assert response.status_code == 302, response.content.decode()[:500]
     incident = Incident.objects.get(submission_key="canary-case")

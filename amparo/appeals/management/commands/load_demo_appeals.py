@@ -13,8 +13,10 @@ from django.db import transaction
 from amparo.accounts.models import User
 from amparo.appeals import services, subscriptions
 from amparo.appeals.models import Appeal
+from amparo.network.management.commands.load_demo import DEMO_PASSWORD
 from amparo.network.models import Desk
 from amparo.registry.models import Term
+from amparo.vault import services as vault
 
 SUPPORTERS = [
     # address, name, languages, countries, themes
@@ -87,4 +89,7 @@ class Command(BaseCommand):
             services.translate_appeal(documenter, appeal, "en", EN)
         if appeal.status == Appeal.Status.DRAFT:
             services.submit_for_review(documenter, appeal)
-        return services.approve_appeal(coordinator, appeal)
+        # The draft is sealed: the coordinator opens it with her key to publish it, as she
+        # would in her own request (demo users share the demo password).
+        unlocked = vault.unlock_with_password(coordinator, DEMO_PASSWORD)
+        return services.approve_appeal(coordinator, appeal, unlocked=unlocked)

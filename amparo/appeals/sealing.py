@@ -1,0 +1,96 @@
+"""What of an appeal is sealed, and how it is opened, named by intent (the keys stay in vault).
+
+Before publication an appeal's words (every language), its addressees and a draft update's
+words are sealed to the desk's ring and to its network's coordinators (`network.services.
+seal_for_desk_and_coordinators`): the desk writes them, the coordinator who approves reads
+them. Each row keeps its texts as one JSON object in its `sealed` column while its clear
+columns stay empty. Publication opens them in the approving coordinator's own request and
+copies them into the clear columns (`publish`): a published appeal is public by nature, and
+circulation, feeds and the API read only the clear columns. Workers never open anything here.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from django.db import models
+
+from amparo.network import services as network
+from amparo.network.models import Desk
+from amparo.vault import services as vault
+from amparo.vault.services import Unlocked
+
+from .models import Addressee, AppealText, Response, UpdateText
+
+TEXT_FIELDS = ("title", "summary", "background", "concerns", "actions", "letter")
+ADDRESSEE_FIELDS = ("authority", "postal_address", "email", "phone", "salutation")
+UPDATE_FIELDS = ("title", "body")
+
+WORDS: dict[type[models.Model], tuple[str, ...]] = {
+    AppealText: TEXT_FIELDS, Addressee: ADDRESSEE_FIELDS, UpdateText: UPDATE_FIELDS}
+
+Row = TypeVar("Row", AppealText, Addressee, UpdateText)
+
+
+def label(model: type[models.Model]) -> str:
+    """The associated-data label, e.g. "appeals.appealtext.sealed"."""
+    return f"appeals.{model._meta.model_name}.sealed"
+
+
+def columns(desk: Desk, model: type[models.Model], values: dict[str, Any], *, sealed: bool) -> dict[str, Any]:
+    """The column values to store for `values`: sealed (clear columns empty) before
+    publication, clear after."""
+    names = WORDS[model]
+    words = {name: str(values.get(name) or "") for name in names}
+    if not sealed:
+        return {**words, "sealed": None}
+    blob = json.dumps(words, ensure_ascii=False)
+    return {**dict.fromkeys(names, ""), "sealed": network.seal_for_desk_and_coordinators(desk, blob,
+                                                                                          label=label(model))}
+
+
+def open_words(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateText) -> dict[str, str]:
+    """The row's words as text: opened with her key while sealed (raises the vault's KeyLocked,
+    NotAReader or Tampered), the clear columns once published."""
+    names = WORDS[type(row)]
+    if row.sealed is None:
+        return {name: getattr(row, name) for name in names}
+    opened = json.loads(vault.open_sealed(unlocked, row.sealed, label=label(type(row))))
+    return {name: str(opened.get(name, "")) for name in names}
+
+
+def readable(unlocked: Unlocked | None, row: Row) -> Row:
+    """A copy of the row with its words opened, for a page to show. The copy refuses to be
+    saved (models.OpenedCopy), so opened words can never be written over the sealed ones."""
+    if row.sealed is None:
+        return row
+    copy = type(row)(**{f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields})
+    for name, value in open_words(unlocked, row).items():
+        setattr(copy, name, value)
+    copy.sealed, copy.opened_copy = None, True
+    return copy
+
+
+def seal_response(desk: Desk, *, source: str, note: str) -> dict[str, bytes | None]:
+    """A response's columns: never published, so always sealed (a blank source as nothing)."""
+    return {name: network.seal_for_desk_and_coordinators(desk, text, label=f"appeals.response.{name}")
+            if text else None for name, text in (("source", source), ("note", note))}
+
+
+def open_response(unlocked: Unlocked | None, response: Response) -> dict[str, str]:
+    """Its source and note as text, for the desk and the coordinators."""
+    return {name: vault.open_sealed(unlocked, getattr(response, name), label=f"appeals.response.{name}")
+            if getattr(response, name) else "" for name in ("source", "note")}
+
+
+def publish(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateText) -> None:
+    """Publication, in the approving member's request: open the words with her key and keep
+    them in clear from now on."""
+    if row.sealed is None:
+        return
+    words = open_words(unlocked, row)
+    for name, value in words.items():
+        setattr(row, name, value)
+    row.sealed = None
+    row.save(update_fields=[*words, "sealed"])

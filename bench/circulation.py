@@ -137,7 +137,8 @@ def circulate(world: object, sink: object) -> float:
     appeal = draft_in_review(world)
     before = sink.count()  # type: ignore[attr-defined]
     started = time.time()
-    services.approve_appeal(world.users["coordinator"], appeal)  # type: ignore[attr-defined]
+    services.approve_appeal(world.users["coordinator"], appeal,  # type: ignore[attr-defined]
+                           unlocked=world.unlocked["coordinator"])  # type: ignore[attr-defined]
     approved = time.time()
     deadline = time.monotonic() + 600
     while sink.count() - before < SUPPORTERS:  # type: ignore[attr-defined]

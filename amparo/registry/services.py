@@ -383,8 +383,8 @@ class AttachmentRefused(ValueError):
 
 
 # Images are opened only in these formats (never EPS, which would start Ghostscript, nor the
-# rarer decoders): what opens is decoded and encoded again without its hidden details.
-DECODED_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")
+# rarer decoders; JPEG opens MPO too): what opens is decoded and encoded again without its hidden details.
+DECODED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")
 # What each becomes: photos stay photos (JPEG keeps its own quality tables), drawings PNG.
 ENCODED_AS = {"JPEG": "JPEG", "MPO": "JPEG", "HEIF": "JPEG", "WEBP": "WEBP"}
 CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -431,7 +431,9 @@ def without_metadata(source: Any) -> Cleaned:
             # Over Pillow's warning threshold is over ours too: refused below, quietly.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(source, formats=DECODED_FORMATS)  # the header only
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+    except Image.DecompressionBombError:  # over Pillow's own hard limit: far over ours
+        return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return Cleaned(metadata=Attachment.Metadata.KEPT)
     with image:
         fmt = image.format or ""

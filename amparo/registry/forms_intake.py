@@ -16,6 +16,9 @@ from amparo.registry.services import IncidentData
 PHOTOS_PROMISE = _("Photos lose their hidden details (place, phone, date) before they are locked. Other "
                    "files, and very large photos, are kept as they are: the team is told.")
 
+# Said at the top of the page when the file was refused: the error itself is by the file.
+NOT_SENT = _("Nothing was sent yet: the file is too large (see below). Everything you wrote is still here.")
+
 
 class AnonymousReportForm(forms.Form):
     receipt = forms.CharField(widget=forms.HiddenInput)
@@ -54,6 +57,8 @@ class AnonymousReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.has_error("file", "too_large"):
+            raise forms.ValidationError(NOT_SENT)
         said = ("narrative", "when", "where", "targeted", "perpetrator", "safe_now", "help_wanted", "file")
         if not any(data.get(name) for name in said):
             raise forms.ValidationError(_("Write a few words, answer one question or add a file, then send."))
@@ -91,6 +96,13 @@ class ReporterMessageForm(forms.Form):
     text = forms.CharField(label=_("Write to the team"), required=False, max_length=20_000,
                            widget=forms.Textarea(attrs={"rows": 4}))
     file = uploads.FileField(label=_("Add a file"), required=False, help_text=PHOTOS_PROMISE)
+
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.has_error("file", "too_large"):
+            raise forms.ValidationError(NOT_SENT)
+        return data
 
 
 class ReplyForm(forms.Form):

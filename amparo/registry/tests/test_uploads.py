@@ -91,6 +91,7 @@ def test_a_file_over_the_limit_on_the_anonymous_form_is_refused_and_her_words_co
     page = response.content.decode()
     assert response.status_code == 400, page[:300]
     assert "larger than 20 MB" in page and "nothing was sent" in page
+    assert re.search(r'role="alert">.*Nothing was sent yet: the file is too large', page, re.S)
     assert not Incident.objects.exists() and not _stored_files()
     # Everything she typed is there again, and the same receipt words.
     assert "Me siguieron desde la radio hasta mi casa." in page
@@ -110,7 +111,7 @@ def test_a_file_over_the_limit_in_her_conversation_is_refused_and_her_message_co
     response = client.post("/r/back/write/", {"receipt": receipt, "text": "Volvieron hoy.", "file": big})
     page = response.content.decode()
     assert response.status_code == 400
-    assert "larger than 64 KB" in page
+    assert "larger than 64 KB" in page and "Nothing was sent yet" in page
     assert "Volvieron hoy." in page and f'value="{receipt}"' in page
     assert not Message.objects.exists() and not Attachment.objects.exists() and not _stored_files()
 

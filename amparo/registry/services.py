@@ -5,6 +5,7 @@ Vocabulary writes live in `vocabulary.py` (a job of its own)."""
 
 from __future__ import annotations
 
+import functools
 import hmac
 import io
 import os
@@ -405,7 +406,9 @@ class Cleaned:
     metadata: str = Attachment.Metadata.KEPT
 
 
+@functools.cache
 def _register_heif() -> None:
+    """HEIC/HEIF photos (iPhones, many Android phones) open like any other image."""
     import pillow_heif
 
     pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)

@@ -84,7 +84,7 @@ def _assert_no_secrets(data: bytes) -> None:
 
 # --- Too large: refused, said, nothing stored, her words back -------------------------------
 
-def test_a_file_over_the_limit_on_the_anonymous_form_is_refused_and_her_words_come_back(client):
+def test_a_file_over_the_limit_on_the_anonymous_form_is_refused_and_her_words_come_back(client, world):
     receipt, data = _her_answers(client)
     big = SimpleUploadedFile("video.mp4", b"\0" * (21 * MB), content_type="video/mp4")
     response = client.post("/r/", {**data, "file": big})

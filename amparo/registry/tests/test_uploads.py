@@ -392,3 +392,30 @@ def test_her_conversation_takes_a_cleaned_photo(client, world):
                                           "file": SimpleUploadedFile("x", photo, content_type="")})
     assert response.status_code == 200
     _assert_no_secrets(_opened(world, Attachment.objects.get())[1])
+
+
+def test_the_fields_after_a_refused_file_still_arrive(rf, settings):
+    """The file's bytes past the limit are read and let go, so the rest of the form comes through."""
+    from amparo.core.uploads import BoundedMemoryUpload, TooLargeFile
+
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    body = encode_multipart(BOUNDARY, {"file": SimpleUploadedFile("big.bin", b"z" * 5000), "after": "todavía aquí"})
+    request = rf.post("/r/", body, content_type=f"multipart/form-data; boundary={BOUNDARY}")
+    request.upload_handlers = [BoundedMemoryUpload(request)]
+    assert request.POST["after"] == "todavía aquí"
+    refused = request.FILES["file"]
+    assert isinstance(refused, TooLargeFile) and refused.size == 5000 and refused.name == "big.bin"
+    with pytest.raises(Exception, match="over the limit"):
+        refused.read()
+
+
+def test_every_file_form_of_the_site_refuses_a_file_over_its_limit():
+    from amparo.appeals.forms import ImportForm as SupportersImport
+    from amparo.core.uploads import TooLargeFile
+    from amparo.registry.forms_vocabulary import IMPORT_MAX_BYTES, ImportForm
+
+    too_big = SimpleUploadedFile("terms.csv", b"a" * (IMPORT_MAX_BYTES + 1), content_type="text/csv")
+    form = ImportForm(files={"file": too_big})
+    assert not form.is_valid() and "larger than 1 MB" in str(form.errors["file"])
+    form = SupportersImport(files={"file": TooLargeFile("people.csv", "text/csv", 21 * MB, 20 * MB)})
+    assert not form.is_valid() and "larger than 20 MB" in str(form.errors["file"])

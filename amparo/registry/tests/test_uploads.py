@@ -417,5 +417,5 @@ def test_every_file_form_of_the_site_refuses_a_file_over_its_limit():
     too_big = SimpleUploadedFile("terms.csv", b"a" * (IMPORT_MAX_BYTES + 1), content_type="text/csv")
     form = ImportForm(files={"file": too_big})
     assert not form.is_valid() and "larger than 1 MB" in str(form.errors["file"])
-    form = SupportersImport(files={"file": TooLargeFile("people.csv", "text/csv", 21 * MB, 20 * MB)})
-    assert not form.is_valid() and "larger than 20 MB" in str(form.errors["file"])
+    supporters = SupportersImport(files={"file": TooLargeFile("people.csv", "text/csv", 21 * MB, 20 * MB)})
+    assert not supporters.is_valid() and "larger than 20 MB" in str(supporters.errors["file"])

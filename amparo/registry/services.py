@@ -443,6 +443,8 @@ def without_metadata(source: Any) -> Cleaned:
         width, height = image.size
         moving = fmt != "MPO" and getattr(image, "is_animated", False)  # MPO: a photo and its preview
         if width * height * DECODING_BYTES.get(fmt, 4) > budget:
+            if fmt in ("JPEG", "MPO"):  # too large to decode, but its segments can be sorted
+                return _jpeg_without_segments(source, image.getexif().get(ORIENTATION, 1))
             return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
         target = ENCODED_AS.get(fmt, "PNG")
         if target == "JPEG" and image.mode not in JPEG_MODES:
@@ -470,6 +472,73 @@ def without_metadata(source: Any) -> Cleaned:
     size = out.tell()
     out.seek(0)
     return Cleaned(data=out, size=size, format=target, metadata=Attachment.Metadata.REMOVED)
+
+
+# JPEG segments a photo needs: frame, tables, restart interval, scans, and the JFIF and Adobe
+# headers (colour). Everything else (APP1 EXIF and XMP, APP2 ICC and MPF, APP13 IPTC, COM…)
+# is left out, and so is whatever follows the picture's end (a second picture, a trailer).
+JPEG_KEPT = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xC4, 0xCC, 0xDB,
+             0xDD, 0xDA}
+JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+
+
+def _jpeg_without_segments(source: Any, orientation: int) -> Cleaned:
+    """A JPEG too large to decode, cleaned without decoding: the same compressed pixels (not a
+    bit of the picture changes), with only the segments a picture needs; the orientation is
+    written back. Memory: the file and its copy, never its pixels."""
+    source.seek(0)
+    data = source.read()
+    out, pos, end = io.BytesIO(), 2, len(data)
+    if data[:2] != b"\xff\xd8":
+        return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
+    out.write(b"\xff\xd8")
+    if orientation in range(2, 9):
+        from PIL import Image
+
+        exif = Image.Exif()
+        exif[ORIENTATION] = orientation
+        body = b"Exif\0\0" + exif.tobytes()
+        out.write(b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body)
+    try:
+        while pos < end:
+            if data[pos] != 0xFF:
+                raise ValueError("not a marker")
+            while data[pos] == 0xFF:  # fill bytes
+                pos += 1
+            marker = data[pos]
+            pos += 1
+            if marker == 0xD9:  # the picture's end: nothing after it is kept
+                out.write(b"\xff\xd9")
+                break
+            if marker in JPEG_STANDALONE:
+                out.write(bytes((0xFF, marker)))
+                continue
+            length = int.from_bytes(data[pos:pos + 2], "big")
+            segment = data[pos:pos + length]
+            if length < 2 or len(segment) != length:
+                raise ValueError("cut short")
+            pos += length
+            header = segment[2:7]
+            if marker in JPEG_KEPT or marker == 0xE0 and header == b"JFIF\0" or marker == 0xEE and \
+                    header.startswith(b"Adobe"):
+                out.write(bytes((0xFF, marker)) + segment)
+            if marker == 0xDA:  # the compressed scan runs to the next marker that is not data
+                scan = pos
+                while True:
+                    pos = data.index(b"\xff", pos)
+                    following = data[pos + 1]
+                    if following == 0 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                        pos += 1 if following == 0xFF else 2
+                        continue
+                    break
+                out.write(data[scan:pos])
+        else:
+            raise ValueError("no end")
+    except (ValueError, IndexError):
+        return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
+    size = out.tell()
+    out.seek(0)
+    return Cleaned(data=out, size=size, format="JPEG", metadata=Attachment.Metadata.REMOVED)
 
 
 def _named_for(filename: str, fmt: str) -> str:

@@ -254,7 +254,7 @@ print(json.dumps({"before": before, "peak": peak(), "metadata": cleaned.metadata
 """
 
 
-def _image_file(kind: str, path: Path, megapixels: float) -> Path:
+def _image_file(kind: str, path: Path, megapixels: float, quality: int = 95) -> Path:
     """A photo of `megapixels`, made in another process (its memory is not this one's): the
     JPEG grainy enough to weigh ~18 MB, near the file limit; the HEIC smooth (x265 is slow)."""
     side = int((megapixels * 1_000_000) ** 0.5)
@@ -264,7 +264,7 @@ def _image_file(kind: str, path: Path, megapixels: float) -> Path:
     else:
         draw = (f"n = Image.effect_noise(({side // 2}, {side // 2}), 40).resize(({side}, {side}))\n"
                 f"g = Image.linear_gradient('L').resize(({side}, {side}))\n"
-                f"Image.merge('RGB', (n, g, n)).save(sys.argv[1], format='JPEG', quality=95)")
+                f"Image.merge('RGB', (n, g, n)).save(sys.argv[1], format='JPEG', quality={quality})")
     script = f"import sys\nimport pillow_heif\nfrom PIL import Image\npillow_heif.register_heif_opener()\n{draw}\n"
     subprocess.run([sys.executable, "-c", script, str(path)], check=True, timeout=300)  # noqa: S603
     return path
@@ -280,6 +280,7 @@ def uploads_of_every_kind(bombs, tmp_path_factory):
         "png bomb 13,300 x 13,300": bombs["under_pillows_limit"],
         "png bomb over Pillow's limit": bombs["over_pillows_limit"],
         f"jpeg photo at the limit ({pixels:g} MP)": _image_file("jpeg", folder / "photo.jpg", pixels * 0.99),
+        "jpeg photo of 48 MP (too large to decode)": _image_file("jpeg", folder / "48.jpg", 48, quality=80),
         f"heic photo at its limit ({pixels / 2:g} MP)": _image_file("heic", folder / "photo.heic", pixels / 2 * 0.99),
         "document of 20 MB": document,
     }
@@ -304,7 +305,7 @@ def test_one_upload_of_any_kind_stays_under_256_mb(uploads_of_every_kind, tmp_pa
                   f"(before the form: {figure['before']:.0f} MB; hidden details {figure['metadata']})", end="")
     assert all(figure["peak"] < 256 for figure in figures.values()), figures
     assert figures["png bomb 13,300 x 13,300"]["metadata"] == Attachment.Metadata.KEPT_LARGE
-    assert sum(f["metadata"] == Attachment.Metadata.REMOVED for f in figures.values()) == 2
+    assert sum(f["metadata"] == Attachment.Metadata.REMOVED for f in figures.values()) == 3
 
 
 # --- Hidden details: the bytes decide -------------------------------------------------------
@@ -419,3 +420,27 @@ def test_every_file_form_of_the_site_refuses_a_file_over_its_limit():
     assert not form.is_valid() and "larger than 1 MB" in str(form.errors["file"])
     supporters = SupportersImport(files={"file": TooLargeFile("people.csv", "text/csv", 21 * MB, 20 * MB)})
     assert not supporters.is_valid() and "larger than 20 MB" in str(supporters.errors["file"])
+
+
+@pytest.mark.parametrize("progressive", [False, True])
+def test_a_jpeg_too_large_to_decode_loses_its_hidden_details_without_decoding(world, settings, progressive):
+    """Over the pixel budget a JPEG is not decoded: its segments are sorted, the picture's own
+    bytes kept as they are (so not one pixel changes), everything else left out."""
+    settings.AMPARO_IMAGE_MAX_PIXELS = 1000  # this 64 x 48 photo is "too large" here
+    image, exif = Image.linear_gradient("L").resize((64, 48)).convert("RGB"), Image.Exif()
+    exif[0x010F], exif[0x0112] = "SecretPhoneMaker", 6
+    exif.get_ifd(0x8825)[2] = (14.0, 5.0, 30.0)
+    original = io.BytesIO()
+    image.save(original, format="JPEG", exif=exif.tobytes(), progressive=progressive, icc_profile=b"SecretICC" * 4,
+               comment=b"SecretComment")
+    sent = original.getvalue() + b"SecretTrailer after the picture"
+    incident = services.record_incident("system", world.desk_a, services.IncidentData())
+    attachment = services.add_attachment("system", incident, filename="big.jpg", content_type="image/jpeg",
+                                         file=io.BytesIO(sent), size=len(sent))
+    assert attachment.metadata == Attachment.Metadata.REMOVED
+    stored = _opened(world, attachment)[1]
+    for secret in (b"SecretPhoneMaker", b"SecretICC", b"SecretComment", b"SecretTrailer"):
+        assert secret not in stored
+    with Image.open(io.BytesIO(stored)) as cleaned, Image.open(io.BytesIO(sent)) as before:
+        assert dict(cleaned.getexif()) == {0x0112: 6}
+        assert cleaned.tobytes() == before.tobytes()  # the very same pixels

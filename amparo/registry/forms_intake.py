@@ -97,7 +97,6 @@ class ReporterMessageForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 4}))
     file = uploads.FileField(label=_("Add a file"), required=False, help_text=PHOTOS_PROMISE)
 
-
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if self.has_error("file", "too_large"):

@@ -384,7 +384,8 @@ class AttachmentRefused(ValueError):
 
 
 # Images are opened only in these formats (never EPS, which would start Ghostscript, nor the
-# rarer decoders; JPEG opens MPO too): what opens is decoded and encoded again without its hidden details.
+# rarer decoders; JPEG opens MPO too): what opens is decoded and encoded again without its
+# hidden details.
 DECODED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")
 # What each becomes: photos stay photos (JPEG keeps its own quality tables), drawings PNG.
 ENCODED_AS = {"JPEG": "JPEG", "MPO": "JPEG", "HEIF": "JPEG", "WEBP": "WEBP"}
@@ -420,9 +421,11 @@ def without_metadata(source: Any) -> Cleaned:
     position, no camera or phone model, no date (EXIF, XMP, IPTC, comments, ICC); only the
     orientation is written back, so that the photo stands the right way up.
 
-    Its size and mode are read from the header before anything is decoded: an image over
-    AMPARO_IMAGE_MAX_PIXELS (or Pillow's own bomb limit), a moving image, or one that does not
-    decode is not cleaned — the caller keeps it as sent, with a note to the desk."""
+    Its size and mode are read from the header before anything is decoded: a JPEG over
+    AMPARO_IMAGE_MAX_PIXELS is cleaned without decoding (`_jpeg_without_segments`); any other
+    image over it (or over Pillow's own bomb limit), a moving image, or one that does not
+    decode is not cleaned — the caller keeps it as sent, with a note to the desk. Decoding
+    costs about 4 bytes a pixel (8 for HEIF), hence the budget; see settings.py."""
     import warnings
 
     from PIL import Image, UnidentifiedImageError

@@ -214,7 +214,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES
 # Photos are decoded to remove their hidden details only up to this many pixels (registry
 # services): 30 MP takes at most ~120 MB decoded (4 bytes a pixel), which keeps one upload of
 # a web worker under 256 MB. Phones send 12 MP by default (their 48-200 MP sensors bin
-# pixels), 24 MP on the newest; a larger image is kept sealed as sent, with a note to the desk.
+# pixels), 24 MP on the newest; a larger JPEG is cleaned without decoding, any other larger
+# image kept sealed as sent, with a note to the desk (HEIF counts double: libheif's buffer).
 AMPARO_IMAGE_MAX_PIXELS = env_int("AMPARO_IMAGE_MAX_PIXELS", 30_000_000, minimum=1_000_000)
 # Files of incidents imported from the upload page, held in memory only (registry/importing);
 # larger files go through `manage.py import_incidents`. Mappings offered on that page:

@@ -207,8 +207,16 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 # Public statistics: cells under this many incidents are suppressed (docs/analytics.md).
 AMPARO_STATS_MIN_CELL = env_int("AMPARO_STATS_MIN_CELL", 5, minimum=2)
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+# A file over ATTACHMENT_MAX_BYTES is not kept but named to the form, which refuses it with a
+# clear message (amparo/core/uploads.py): never dropped silently, never a temporary file.
+FILE_UPLOAD_HANDLERS = ["amparo.core.uploads.BoundedMemoryUpload"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES
+# Photos are decoded to remove their hidden details only up to this many pixels (registry
+# services): 30 MP takes at most ~120 MB decoded (4 bytes a pixel), which keeps one upload of
+# a web worker under 256 MB. Phones send 12 MP by default (their 48-200 MP sensors bin
+# pixels), 24 MP on the newest; a larger JPEG is cleaned without decoding, any other larger
+# image kept sealed as sent, with a note to the desk (HEIF counts double: libheif's buffer).
+AMPARO_IMAGE_MAX_PIXELS = env_int("AMPARO_IMAGE_MAX_PIXELS", 30_000_000, minimum=1_000_000)
 # Files of incidents imported from the upload page, held in memory only (registry/importing);
 # larger files go through `manage.py import_incidents`. Mappings offered on that page:
 IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)

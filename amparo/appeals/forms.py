@@ -7,6 +7,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core import uploads
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry.bounds import check_event_date
@@ -187,7 +188,7 @@ class SubscribeForm(InterestsForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"),
+    file = uploads.FileField(label=_("CSV file"),
                            help_text=_("Columns: email, name, phone, languages (e.g. es,en), countries (e.g. HN GT), "
                                        "themes (codes), sms (yes/no)."))
 

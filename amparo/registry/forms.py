@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core import uploads
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry import bounds
@@ -164,6 +165,12 @@ class FollowUpForm(forms.Form):
     happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
                                   validators=[bounds.check_event_date])
     note = forms.CharField(label=_("What happened since"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(forms.Form):
+    file = uploads.FileField(label=_("Add a file"), help_text=_(
+        "Photos lose their hidden details, such as where they were taken; other files, and very large "
+        "photos, are kept as they are."))
 
 
 class MoveForm(forms.Form):

@@ -8,8 +8,16 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core import uploads
 from amparo.network import countries
 from amparo.registry.services import IncidentData
+
+# What happens to a file's hidden details (registry services, `without_metadata`), said plainly.
+PHOTOS_PROMISE = _("Photos lose their hidden details (place, phone, date) before they are locked. Other "
+                   "files, and very large photos, are kept as they are: the team is told.")
+
+# Said at the top of the page when the file was refused: the error itself is by the file.
+NOT_SENT = _("Nothing was sent yet: the file is too large (see below). Everything you wrote is still here.")
 
 
 class AnonymousReportForm(forms.Form):
@@ -34,9 +42,8 @@ class AnonymousReportForm(forms.Form):
         widget=forms.RadioSelect)
     help_wanted = forms.CharField(label=_("What help would you like?"), required=False, max_length=2000,
                                   widget=forms.Textarea(attrs={"rows": 3}))
-    file = forms.FileField(label=_("A file, if you have one (a photo, a document)"), required=False,
-                           help_text=_("Photos are cleaned of their hidden details (place, phone) before "
-                                       "they are locked."))
+    file = uploads.FileField(label=_("A file, if you have one (a photo, a document)"), required=False,
+                             help_text=PHOTOS_PROMISE)
     consent_statistics = forms.BooleanField(
         label=_("You may count it, without any names, in the network's figures."), required=False)
     consent_public_appeal = forms.BooleanField(
@@ -50,6 +57,8 @@ class AnonymousReportForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if self.has_error("file", "too_large"):
+            raise forms.ValidationError(NOT_SENT)
         said = ("narrative", "when", "where", "targeted", "perpetrator", "safe_now", "help_wanted", "file")
         if not any(data.get(name) for name in said):
             raise forms.ValidationError(_("Write a few words, answer one question or add a file, then send."))
@@ -86,7 +95,13 @@ class ReporterMessageForm(forms.Form):
     receipt = forms.CharField(widget=forms.HiddenInput, max_length=300)
     text = forms.CharField(label=_("Write to the team"), required=False, max_length=20_000,
                            widget=forms.Textarea(attrs={"rows": 4}))
-    file = forms.FileField(label=_("Add a file"), required=False)
+    file = uploads.FileField(label=_("Add a file"), required=False, help_text=PHOTOS_PROMISE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.has_error("file", "too_large"):
+            raise forms.ValidationError(NOT_SENT)
+        return data
 
 
 class ReplyForm(forms.Form):

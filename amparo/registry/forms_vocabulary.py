@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core import uploads
 from amparo.registry import vocabulary
 from amparo.registry.models import Term
 
@@ -79,15 +80,13 @@ class TermForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("Saved as CSV (UTF-8), with the columns of the download. At most 1 MB."),
+    file = uploads.FileField(
+        label=_("CSV file"), limit=IMPORT_MAX_BYTES,
+        help_text=_("Saved as CSV (UTF-8), with the columns of the download."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
 
     def clean_file(self) -> str:
         upload = self.cleaned_data["file"]
-        if upload.size > IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("This file is larger than 1 MB."))
         try:
             return str(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError as exc:

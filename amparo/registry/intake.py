@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import secrets
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache as memoise
 from importlib import resources
 from pathlib import Path
+from typing import IO
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -86,7 +86,7 @@ def within_global_limit(now: float | None = None) -> bool:
 class Upload:
     filename: str
     content_type: str
-    chunks: Iterable[bytes]
+    file: IO[bytes]  # readable and seekable: the upload, in memory
     size: int
 
 
@@ -111,7 +111,7 @@ def submit_anonymous_report(receipt: str, binding: str, data: services.IncidentD
                                             public_key=keys.public_key)
             if upload is not None:
                 services.add_attachment(ANONYMOUS, incident, filename=upload.filename,
-                                        content_type=upload.content_type, chunks=upload.chunks, size=upload.size)
+                                        content_type=upload.content_type, file=upload.file, size=upload.size)
     except NoKeyHolder as exc:  # a desk nobody can read yet cannot take a report
         raise NoDesk from exc
     except IntegrityError:  # the same receipt, submitted twice at once: the other one won
@@ -172,7 +172,7 @@ def add_reporter_message(opened: Opened, text: str, *, upload: Upload | None = N
                          scope=network.scope_of(incident.desk.network))
         if upload is not None:
             services.add_attachment(ANONYMOUS, incident, filename=upload.filename,
-                                    content_type=upload.content_type, chunks=upload.chunks, size=upload.size)
+                                    content_type=upload.content_type, file=upload.file, size=upload.size)
     return message
 
 

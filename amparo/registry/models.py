@@ -224,6 +224,17 @@ class Attachment(models.Model):
     stored_name = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Metadata(models.TextChoices):
+        """What happened to the file's hidden details (place, device, date): a code, kept in
+        clear on purpose — it says nothing of the file, only what the desk should know of it."""
+
+        REMOVED = "removed", _("hidden details removed")
+        KEPT = "kept", _("kept as sent: any hidden details (place, device, date) are still in it")
+        KEPT_LARGE = "kept_large", _("an image too large to clean: kept as sent, its hidden details "
+                                     "(place, device, date) are still in it")
+
+    metadata = models.CharField(max_length=16, choices=Metadata.choices, default=Metadata.KEPT)
+
     def __str__(self) -> str:
         return f"attachment #{self.pk}"
 

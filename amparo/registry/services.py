@@ -5,6 +5,7 @@ Vocabulary writes live in `vocabulary.py` (a job of its own)."""
 
 from __future__ import annotations
 
+import functools
 import hmac
 import io
 import os
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from hashlib import sha256
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -380,49 +381,203 @@ def open_defender_name(unlocked: Unlocked | None, defender: Defender) -> str:
 
 # --- Attachments ----------------------------------------------------------------------------
 
-IMAGE_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
-
-
 class AttachmentRefused(ValueError):
-    """Too large, empty, or an image that cannot be read."""
+    """Too large or empty."""
 
 
-def _without_metadata(data: bytes, content_type: str) -> bytes:
-    """Decode the image and encode its pixels again, so that nothing else survives: no GPS
-    position, no camera or phone model, no date (EXIF, XMP, IPTC, comments)."""
+# Images are opened only in these formats (never EPS, which would start Ghostscript, nor the
+# rarer decoders; JPEG opens MPO too): what opens is decoded and encoded again without its
+# hidden details.
+DECODED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "HEIF")
+# What each becomes: photos stay photos (JPEG keeps its own quality tables), drawings PNG.
+ENCODED_AS = {"JPEG": "JPEG", "MPO": "JPEG", "HEIF": "JPEG", "WEBP": "WEBP"}
+CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",)}
+# Bytes a pixel takes while decoding: 4 in Pillow; HEIF decodes into libheif's buffer first.
+DECODING_BYTES = {"HEIF": 8}
+JPEG_MODES, PNG_MODES = {"L", "RGB", "CMYK"}, {"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"}
+ORIENTATION = 0x0112
+
+
+@dataclass
+class Cleaned:
+    """An image encoded again without its hidden details, or why it could not be."""
+
+    data: io.BytesIO | None = None  # the new bytes, when cleaned
+    size: int = 0
+    format: str = ""
+    metadata: str = Attachment.Metadata.KEPT
+
+
+@functools.cache
+def _register_heif() -> None:
+    """HEIC/HEIF photos (iPhones, many Android phones) open like any other image."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener(thumbnails=False, depth_images=False, aux_images=False)
+
+
+def without_metadata(source: Any) -> Cleaned:
+    """Whatever the file's own bytes are (never what the sender said): an image Pillow opens
+    is decoded and encoded again from its pixels alone, so that nothing else survives — no GPS
+    position, no camera or phone model, no date (EXIF, XMP, IPTC, comments, ICC); only the
+    orientation is written back, so that the photo stands the right way up.
+
+    Its size and mode are read from the header before anything is decoded: a JPEG over
+    AMPARO_IMAGE_MAX_PIXELS is cleaned without decoding (`_jpeg_without_segments`); any other
+    image over it (or over Pillow's own bomb limit), a moving image, or one that does not
+    decode is not cleaned — the caller keeps it as sent, with a note to the desk. Decoding
+    costs about 4 bytes a pixel (8 for HEIF), hence the budget; see settings.py."""
+    import warnings
+
     from PIL import Image, UnidentifiedImageError
 
+    _register_heif()
+    budget = settings.AMPARO_IMAGE_MAX_PIXELS * 4
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            # A new image from the pixels alone: the original's info (EXIF, XMP…) is left behind.
-            clean = Image.frombytes(image.mode, image.size, image.tobytes())
-            palette = image.getpalette() if image.mode == "P" else None
-            if palette:
-                clean.putpalette(palette)
+        with warnings.catch_warnings():
+            # Over Pillow's warning threshold is over ours too: refused below, quietly.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(source, formats=DECODED_FORMATS)  # the header only
+    except Image.DecompressionBombError:  # over Pillow's own hard limit: far over ours
+        return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return Cleaned(metadata=Attachment.Metadata.KEPT)
+    with image:
+        fmt = image.format or ""
+        width, height = image.size
+        moving = fmt != "MPO" and getattr(image, "is_animated", False)  # MPO: a photo and its preview
+        if width * height * DECODING_BYTES.get(fmt, 4) > budget:
+            if fmt in ("JPEG", "MPO"):  # too large to decode, but its segments can be sorted
+                return _jpeg_without_segments(source, image.getexif().get(ORIENTATION, 1))
+            return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
+        target = ENCODED_AS.get(fmt, "PNG")
+        if target == "JPEG" and image.mode not in JPEG_MODES:
+            target = "PNG"
+        if moving or image.mode not in JPEG_MODES | PNG_MODES or target == "WEBP" and image.mode \
+                not in {"RGB", "RGBA"}:
+            return Cleaned(metadata=Attachment.Metadata.KEPT)
+        try:
+            orientation = image.getexif().get(ORIENTATION, 1)
+            image.load()  # decoded once, in place: no copy of the pixels is made
+            # Whatever the file said beside its pixels is forgotten before it is written again.
+            image.info.clear()
+            exif = Image.Exif()
+            if orientation in range(2, 9):
+                exif[ORIENTATION] = orientation
             out = io.BytesIO()
-            clean.save(out, format=IMAGE_FORMATS[content_type])
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise AttachmentRefused("unreadable image") from exc
-    return out.getvalue()
+            options: dict[str, Any] = {"exif": exif.tobytes()} if len(exif) else {}
+            if target == "JPEG":
+                options["quality"] = "keep" if fmt in ("JPEG", "MPO") else 92
+            elif target == "WEBP":
+                options["quality"] = 90
+            image.save(out, format=target, **options)
+        except (OSError, ValueError, SyntaxError, MemoryError, Image.DecompressionBombError):
+            return Cleaned(metadata=Attachment.Metadata.KEPT)
+    size = out.tell()
+    out.seek(0)
+    return Cleaned(data=out, size=size, format=target, metadata=Attachment.Metadata.REMOVED)
 
 
-def add_attachment(actor: User | str, incident: Incident, *, filename: str, content_type: str,
-                   chunks: Iterable[bytes], size: int) -> Attachment:
+# JPEG segments a photo needs: frame, tables, restart interval, scans, and the JFIF and Adobe
+# headers (colour). Everything else (APP1 EXIF and XMP, APP2 ICC and MPF, APP13 IPTC, COM…)
+# is left out, and so is whatever follows the picture's end (a second picture, a trailer).
+JPEG_KEPT = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF, 0xC4, 0xCC, 0xDB,
+             0xDD, 0xDA}
+JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
+
+
+def _jpeg_without_segments(source: Any, orientation: int) -> Cleaned:
+    """A JPEG too large to decode, cleaned without decoding: the same compressed pixels (not a
+    bit of the picture changes), with only the segments a picture needs; the orientation is
+    written back. Memory: the file and its copy, never its pixels."""
+    source.seek(0)
+    data = source.read()
+    out, pos, end = io.BytesIO(), 2, len(data)
+    if data[:2] != b"\xff\xd8":
+        return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
+    out.write(b"\xff\xd8")
+    if orientation in range(2, 9):
+        from PIL import Image
+
+        exif = Image.Exif()
+        exif[ORIENTATION] = orientation
+        body = b"Exif\0\0" + exif.tobytes()
+        out.write(b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body)
+    try:
+        while pos < end:
+            if data[pos] != 0xFF:
+                raise ValueError("not a marker")
+            while data[pos] == 0xFF:  # fill bytes
+                pos += 1
+            marker = data[pos]
+            pos += 1
+            if marker == 0xD9:  # the picture's end: nothing after it is kept
+                out.write(b"\xff\xd9")
+                break
+            if marker in JPEG_STANDALONE:
+                out.write(bytes((0xFF, marker)))
+                continue
+            length = int.from_bytes(data[pos:pos + 2], "big")
+            segment = data[pos:pos + length]
+            if length < 2 or len(segment) != length:
+                raise ValueError("cut short")
+            pos += length
+            header = segment[2:7]
+            if marker in JPEG_KEPT or marker == 0xE0 and header == b"JFIF\0" or marker == 0xEE and \
+                    header.startswith(b"Adobe"):
+                out.write(bytes((0xFF, marker)) + segment)
+            if marker == 0xDA:  # the compressed scan runs to the next marker that is not data
+                scan = pos
+                while True:
+                    pos = data.index(b"\xff", pos)
+                    following = data[pos + 1]
+                    if following == 0 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+                        pos += 1 if following == 0xFF else 2
+                        continue
+                    break
+                out.write(data[scan:pos])
+        else:
+            raise ValueError("no end")
+    except (ValueError, IndexError):
+        return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
+    size = out.tell()
+    out.seek(0)
+    return Cleaned(data=out, size=size, format="JPEG", metadata=Attachment.Metadata.REMOVED)
+
+
+def _named_for(filename: str, fmt: str) -> str:
+    """Her file's name, whole; with the new format's extension added when the format changed
+    (a HEIC photo becomes a JPEG one: "IMG_1.HEIC.jpg")."""
+    if filename.lower().endswith(EXTENSIONS[fmt]):
+        return filename
+    return filename + EXTENSIONS[fmt][0]
+
+
+def add_attachment(actor: User | str, incident: Incident, *, filename: str, content_type: str, size: int,
+                   chunks: Iterable[bytes] | None = None, file: IO[bytes] | None = None) -> Attachment:
     """Seal a file to the incident's desk and store it under a name that says nothing.
-    Images are re-encoded first; other files are sealed chunk by chunk as they come."""
+    The file's own bytes decide what it is (never `content_type`, which the sender chose): an
+    image is encoded again without its hidden details; anything else is sealed as it is,
+    chunk by chunk, and the desk is told its hidden details were not removed. `file` is a
+    readable, seekable file (an upload in memory); `chunks` an iterator, for callers without."""
     limit = settings.ATTACHMENT_MAX_BYTES
     if size <= 0 or size > limit:
         raise AttachmentRefused("size")
+    if file is None:
+        file = io.BytesIO(b"".join(chunks or ()))
     stored_name = secrets.token_hex(16)
     folder = Path(settings.MEDIA_ROOT) / "attachments"
     folder.mkdir(parents=True, exist_ok=True)
+    file.seek(0)
+    cleaned = without_metadata(file)
     source: Any
-    if content_type in IMAGE_FORMATS:
-        cleaned = _without_metadata(b"".join(chunks), content_type)
-        source, size = io.BytesIO(cleaned), len(cleaned)
+    if cleaned.data is not None:
+        source, size = cleaned.data, cleaned.size
+        content_type, filename = CONTENT_TYPES[cleaned.format], _named_for(filename or "file", cleaned.format)
     else:
-        source, content_type = _ChunkReader(iter(chunks)), "application/octet-stream"
+        file.seek(0)
+        source, content_type = file, "application/octet-stream"
     assert incident.desk.ring is not None  # noqa: S101 - every desk has a ring
     path = folder / stored_name
     try:
@@ -436,8 +591,8 @@ def add_attachment(actor: User | str, incident: Incident, *, filename: str, cont
                 os.fsync(target.fileno())
             attachment = Attachment.objects.create(
                 incident=incident, sealed_key=sealed_key, content_type=content_type, size=size,
-                stored_name=stored_name,
-                filename=network.seal_for_desk(incident.desk, filename[:200] or "file",
+                stored_name=stored_name, metadata=cleaned.metadata,
+                filename=network.seal_for_desk(incident.desk, filename or "file",
                                                label=label("attachment", "filename")),
             )
             record_audit(actor, "incident.attachment_added", incident, scope=_scope(incident.desk))

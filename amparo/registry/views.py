@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
+from amparo.core import uploads
 from amparo.core.models import AuditEntry
 from amparo.core.security import staff_page
 from amparo.network import countries, permissions
@@ -24,6 +25,7 @@ from amparo.network import services as network
 from amparo.network.models import Desk, Membership, Role
 from amparo.registry import intake, services
 from amparo.registry.forms import (
+    AttachmentForm,
     DefenderReportForm,
     DuplicateForm,
     FollowUpForm,
@@ -171,7 +173,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "attachments": [(a, services.vault.open_sealed(unlocked, a.filename,
                                                        label=services.label("attachment", "filename")))
                         for a in incident.attachments.all()],
-        "max_mb": _max_mb(),
+        "attachment_form": AttachmentForm(),
         "anonymous": incident.channel == Incident.Channel.ANONYMOUS, "thread": thread, "reply_form": ReplyForm(),
     })
 
@@ -239,17 +241,18 @@ def incident_action(request: HttpRequest, incident_id: int, action: str) -> Http
         else:
             messages.error(request, _("A follow-up needs a date and a note."))
     elif action == "attach":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choose a file of at most %(mb)d MB.") % {"mb": _max_mb()})
+        attach = AttachmentForm(files=request.FILES)
+        if not attach.is_valid():  # none chosen, or over the limit: nothing stored, and said
+            for error in attach.errors.get("file", []):
+                messages.error(request, str(error))
         else:
+            upload = attach.cleaned_data["file"]
             try:
                 services.add_attachment(user, incident, filename=upload.name or "file",
-                                        content_type=upload.content_type or "", chunks=upload.chunks(),
+                                        content_type=upload.content_type or "", file=upload,
                                         size=upload.size or 0)
             except services.AttachmentRefused:
-                messages.error(request, _("This file cannot be added: at most %(mb)d MB, and images must "
-                                          "open.") % {"mb": _max_mb()})
+                messages.error(request, uploads.too_large_message(settings.ATTACHMENT_MAX_BYTES))
             else:
                 messages.success(request, _("The file was added, locked for the desk."))
     elif action == "reply" and incident.channel == Incident.Channel.ANONYMOUS:
@@ -278,10 +281,6 @@ def incident_action(request: HttpRequest, incident_id: int, action: str) -> Http
     else:
         raise Http404
     return redirect("registry:incident", incident_id=incident.pk)
-
-
-def _max_mb() -> int:
-    return int(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024))
 
 
 @require_GET

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from amparo.core import uploads
 from amparo.registry import intake, services
 from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
 from amparo.registry.models import Incident
@@ -32,22 +33,23 @@ def _busy(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _upload(request: HttpRequest) -> intake.Upload | None:
-    found = request.FILES.get("file")
+def _upload(form: AnonymousReportForm | ReporterMessageForm) -> intake.Upload | None:
+    """The file the form accepted (a file over the limit never gets here: the form refused it)."""
+    found = form.cleaned_data.get("file")
     if found is None:
         return None
     return intake.Upload(filename=found.name or "file", content_type=found.content_type or "",
-                         chunks=found.chunks(), size=found.size or 0)
+                         file=found, size=found.size or 0)
 
 
-def _max_mb() -> int:
-    return int(settings.ATTACHMENT_MAX_BYTES // (1024 * 1024))
+def _refused() -> str:
+    return _("This file cannot be added: it is empty or larger than %(size)s.") % {
+        "size": uploads.human_size(settings.ATTACHMENT_MAX_BYTES)}
 
 
 def _show_form(request: HttpRequest, form: AnonymousReportForm, receipt: str, status: int = 200) -> HttpResponse:
     return render(request, "registry/intake/form.html", {
-        "form": form, "receipt": receipt, "max_mb": _max_mb(),
-        "days": settings.ANONYMOUS_RETENTION_DAYS}, status=status)
+        "form": form, "receipt": receipt, "days": settings.ANONYMOUS_RETENTION_DAYS}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -61,7 +63,7 @@ def report(request: HttpRequest) -> HttpResponse:
             return _busy(request)
         if form.is_valid():
             try:
-                intake.submit_anonymous_report(receipt, binding, form.incident_data(), upload=_upload(request))
+                intake.submit_anonymous_report(receipt, binding, form.incident_data(), upload=_upload(form))
             except intake.ReceiptRefused:  # not words we issued: her answers again, with fresh words
                 receipt, binding = intake.issue_receipt(get_language() or "en")
                 form = AnonymousReportForm({**request.POST.dict(), "receipt": receipt, "binding": binding})
@@ -71,8 +73,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("No team can receive reports yet. Please try again later."))
                 return _show_form(request, form, receipt, status=503)
             except services.AttachmentRefused:
-                form.add_error("file", _("This file cannot be added: at most %(mb)d MB, and photos must "
-                                         "open.") % {"mb": _max_mb()})
+                form.add_error("file", _refused())
                 return _show_form(request, form, receipt, status=400)
             else:
                 return render(request, "registry/intake/sent.html", {
@@ -88,7 +89,7 @@ def _status_page(request: HttpRequest, opened: intake.Opened, receipt: str, *, s
                  form: ReporterMessageForm | None = None, status: int = 200) -> HttpResponse:
     return render(request, "registry/intake/status.html", {
         "opened": opened, "plain_status": PLAIN_STATUS[Incident.Status(opened.incident.status)],
-        "form": form or ReporterMessageForm(initial={"receipt": receipt}), "sent": sent, "max_mb": _max_mb(),
+        "form": form or ReporterMessageForm(initial={"receipt": receipt}), "sent": sent,
     }, status=status)
 
 
@@ -126,9 +127,8 @@ def write(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _status_page(request, opened, receipt, form=form, status=400)
     try:
-        intake.add_reporter_message(opened, form.cleaned_data["text"], upload=_upload(request))
+        intake.add_reporter_message(opened, form.cleaned_data["text"], upload=_upload(form))
     except services.AttachmentRefused:
-        form.add_error("file", _("This file cannot be added: at most %(mb)d MB, and photos must open.")
-                       % {"mb": _max_mb()})
+        form.add_error("file", _refused())
         return _status_page(request, opened, receipt, form=form, status=400)
     return _status_page(request, intake.refresh(opened), receipt, sent=True)

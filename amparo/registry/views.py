@@ -198,7 +198,9 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
     form = IncidentForm(request.POST or None, initial=initial)
     for relation in ("attack_types", "perpetrators", "risk_factors", "profiles", "victim_genders"):
         form.fields[relation].include(getattr(incident, relation).all())  # type: ignore[attr-defined]
-    form.fields["defender_name"].widget = form.fields["defender_name"].hidden_widget()
+    # The people attacked are recorded with the first save and kept apart; this page edits the
+    # incident itself, so it neither shows nor asks for them.
+    del form.fields["defender_name"], form.fields["defender_kind"]
     if request.method == "POST" and form.is_valid():
         services.update_incident(_user(request), incident, form.incident_data())
         messages.success(request, _("The incident was saved."))

@@ -29,6 +29,7 @@ from amparo.analytics import reports
 from amparo.analytics.models import Grouping
 from amparo.analytics.models_geo import SECTIONS, Report
 from amparo.core.security import staff_page
+from amparo.core.widgets import DateInput
 from amparo.network import countries, permissions
 from amparo.network.models import Desk, Network, Role
 from amparo.vault import session as vault_session
@@ -41,8 +42,8 @@ class ReportForm(forms.Form):
     network = forms.ModelChoiceField(label=gettext_lazy("Network"), queryset=Network.objects.none(), empty_label=None)
     audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=Report.Audience.choices,
                                  widget=forms.RadioSelect, initial=Report.Audience.INTERNAL)
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=gettext_lazy("From"), widget=DateInput())
+    date_to = forms.DateField(label=gettext_lazy("To"), widget=DateInput())
     desks = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Desks (internal reports; none: every desk of the network)"), required=False,
         queryset=Desk.objects.none(), widget=forms.CheckboxSelectMultiple)

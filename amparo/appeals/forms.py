@@ -7,6 +7,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry.forms import TermChoices
@@ -106,14 +107,14 @@ class ResponseForm(forms.ModelForm):
     class Meta:
         model = Response
         fields = ["kind", "received_on", "source", "note"]
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"}),
+        widgets = {"received_on": DateInput(),
                    "note": forms.Textarea(attrs={"rows": 3})}
 
 
 class CloseForm(forms.Form):
     outcome = forms.ModelChoiceField(queryset=Term.objects.filter(kind=Term.Kind.OUTCOME, retired_at__isnull=True)
                                      .order_by("code"), label=_("Outcome"), widget=forms.RadioSelect, empty_label=None)
-    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=forms.DateInput(attrs={"type": "date"}))
+    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=DateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -76,7 +76,8 @@ class Form:
 
     def describe(self) -> str:
         names = sorted(self.rendered_names() - {"csrfmiddlewaretoken"})
-        return f"form #{self.index} ({self.method.upper()} {self.action or '(this page)'}: {', '.join(names) or 'no fields'})"
+        action = self.action or "(this page)"
+        return f"form #{self.index} ({self.method.upper()} {action}: {', '.join(names) or 'no fields'})"
 
 
 class _Parser(HTMLParser):
@@ -85,7 +86,7 @@ class _Parser(HTMLParser):
         self.forms: list[Form] = []
         self.current: Form | None = None
         self.select: Control | None = None
-        self.option: list[str] | None = None  # the open <option>: [value or None, text, selected]
+        self.option: tuple[str | None, list[str], bool] | None = None  # the open <option>: value, text, selected
         self.textarea: Control | None = None
 
     def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
@@ -116,7 +117,7 @@ class _Parser(HTMLParser):
             self.current.controls.append(self.select)
         elif tag == "option" and self.select is not None:
             self._close_option()
-            self.option = [attrs["value"] if "value" in attrs else None, "", "selected" in attrs]  # type: ignore[list-item]
+            self.option = (dict(attrs_list).get("value"), [], "selected" in attrs)
         elif tag == "textarea":
             self.textarea = Control("textarea", attrs.get("name", ""), "textarea", disabled=disabled,
                                     readonly="readonly" in attrs)
@@ -125,12 +126,13 @@ class _Parser(HTMLParser):
     def _close_option(self) -> None:
         if self.option is not None and self.select is not None:
             value, text, selected = self.option
-            self.select.options.append((value if value is not None else str(text).strip(), bool(selected)))
+            # Without a value attribute, an option sends its text.
+            self.select.options.append((value if value is not None else "".join(text).strip(), selected))
         self.option = None
 
     def handle_data(self, data: str) -> None:
         if self.option is not None:
-            self.option[1] += data
+            self.option[1].append(data)
         elif self.textarea is not None:
             self.textarea.value += data
 

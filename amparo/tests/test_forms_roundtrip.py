@@ -35,13 +35,12 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import pytest
 from django import forms as django_forms
 from django.db import transaction
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils.html import escape
 
 from amparo.tests.formparse import Control, Form, forms_of
-from amparo.tests.tables import EVERYONE, gathered
+from amparo.tests.tables import EVERYONE
 from amparo.tests.test_authorization import TABLE, _url
 from conftest import sign_in
 
@@ -114,7 +113,7 @@ def new_browser(world: Any, visit: Visit) -> Client:
         session = client.session
         session.update(state.session)
         session.save()
-        client.cookies[django_settings().SESSION_COOKIE_NAME] = session.session_key
+        client.cookies[django_settings().SESSION_COOKIE_NAME] = str(session.session_key)
         for key, value in state.cookies.items():
             client.cookies[key] = value
     return client
@@ -150,7 +149,7 @@ def url_name(url: str) -> str:
     return f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
 
 
-def send(client: Client, page_url: str, form: Form, change: tuple[Control, str] | None = None) -> HttpResponse:
+def send(client: Client, page_url: str, form: Form, change: tuple[Control, str] | None = None) -> Any:
     pairs = form.data(change)
     if form.enctype == "multipart/form-data":
         data: dict[str, list[str]] = {}
@@ -160,7 +159,7 @@ def send(client: Client, page_url: str, form: Form, change: tuple[Control, str] 
     return client.post(target(page_url, form), urlencode(pairs), content_type="application/x-www-form-urlencoded")
 
 
-def bound_forms(response: HttpResponse) -> list[django_forms.BaseForm]:
+def bound_forms(response: Any) -> list[django_forms.BaseForm]:
     """The Django forms that the answer rendered, when it was rendered from a template."""
     context = getattr(response, "context", None)
     if context is None:
@@ -173,7 +172,7 @@ def bound_forms(response: HttpResponse) -> list[django_forms.BaseForm]:
     return list(found.values())
 
 
-def judge(where: str, page_url: str, form: Form, response: HttpResponse, client: Client) -> list[str]:
+def judge(where: str, page_url: str, form: Form, response: Any, client: Client) -> list[str]:
     """What is wrong with the answer to a form sent as rendered (nothing, if it is right)."""
     said = f"{where}: {form.describe()}"
     status = response.status_code
@@ -194,7 +193,7 @@ def judge(where: str, page_url: str, form: Form, response: HttpResponse, client:
     shown_any = False
     for bound in bound_forms(response):
         for field, errors in bound.errors.items():
-            for error in errors:
+            for error in map(str, errors):
                 shown = escape(error) in html or error in html
                 shown_any |= shown
                 if field != django_forms.forms.NON_FIELD_ERRORS and bound.add_prefix(field) not in rendered:
@@ -321,3 +320,67 @@ def test_the_layout_forms_work(world):
         with undone(client):
             assert not judge("the layout", "/accounts/dashboard/", form, send(client, "/accounts/dashboard/", form),
                              client)
+
+
+# --- The harness can fail -------------------------------------------------------------------
+
+def _incident_edit(world: Any) -> tuple[Client, str]:
+    return new_browser(world, Visit("documenter_a")), _url("registry:incident_edit", world)
+
+
+def test_it_names_the_page_and_the_field_a_template_drops(world, vocabulary, monkeypatch):
+    """A template that stops rendering a required field (the bug of issue 15, on purpose)."""
+    from django.template.backends.django import Template
+    from django.utils.safestring import mark_safe
+
+    real = Template.render
+
+    def without_date_precision(self: Template, context: Any = None, request: Any = None) -> str:
+        html = real(self, context, request)
+        if self.origin.template_name == "registry/incident_form.html":
+            dropped = re.sub(r'<div class="field[^"]*">(?:(?!<div).)*?name="date_precision".*?</div>', "", html,
+                             flags=re.DOTALL)
+            html = mark_safe(dropped)  # noqa: S308 - our own page, one field less
+        return html
+
+    monkeypatch.setattr(Template, "render", without_date_precision)
+    client, page_url = _incident_edit(world)
+    failures, sent = round_trip(client, "registry:incident_edit", page_url, "documenter_a")
+    assert sent >= 1
+    assert any("registry:incident_edit" in line and "'date_precision'" in line and "does not render" in line
+               for line in failures), failures
+
+
+def test_it_names_a_field_whose_change_is_not_kept(world, vocabulary, monkeypatch):
+    """An edit page that answers "saved" but drops what she changed."""
+    from amparo.registry import services
+
+    real = services.update_incident
+
+    def forgetful(actor: Any, incident: Any, data: Any) -> Any:
+        data.narrative = services.open_incident(world.unlocked["documenter_a"], incident)["narrative"]
+        return real(actor, incident, data)
+
+    monkeypatch.setattr(services, "update_incident", forgetful)
+    client, page_url = _incident_edit(world)
+    failures, _sent = round_trip(client, "registry:incident_edit", page_url, "documenter_a")
+    assert any("registry:incident_edit" in line and "'narrative' changed" in line for line in failures), failures
+
+
+def test_it_names_a_page_that_comes_back_saying_nothing(world, monkeypatch):
+    """A page that re-renders its form without showing why (the login page showed no field errors)."""
+    from django.template.backends.django import Template
+    from django.utils.safestring import mark_safe
+
+    real = Template.render
+
+    def silent(self: Template, context: Any = None, request: Any = None) -> str:
+        html = real(self, context, request)
+        if self.origin.template_name == "accounts/login.html":
+            html = mark_safe(re.sub(r'<ul class="errorlist".*?</ul>', "", html, flags=re.DOTALL))  # noqa: S308
+        return html
+
+    monkeypatch.setattr(Template, "render", silent)
+    failures, _sent = round_trip(new_browser(world, Visit("anonymous")), "accounts:login", "/accounts/login/",
+                                 "anonymous")
+    assert any("accounts:login" in line and "does not show" in line for line in failures), failures

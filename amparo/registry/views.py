@@ -32,6 +32,7 @@ from amparo.registry.forms import (
     MoveForm,
 )
 from amparo.registry.forms_intake import ReplyForm
+from amparo.registry.history import words as history_words
 from amparo.registry.models import Attachment, Incident
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
@@ -158,7 +159,8 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         thread = intake.open_thread(unlocked, incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
-    history = AuditEntry.objects.filter(object_type="registry.incident", object_id=str(incident.pk)).order_by("seq")
+    history = [(entry, history_words(entry.action)) for entry in AuditEntry.objects.filter(
+        object_type="registry.incident", object_id=str(incident.pk)).order_by("seq")]
     team = Membership.objects.active().filter(desk=incident.desk, role=Role.DOCUMENTER).select_related("user")
     return render(request, "registry/incident_detail.html", {
         "incident": incident, "sealed": sealed, "defenders": names, "follow_ups": follow_ups,

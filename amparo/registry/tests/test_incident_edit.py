@@ -91,3 +91,27 @@ def test_it_shows_dates_as_iso_values_in_every_language(world):
         client.cookies["django_language"] = "es"
         sent = dict(_edit_form(client, incident))
     assert sent["occurred_on"] == "2026-10-14"
+
+
+def test_the_history_says_what_happened_in_words(client, world):
+    sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
+    incident = _recorded(world)
+    services.update_incident(world.users["documenter_a"], incident, services.IncidentData(narrative="more"))
+    assert client.post(f"/registry/incidents/{incident.pk}/status/", {"status": "verified"}).status_code == 302
+    page = client.get(f"/registry/incidents/{incident.pk}/").content.decode()
+    history = page[page.index("<h2>History</h2>"):]
+    assert "Recorded" in history and "Edited" in history and "Status: Verified" in history
+    assert "incident." not in history
+
+
+def test_every_action_on_an_incident_has_words():
+    """A new audit action on incidents needs its words in registry/history.py."""
+    import re
+    from pathlib import Path
+
+    from amparo.registry import history
+
+    root = Path(history.__file__).parent
+    written = {code for path in root.rglob("*.py") if "tests" not in path.parts
+               for code in re.findall(r'record_audit\([^,]+,\s*"(incident\.[a-z_.]+)"', path.read_text())}
+    assert written and not written - set(history.WORDS), written - set(history.WORDS)

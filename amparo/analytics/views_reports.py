@@ -15,8 +15,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.db.models import Max, Min
 from django.contrib import messages
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation

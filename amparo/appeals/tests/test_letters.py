@@ -13,7 +13,8 @@ from amparo.appeals.views_public import _greeted
     ("Dear Attorney General", "I ask you to protect her.", "Dear Attorney General\n\nI ask you to protect her."),
     ("Dear Attorney General,", "Dear Attorney General,\n\nI ask you to protect her.",
      "Dear Attorney General,\n\nI ask you to protect her."),
-    ("Señor Fiscal General:", "Estimado señor:\nLe pido que la proteja.", "Señor Fiscal General:\n\nLe pido que la proteja."),
+    ("Señor Fiscal General:", "Estimado señor:\nLe pido que la proteja.",
+     "Señor Fiscal General:\n\nLe pido que la proteja."),
     ("", "Dear Sir or Madam,\n\nI ask you to protect her.", "Dear Sir or Madam,\n\nI ask you to protect her."),
     # A first sentence is not a greeting: nothing is taken away.
     ("Dear Minister", "In March, armed men came to her office: she was not there.\nProtect her.",

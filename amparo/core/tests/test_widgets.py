@@ -3,6 +3,8 @@ only ISO values, so every such widget of every form renders 2026-10-14, never 14
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.urls import get_resolver
 from django.utils import translation
@@ -10,9 +12,10 @@ from django.utils import translation
 from amparo.core.widgets import DateInput
 
 
-def _every_form_class() -> list[type[forms.BaseForm]]:
+def _every_form_class() -> list[Any]:
     get_resolver().url_patterns  # noqa: B018 - importing every view imports every form
-    found, todo = [], [forms.Form, forms.ModelForm]
+    found: list[Any] = []
+    todo: list[Any] = [forms.Form, forms.ModelForm]
     while todo:
         for sub in todo.pop().__subclasses__():
             todo.append(sub)

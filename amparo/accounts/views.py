@@ -9,7 +9,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -179,6 +179,9 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
     is_this = target.session_key == stored_key(request.session.session_key or "")
     services.end_session(user, target.session_key)
     if is_this:
+        # Her own session: logged out as by the log-out button (a fresh, empty session), or
+        # the session store would find its row gone at the end of the request (a stock 400).
+        logout(request)
         return redirect("accounts:login")
     messages.success(request, _("That session has ended."))
     return redirect("accounts:security")

@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from amparo.analytics.models import Grouping, Region
+from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry.bounds import FIRST_YEAR, LAST_YEAR, check_period_date
 from amparo.registry.models import Incident, Term
 from amparo.registry.vocabulary import flatten, tree_for
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _terms(kind: str) -> list[tuple[str, str]]:

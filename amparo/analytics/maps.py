@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.analytics import geo, stats
 from amparo.analytics.models_geo import Boundary
+from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry.bounds import check_period_date
@@ -246,9 +247,9 @@ def _term_choices(kind: str) -> list[tuple[str, str]]:
 class MapFilter(forms.Form):
     """What desk staff may narrow the map to (the public map takes a year and nothing else)."""
 
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput(),
                                 validators=[check_period_date])
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput(),
                               validators=[check_period_date])
     attack_type = forms.ChoiceField(label=_("Type of attack"), required=False)
     perpetrator = forms.ChoiceField(label=_("Perpetrator"), required=False)

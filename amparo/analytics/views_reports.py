@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -29,9 +30,11 @@ from amparo.analytics import reports
 from amparo.analytics.models import Grouping
 from amparo.analytics.models_geo import SECTIONS, Report
 from amparo.core.security import staff_page
+from amparo.core.widgets import DateInput
 from amparo.network import countries, permissions
 from amparo.network.models import Desk, Network, Role
 from amparo.registry.bounds import check_period_date
+from amparo.registry.models import Incident
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 
@@ -42,9 +45,9 @@ class ReportForm(forms.Form):
     network = forms.ModelChoiceField(label=gettext_lazy("Network"), queryset=Network.objects.none(), empty_label=None)
     audience = forms.ChoiceField(label=gettext_lazy("Audience"), choices=Report.Audience.choices,
                                  widget=forms.RadioSelect, initial=Report.Audience.INTERNAL)
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=forms.DateInput(attrs={"type": "date"}),
+    date_from = forms.DateField(label=gettext_lazy("From"), widget=DateInput(),
                                 validators=[check_period_date])
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=forms.DateInput(attrs={"type": "date"}),
+    date_to = forms.DateField(label=gettext_lazy("To"), widget=DateInput(),
                               validators=[check_period_date])
     desks = forms.ModelMultipleChoiceField(
         label=gettext_lazy("Desks (internal reports; none: every desk of the network)"), required=False,
@@ -74,9 +77,21 @@ class ReportForm(forms.Form):
             self.fields["audience"].choices = [(Report.Audience.INTERNAL, Report.Audience.INTERNAL.label)]  # type: ignore[attr-defined]
         self.initial.setdefault("language", (translation.get_language() or "en")[:2])
         self.initial.setdefault("submission_key", secrets.token_urlsafe(24))
+        first, last = self._period_of_the_data()
+        self.initial.setdefault("date_from", first)
+        self.initial.setdefault("date_to", last)
+
+    def _period_of_the_data(self) -> tuple[date, date]:
+        """From the first of January of the earliest incident she may report on to today (or
+        the latest incident, if dated later): a report asked for as it comes covers the data.
+        Without any dated incident, the last twelve months."""
         today = date.today()  # noqa: DTZ011 - a calendar default, not a moment
-        self.initial.setdefault("date_from", date(today.year - 1, 1, 1))
-        self.initial.setdefault("date_to", date(today.year - 1, 12, 31))
+        desks = self.fields["desks"].queryset  # type: ignore[attr-defined]
+        found = Incident.objects.counted().filter(desk__in=desks).aggregate(
+            first=Min("occurred_on"), last=Max("occurred_on"))
+        if found["first"] is None:
+            return today - timedelta(days=365), today
+        return date(found["first"].year, 1, 1), max(today, found["last"])
 
     def clean_countries(self) -> list[str]:
         raw = self.cleaned_data.get("countries") or ""

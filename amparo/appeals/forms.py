@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import uploads
+from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry.bounds import check_event_date
@@ -112,7 +113,7 @@ class ResponseForm(forms.ModelForm):
     class Meta:
         model = Response
         fields = ["kind", "received_on"]
-        widgets = {"received_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"received_on": DateInput()}
 
     field_order = ["kind", "received_on", "source", "note"]
 
@@ -120,7 +121,7 @@ class ResponseForm(forms.ModelForm):
 class CloseForm(forms.Form):
     outcome = forms.ModelChoiceField(queryset=Term.objects.filter(kind=Term.Kind.OUTCOME, retired_at__isnull=True)
                                      .order_by("code"), label=_("Outcome"), widget=forms.RadioSelect, empty_label=None)
-    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=forms.DateInput(attrs={"type": "date"}),
+    outcome_on = forms.DateField(label=_("Date of the outcome"), widget=DateInput(),
                                  validators=[check_event_date])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

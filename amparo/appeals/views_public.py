@@ -5,6 +5,7 @@ for the whole site, and a one-time key in the form makes a double submit count o
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,12 +64,31 @@ class Letter:
     mailto: str
 
 
+# A first line this short that ends like a greeting ("Dear Attorney General,", "Señor Fiscal:")
+# is the drafter's own greeting.
+GREETING = re.compile(r"\A[^\n]{1,80}[,:]\s*(?:\n|\Z)")
+
+
+def _greeted(salutation: str, letter: str) -> str:
+    """The letter with one greeting: the addressee's salutation in place of the drafter's
+    own greeting when she typed one, before the letter when she did not."""
+    letter = letter.strip()
+    salutation = salutation.strip()
+    if not salutation:
+        return letter
+    typed = GREETING.match(letter)
+    if typed:
+        letter = letter[typed.end():].strip()
+    return "\n\n".join(part for part in (salutation, letter) if part)
+
+
 def letters(appeal: Appeal, text: AppealText) -> list[Letter]:
-    """A prepared letter to each addressee: her salutation, then the letter. A mailto link
-    carries it when it fits; a longer one gives the subject only, and the text to copy."""
+    """A prepared letter to each addressee: her salutation, then the letter (whose own greeting,
+    if the drafter typed one, gives way to it). A mailto link carries it when it fits; a longer
+    one gives the subject only, and the text to copy."""
     found = []
     for addressee in appeal.addressees.all():
-        body = "\n\n".join(part for part in (addressee.salutation, text.letter.strip()) if part)
+        body = _greeted(addressee.salutation, text.letter)
         mailto = ""
         if addressee.email:
             base = f"mailto:{quote(addressee.email, safe='@')}?subject={quote(f'{appeal.reference}: {text.title}')}"

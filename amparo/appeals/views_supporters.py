@@ -118,6 +118,7 @@ def _staff_page(request: HttpRequest, *, import_form: ImportForm | None = None,
     )
     return render(request, "appeals/supporters.html", {
         "counts": counts, "import_form": import_form or ImportForm(), "export_form": export_form or ExportForm(),
+        "may_export": permissions.coordinates_a_coalition(request.user),
     }, status=status)
 
 

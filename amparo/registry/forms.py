@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import uploads
+from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry import bounds
@@ -51,7 +52,7 @@ class IncidentForm(forms.Form):
     narrative = forms.CharField(label=_("What happened"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 5}))
     occurred_on = forms.DateField(label=_("When"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}), validators=[bounds.check_event_date],
+                                  widget=DateInput(), validators=[bounds.check_event_date],
                                   help_text=_("If you do not know the day, pick any day of the month or year "
                                               "and say so below."))
     date_precision = forms.ChoiceField(label=_("How exact is the date?"), choices=Incident.Precision.choices,
@@ -76,7 +77,7 @@ class IncidentForm(forms.Form):
                                                 choices=Incident.Reported.choices,
                                                 initial=Incident.Reported.UNKNOWN)
     reported_on = forms.DateField(label=_("Reported on"), required=False,
-                                  widget=forms.DateInput(attrs={"type": "date"}), validators=[bounds.check_event_date])
+                                  widget=DateInput(), validators=[bounds.check_event_date])
     reported_to = forms.CharField(label=_("Reported to"), max_length=200, required=False)
     justice = forms.ChoiceField(label=_("State of the justice process"), choices=Incident.Justice.choices,
                                 initial=Incident.Justice.NONE)
@@ -140,9 +141,9 @@ class InboxFilter(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("Any status"))] + list(Incident.Status.choices))
     country = forms.ChoiceField(label=_("Country"), required=False)
-    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput(),
                             validators=[bounds.check_period_date])
-    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    until = forms.DateField(label=_("Until"), required=False, widget=DateInput(),
                             validators=[bounds.check_period_date])
     attack_type = forms.ModelChoiceField(label=_("Type of attack"), required=False,
                                          queryset=Term.objects.filter(kind=Term.Kind.ATTACK_TYPE))
@@ -162,7 +163,7 @@ class InboxFilter(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
+    happened_on = forms.DateField(label=_("Date"), widget=DateInput(),
                                   validators=[bounds.check_event_date])
     note = forms.CharField(label=_("What happened since"), widget=forms.Textarea(attrs={"rows": 3}))
 

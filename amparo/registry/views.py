@@ -34,6 +34,7 @@ from amparo.registry.forms import (
     MoveForm,
 )
 from amparo.registry.forms_intake import ReplyForm
+from amparo.registry.history import words as history_words
 from amparo.registry.models import Attachment, Incident
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
@@ -160,7 +161,8 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         thread = intake.open_thread(unlocked, incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
-    history = AuditEntry.objects.filter(object_type="registry.incident", object_id=str(incident.pk)).order_by("seq")
+    history = [(entry, history_words(entry.action)) for entry in AuditEntry.objects.filter(
+        object_type="registry.incident", object_id=str(incident.pk)).order_by("seq")]
     team = Membership.objects.active().filter(desk=incident.desk, role=Role.DOCUMENTER).select_related("user")
     return render(request, "registry/incident_detail.html", {
         "incident": incident, "sealed": sealed, "defenders": names, "follow_ups": follow_ups,
@@ -200,7 +202,9 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
     form = IncidentForm(request.POST or None, initial=initial)
     for relation in ("attack_types", "perpetrators", "risk_factors", "profiles", "victim_genders"):
         form.fields[relation].include(getattr(incident, relation).all())  # type: ignore[attr-defined]
-    form.fields["defender_name"].widget = form.fields["defender_name"].hidden_widget()
+    # The people attacked are recorded with the first save and kept apart; this page edits the
+    # incident itself, so it neither shows nor asks for them.
+    del form.fields["defender_name"], form.fields["defender_kind"]
     if request.method == "POST" and form.is_valid():
         services.update_incident(_user(request), incident, form.incident_data())
         messages.success(request, _("The incident was saved."))

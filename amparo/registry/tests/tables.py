@@ -52,7 +52,7 @@ CLEAR_FIELDS: dict[str, str] = {
     "registry.Attachment.sealed_key": "an envelope of the file's key, sealed to the desk",
     "registry.Attachment.content_type": "a MIME type, e.g. 'image/jpeg'",
     "registry.Attachment.stored_name": "a random file name",
-    "registry.Attachment.metadata": "one of three codes saying whether hidden details were removed; nothing of the content",
+    "registry.Attachment.metadata": "one of three codes: were hidden details removed (nothing of the content)",
     "registry.DeskIndexKey.sealed_key": "an envelope of the desk's index key, sealed to the desk",
     "registry.AnonymousReceipt.lookup_tag": "Argon2id and HKDF of a receipt: not reversible",
     "registry.AnonymousReceipt.public_key": "a public key",

@@ -55,7 +55,7 @@ def full_inbox(world: World) -> str:
         if Incident.objects.filter(submission_key=key).exists():
             continue
         data = services.IncidentData(
-            occurred_on=date(2024, 1, 1) + timedelta(days=n * 9), country=["HN", "CD", "GT", "CO"][n % 4],
+            occurred_on=date(2024, 1, 1) + timedelta(days=n * 9), country=["HN", "CD", "GT", "SV"][n % 4],
             narrative=f"{LONG_WORD} {LONG_URL}", attack_types=attack_types[: 1 + n % 4])
         incident = services.record_incident(documenter, world.desk_a, data, submission_key=key)
         if n % 2:

@@ -62,5 +62,5 @@ def test_the_case_page_shows_file_names_shortened_with_the_whole_name_in_its_tit
     sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
     html = client.get(url).content.decode()
     for name in LONG_FILE_NAMES:
-        assert f'title="{escape(name)}"><bdi>{escape(middle_truncate(name, 32))}</bdi>' in html
+        assert f'title="{escape(name)}"><bdi>{escape(middle_truncate(name, 28))}</bdi>' in html
     assert LONG_FILE_NAMES[0] not in html.replace(f'title="{LONG_FILE_NAMES[0]}"', "")

@@ -100,7 +100,7 @@ def _numbers_shown(html: str) -> list[int]:
     shown = [int(n) for n in NUMBER_IN_TITLE.findall(html)]
     body = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in html else ""
     for row in re.findall(r"<tr data-code=\"\w+\">(.*?)</tr>", body):
-        cells = re.findall(r'<td class="num">(\d+)</td>', row)
+        cells = re.findall(r'<td class="num"[^>]*>(\d+)</td>', row)
         shown += [int(c) for c in cells[:2]]  # incidents and people attacked
     return shown
 

@@ -42,14 +42,14 @@ def test_staff_pages_show_a_table_and_a_chart(client, data, name):
     assert response.status_code == 200
     html = response.content.decode()
     assert html.count('<svg class="chart" role="img"') >= 1
-    assert "<table>" in html and "<title id=" in html
+    assert "<table" in html and "<title id=" in html
 
 
 def test_the_regional_page_gives_exact_counts_and_shares_for_the_desk(client, data):
     sign_in(client, data.users["documenter_a"], data.unlocked["documenter_a"])
     html = client.get(reverse("analytics:regions")).content.decode()
     # desk A only: 24 incidents in Latin America (consent does not matter to staff), none of desk B's Congo
-    assert re.search(r"Latin America and the Caribbean</th><td>24</td><td>100.0</td>", html)
+    assert re.search(r"Latin America and the Caribbean</th><td[^>]*>24</td><td[^>]*>100.0</td>", html)
     assert "Africa</th>" not in html
 
 
@@ -62,7 +62,7 @@ def test_a_coordinator_of_network_a_sees_desk_a_only(client, data):
 def test_filters_narrow_the_counts(client, data):
     sign_in(client, data.users["documenter_a"], data.unlocked["documenter_a"])
     html = client.get(reverse("analytics:countries"), {"attack_type": "attack.threat"}).content.decode()
-    assert re.search(r"Honduras</th><td>12</td>", html)
+    assert re.search(r"Honduras</th><td[^>]*>12</td>", html)
     assert not re.search(r"Guatemala</th>", html)
 
 
@@ -74,18 +74,18 @@ def test_a_bad_filter_is_said_not_crashed(client, data):
 
 def test_the_public_page_shows_only_suppressed_fixed_tables(client, data):
     html = client.get(reverse("analytics:public")).content.decode()
-    assert "Honduras</th><td>12</td>" in html
+    assert re.search(r"Honduras</th><td[^>]*>12</td>", html)
     # El Salvador has 2 consented incidents: suppressed; Guatemala (7) is withheld with it, or
     # the region's total would give El Salvador away.
     assert re.search(r"El Salvador</th><td colspan=\"3\">fewer than 5 or withheld", html)
-    assert "Salvador</th><td>2<" not in html
+    assert not re.search(r"Salvador</th><td[^>]*>2<", html)
     assert "Filters" not in html
 
 
 def test_the_public_page_offers_whole_years_only(client, data):
     response = client.get(reverse("analytics:public"), {"year": "2023", "country": "HN"})
     assert response.status_code == 200
-    assert "Honduras</th><td>12</td>" in response.content.decode()
+    assert re.search(r"Honduras</th><td[^>]*>12</td>", response.content.decode())
 
 
 def test_a_coordinator_moves_a_country_and_the_regions_follow(client, data):
@@ -96,7 +96,7 @@ def test_a_coordinator_moves_a_country_and_the_regions_follow(client, data):
     assert RegionCountry.objects.get(grouping__code="un-sr", country="HN").region.code == "africa"
     assert AuditEntry.objects.filter(action="analytics.countries_moved").exists()
     html = client.get(reverse("analytics:regions")).content.decode()
-    assert re.search(r"Africa</th><td>15</td>", html)
+    assert re.search(r"Africa</th><td[^>]*>15</td>", html)
 
 
 def test_a_coordinator_makes_a_custom_grouping(client, data):
@@ -108,7 +108,7 @@ def test_a_coordinator_makes_a_custom_grouping(client, data):
     client.post(url, {"action": "move", "move-countries": "HN GT SV", "move-region": "north"})
     assert Grouping.objects.get(code="central-america").kind == "custom"
     html = client.get(reverse("analytics:regions"), {"grouping": "central-america"}).content.decode()
-    assert re.search(r"Northern triangle</th><td>24</td>", html)
+    assert re.search(r"Northern triangle</th><td[^>]*>24</td>", html)
 
 
 def test_a_documenter_cannot_edit_groupings(client, data):

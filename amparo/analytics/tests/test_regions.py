@@ -132,10 +132,11 @@ def test_the_special_rapporteurs_2013_shares_come_back_from_the_page_the_api_and
     for region, (count, share) in QUOTED.items():
         assert abs(from_api[region] - share) <= 1.0, (region, from_api[region], share)
         assert from_csv[region] == from_api[region]
-        shown = re.search(rf"<th scope=\"row\">{re.escape(labels[region])}</th><td>(\d+)</td><td>([\d.]+)</td>", html)
+        shown = re.search(rf"<th scope=\"row\">{re.escape(labels[region])}</th>"
+                          r"<td[^>]*>(\d+)</td><td[^>]*>([\d.]+)</td>", html)
         assert shown, labels[region]
         assert int(shown.group(1)) == count and abs(float(shown.group(2)) - share) <= 1.0
     women = client.get("/api/v1/stats/incidents", {"group_by": "gender", "year": "2013"}).json()
     assert abs({r["gender"]: r["share"] for r in women["rows"]}["gender.woman"] - WOMEN) <= 1.0
     gender_page = client.get(reverse("analytics:profiles"), {"year": "2013"}).content.decode()
-    assert re.search(r"Woman</th><td>271</td><td>18.0</td>", gender_page)
+    assert re.search(r"Woman</th><td[^>]*>271</td><td[^>]*>18.0</td>", gender_page)

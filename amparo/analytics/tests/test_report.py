@@ -97,8 +97,8 @@ def test_a_public_report_has_the_public_tables_only(client, data, settings):
     assert report.html and bytes(report.pdf).startswith(b"%PDF") and report.sealed_html is None
     html = report.html
     assert "Public assessment report" in html
-    assert "<td class=\"num\">hidden</td>" in html  # Honduras: 2, under k
-    cells = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', html)]
+    assert re.search(r'<td class="num"[^>]*>hidden</td>', html)  # Honduras: 2, under k
+    cells = [int(n) for n in re.findall(r'<td class="num"[^>]*>(\d+)</td>', html)]
     assert cells and all(n >= k for n in cells), cells  # no number under k, not even 0
     assert "are not in public reports" in html  # profiles and justice: not public tables
     # A public report counts the coalition's public tables, desk B's consented incidents too.

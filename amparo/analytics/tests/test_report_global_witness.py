@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -63,7 +64,7 @@ def test_the_global_witness_file_gives_breakdowns_and_a_pdf_report(client, world
     assert response.status_code == 302 and reports.generate(report.pk) == "done"
     html = client.get(f"/analytics/reports/{report.pk}/").content.decode()
     assert "Colombia" in html and "Brazil" in html and "Philippines" in html
-    assert f"<th scope=\"row\">2023</th><td class=\"num\">{by_year['rows'][-1]['incidents']}</td>" in html
+    assert re.search(f"<th scope=\"row\">2023</th><td class=\"num\"[^>]*>{by_year['rows'][-1]['incidents']}</td>", html)
     pdf = client.get(f"/analytics/reports/{report.pk}/pdf/").content
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) >= 4

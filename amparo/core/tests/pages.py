@@ -25,7 +25,9 @@ class Page:
     """One page to check. `who` is a standing user or "anonymous"; `state` gives her browser
     what the page needs to show itself (a login half done, a reset link opened); `url`
     replaces the URL that the authorization table's arguments give. `xfail` maps a check to
-    the exact violation that someone else must fix, so the page's other checks still hold."""
+    the exact violation that someone else must fix, so the page's other checks still hold.
+    `refuse` is a URL glob the browser is refused, as a slow or filtered line drops it (a
+    stylesheet, say): the page must still be readable and fit the screen without it."""
 
     who: str = "anonymous"
     budget: int = BUDGET
@@ -35,6 +37,7 @@ class Page:
     state: Callable[[World], State] | None = None
     url: Callable[[World], str] | None = None
     xfail: dict[str, str] = field(default_factory=dict)
+    refuse: str = ""
 
     def __post_init__(self) -> None:
         assert self.budget == BUDGET or self.why, "a larger budget needs its reason"

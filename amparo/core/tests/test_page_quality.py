@@ -6,7 +6,8 @@ For each page in TABLE, as the person who sees it, on a 360-pixel screen:
 - the Nu HTML checker finds no error in the HTML as served (one JVM run for all pages);
 - nothing is requested from another host;
 - the page and everything it loads weigh at most 30 KB gzip-compressed (or the row's budget);
-- nothing scrolls sideways;
+- nothing scrolls sideways: neither the document (its scrollWidth within its clientWidth) nor
+  any part of it (a table in a scrolling box counts: tables stack their rows instead);
 - without JavaScript, its <main> and <h1> are still shown;
 - the headers of data-protection rule 7 for its kind (strict, or staff for `@staff_page`);
 - the browser reports no error (a CSP refusal, a script error, a missing file);
@@ -39,6 +40,7 @@ from django.urls import Resolver404, resolve, reverse
 from playwright.sync_api import Error as PlaywrightError
 
 from amparo.core.security import STAFF_CSP, STRICT_CSP
+from amparo.core.tests import real_data
 from amparo.core.tests.pages import BUDGET, Page, State, World
 from amparo.tests.tables import gathered
 from amparo.tests.test_authorization import _url, all_url_names
@@ -74,6 +76,15 @@ def _new_recovery_code(world: World) -> State:
     sealed = crypto.encrypt(secret, b"ABCD-EFGH-JKLM-NPQR-STUV-WXYZ", b"amparo:vault-new-code")
     return State({session.NEW_CODE_KEY: base64.b64encode(sealed).decode()},
                  {session.COOKIE: session.cookie_value(secret)})
+
+
+def unlocked_key(world: World, who: str) -> State:
+    """Her member key unlocked in the session, as after a real login: sealed parts open."""
+    from amparo.vault import session
+
+    stored: dict[str, Any] = {}
+    secret = session.store(stored, world.unlocked[who])
+    return State(stored, {session.COOKIE: session.cookie_value(secret)})
 
 
 def _reset_link_opened(world: World) -> State:
@@ -166,6 +177,21 @@ VARIANTS: dict[str, tuple[str, Page]] = {
     "403 page": ("network:index", Page("defender", status=403)),
 }
 
+# Pages as a desk really fills them (real_data.py): many rows, long names in several scripts,
+# long words, addresses and file names. None may widen the page.
+REAL_DATA: dict[str, tuple[str, Page]] = {
+    "registry:inbox, full": ("registry:inbox", Page("documenter_a", url=real_data.full_inbox)),
+    "registry:incident, long file names": (
+        "registry:incident", Page("documenter_a", url=real_data.incident_with_long_file_names,
+                                  state=lambda world: unlocked_key(world, "documenter_a"), h1="#")),
+    "appeals:index, thirty appeals": ("appeals:index", Page("documenter_a", url=real_data.many_appeals)),
+    "appeals:detail, in circulation": ("appeals:detail", Page("coordinator", url=real_data.circulated_appeal)),
+    "analytics:map, its stylesheets refused": (
+        "analytics:map", Page(budget=300_000, why="the map's boundaries (see its own row)",
+                              url=TABLE["analytics:map"].url, refuse="**/*.css")),
+}
+VARIANTS.update(REAL_DATA)
+
 # URL names that are not HTML pages answering GET; `test_it_excludes_only_what_is_no_page`
 # checks that each still answers GET without a page.
 NOT_PAGES: dict[str, str] = {
@@ -226,28 +252,64 @@ class Visit:
     requested: list[str]
     bodies: dict[str, bytes]
     scroll_width: int
+    client_width: int
+    sideways: list[str]  # what sticks out past the right edge, or scrolls sideways inside the page
     errors: list[str]
     quick_exit_href: str | None
     h1: str
 
 
-def visit(page, url: str) -> Visit:
-    """Open `url` in `page` and record what a person's browser fetched and showed."""
+# Elements that reach past the document's right edge (the innermost ones: the culprits), and
+# boxes that scroll sideways inside the page.
+SIDEWAYS = """() => {
+    const edge = document.documentElement.clientWidth;
+    const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "")
+        + (typeof el.className === "string" && el.className ? "." + el.className.trim().split(/\\s+/).join(".") : "");
+    const path = el => [el.parentElement && el.parentElement !== document.body ? name(el.parentElement) : "", name(el)]
+        .filter(Boolean).join(" > ");
+    const found = [];
+    const out = el => el.getBoundingClientRect().right > edge + 0.5;
+    for (const el of document.body.querySelectorAll("*")) {
+        if (el.closest("svg") && el.tagName.toLowerCase() !== "svg") continue;
+        if (out(el) && ![...el.children].some(out)) {
+            found.push(`${path(el)} reaches ${Math.round(el.getBoundingClientRect().right)} px`);
+        }
+        const overflow = getComputedStyle(el).overflowX;
+        if ((overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth + 1) {
+            found.push(`${path(el)} scrolls sideways: ${el.scrollWidth} px in ${el.clientWidth}`);
+        }
+    }
+    return found.slice(0, 5);
+}"""
+
+
+def visit(page, url: str, refuse: str = "") -> Visit:
+    """Open `url` in `page` and record what a person's browser fetched and showed; requests
+    matching the glob `refuse` fail, as on a line that drops them."""
     requested: list[str] = []
     responses: list[Any] = []
     errors: list[str] = []
+    refused: list[str] = []
 
     def on_console(message) -> None:
         # A page answering 403 or 404 on purpose makes Chromium log its status; check_reached
-        # judges that. Every other error counts, CSP refusals of inline code included.
-        own_status = message.text.startswith("Failed to load resource") and message.location.get("url") == url
+        # judges that, as refusing a request is the row's own doing. Every other error counts,
+        # CSP refusals of inline code included.
+        failed = message.text.startswith("Failed to load resource")
+        own_status = failed and message.location.get("url") in {url, *refused}
         if message.type == "error" and not own_status:
             errors.append(message.text)
+
+    def refusing(route) -> None:
+        refused.append(route.request.url)
+        route.abort()
 
     listeners = {"request": lambda r: requested.append(r.url), "response": lambda r: responses.append(r),
                  "console": on_console, "pageerror": lambda e: errors.append(str(e))}
     for event, listener in listeners.items():
         page.on(event, listener)
+    if refuse:
+        page.route(refuse, refusing)
     try:
         response = page.goto(url, wait_until="load")
         assert response is not None
@@ -262,7 +324,9 @@ def visit(page, url: str) -> Visit:
         return Visit(
             url=url, status=response.status, redirected=response.request.redirected_from is not None,
             headers=response.headers, html=response.text(), requested=requested, bodies=bodies,
-            scroll_width=page.evaluate("document.documentElement.scrollWidth"), errors=errors,
+            scroll_width=page.evaluate("document.documentElement.scrollWidth"),
+            client_width=page.evaluate("document.documentElement.clientWidth"),
+            sideways=page.evaluate(SIDEWAYS), errors=errors,
             quick_exit_href=exit_link.get_attribute("href")
             if exit_link.count() and exit_link.is_visible() else None,
             h1=page.locator("h1").first.inner_text() if page.locator("h1").count() else "",
@@ -270,6 +334,8 @@ def visit(page, url: str) -> Visit:
     finally:
         for event, listener in listeners.items():
             page.remove_listener(event, listener)
+        if refuse:
+            page.unroute(refuse, refusing)
 
 
 def check_foreign(seen: Visit, own: str) -> list[str]:
@@ -313,7 +379,12 @@ def check_reached(seen: Visit, status: int, h1: str = "") -> list[str]:
 
 
 def check_narrow(seen: Visit) -> list[str]:
-    return [f"scrolls sideways: {seen.scroll_width} px wide"] if seen.scroll_width > WIDTH else []
+    """Nothing wider than the phone: the document fits its 360 pixels and nothing in it scrolls
+    sideways (a wide table in a scrolling box hides what a thumb cannot see)."""
+    failures = []
+    if seen.scroll_width > min(seen.client_width, WIDTH):
+        failures.append(f"scrolls sideways: {seen.scroll_width} px wide in {seen.client_width}")
+    return failures + seen.sideways
 
 
 def check_quick_exit(seen: Visit, kind: str, name: str) -> list[str]:
@@ -324,8 +395,16 @@ def check_quick_exit(seen: Visit, kind: str, name: str) -> list[str]:
     return []
 
 
-def axe_violations(page, url: str) -> list[str]:
+def _refusing(page, refuse: str) -> None:
+    if refuse:
+        page.route(refuse, lambda route: route.abort())
+    else:
+        page.unroute_all()
+
+
+def axe_violations(page, url: str, refuse: str = "") -> list[str]:
     """axe-core's violations; `page` is in a context that loads axe into every document."""
+    _refusing(page, refuse)
     page.goto(url, wait_until="load")
     return page.evaluate("""async () => {
         const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -334,8 +413,9 @@ def axe_violations(page, url: str) -> list[str]:
     }""")
 
 
-def shows_main_without_javascript(page, url: str) -> list[str]:
+def shows_main_without_javascript(page, url: str, refuse: str = "") -> list[str]:
     """`page` is in a context with JavaScript off."""
+    _refusing(page, refuse)
     page.goto(url, wait_until="load")
     shown = page.locator("main").first.is_visible() and page.locator("main h1").first.is_visible()
     return [] if shown else ["without JavaScript, no visible <main> with an <h1>"]
@@ -425,7 +505,7 @@ def run_every_page(world: World, live_url: str, browser, folder: Path) -> dict[s
     files: dict[str, str] = {}
     for key, (name, page) in targets.items():
         as_visitor_of(key)
-        seen = visit(tabs["shown"], urls[key])
+        seen = visit(tabs["shown"], urls[key], page.refuse)
         kind = page_kind(urlparse(urls[key]).path)
         files[key] = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") + ".html"
         (folder / files[key]).write_text(seen.html)
@@ -441,11 +521,15 @@ def run_every_page(world: World, live_url: str, browser, folder: Path) -> dict[s
         weight = sum(len(gzip.compress(body)) for body in seen.bodies.values())
         notes.append(f"{key}: {kind} page, {weight} B compressed (budget {page.budget}), "
                      f"{seen.scroll_width} px wide")
+        if page.refuse or key in REAL_DATA:
+            (SCREENSHOTS / "page-quality").mkdir(parents=True, exist_ok=True)
+            tabs["shown"].screenshot(path=str(SCREENSHOTS / "page-quality" / (files[key][:-5] + ".png")),
+                                     full_page=True)
     checker = start_vnu(folder)  # the JVM starts while axe runs
-    for key in targets:
+    for key, (_name, page) in targets.items():
         as_visitor_of(key)
-        results[key]["axe"] = axe_violations(tabs["axe"], urls[key])
-        results[key]["nojs"] = shows_main_without_javascript(tabs["nojs"], urls[key])
+        results[key]["axe"] = axe_violations(tabs["axe"], urls[key], page.refuse)
+        results[key]["nojs"] = shows_main_without_javascript(tabs["nojs"], urls[key], page.refuse)
     for context in contexts.values():
         context.close()
     validated = vnu_messages(checker)
@@ -466,6 +550,7 @@ def results(request, live_server, chromium, tmp_path_factory) -> dict[str, dict[
     if not _RUN:
         started = time.monotonic()
         try:
+            request.getfixturevalue("vocabulary")  # the real data uses the shipped terms
             world = request.getfixturevalue("world")
             _RUN["results"] = run_every_page(world, live_server.url, chromium, tmp_path_factory.mktemp("pages"))
         except Exception as error:
@@ -551,4 +636,24 @@ def test_it_catches_an_inline_style_that_the_policy_refuses(live_server, chromiu
     _injecting(context, live_server.url + "/", lambda html: html.replace("<h1>", '<h1 style="color:red">'))
     errors = visit(tab, live_server.url + "/").errors
     assert len(errors) == 1 and "Content Security Policy" in errors[0]
+    context.close()
+
+
+def test_it_catches_a_page_wider_than_the_phone(live_server, chromium):
+    context = new_context(chromium, urlparse(live_server.url).netloc)
+    tab = context.new_page()
+    assert check_narrow(visit(tab, live_server.url + "/")) == []
+    # Something wider than the screen in the page itself: the document scrolls sideways.
+    _injecting(context, live_server.url + "/", lambda html: html.replace(
+        "<h1>", '<svg id="wide" width="800" height="10"></svg><h1>'))
+    failures = check_narrow(visit(tab, live_server.url + "/"))
+    assert failures[0] == "scrolls sideways: 816 px wide in 360", failures  # with main's padding
+    assert failures[1] == "main#main > svg#wide reaches 816 px", failures
+    context.unroute(live_server.url + "/")
+    # A wide table in a box that scrolls: the document fits, the table does not.
+    _injecting(context, live_server.url + "/", lambda html: html.replace(
+        "<h1>", '<div class="table-wrap"><table><tr><td><svg width="800" height="10"></svg></td></tr></table>'
+                '</div><h1>'))
+    failures = check_narrow(visit(tab, live_server.url + "/"))
+    assert failures == ["main#main > div.table-wrap scrolls sideways: 813 px in 328", "td > svg reaches 822 px"]
     context.close()

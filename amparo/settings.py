@@ -130,6 +130,9 @@ ANONYMOUS_RETENTION_DAYS = env_int("ANONYMOUS_RETENTION_DAYS", 90, minimum=1)
 # SECRET_KEY (changing either makes every receipt unknown).
 RECEIPT_SALT = env_secret("RECEIPT_SALT", required=False)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)
+# Her pages (an anonymous reporter's conversation, a defender's own reports) live at short-lived
+# addresses that close after this many idle seconds, or at the quick exit (vault/short_lived.py).
+HER_PAGES_IDLE_SECONDS = env_int("HER_PAGES_IDLE_SECONDS", 15 * 60, minimum=60)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_SECONDS", 3600, minimum=300)

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "amparo.vault.middleware.VaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "amparo.core.middleware.ErrorPagesMiddleware",  # 405 gets our page (Django has no handler for it)
 ]
 
 # Django looks for its own CSRF middleware by name; ours subclasses it (see core/middleware.py)
@@ -151,6 +152,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_AGE = None  # ends with the browser
 CSRF_COOKIE_HTTPONLY = True
+# A refused CSRF check gives her form back filled in, never Django's stock page (core/errors.py).
+CSRF_FAILURE_VIEW = "amparo.core.errors.csrf_failure"
 LANGUAGE_COOKIE_AGE = None
 
 # --- Vault (DESIGN.md, data protection rule 1) ---------------------------------------------

@@ -35,6 +35,7 @@ from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRE
 from amparo.accounts.session_store import stored_key
 from amparo.accounts.signals import password_changed, password_verified
 from amparo.core import panels
+from amparo.core.errors import reshows_on_csrf_failure
 
 PENDING_SECONDS = 300
 
@@ -71,6 +72,16 @@ class LoginView(auth_views.LoginView):
             "user": user.pk, "at": time.time(), "next": self.get_redirect_url(),
         }
         return redirect("accounts:login_code")
+
+
+def _reshow_login(request: HttpRequest) -> HttpResponse:
+    """After a refused CSRF check (core.errors.csrf_failure): her name again, never her password."""
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    return render(request, "accounts/login.html", {"form": form, "next": request.POST.get("next", "")},
+                  status=403)
+
+
+login_view = reshows_on_csrf_failure(_reshow_login)(LoginView.as_view())
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
+from amparo.core.errors import reshows_on_csrf_failure
 from amparo.core.security import staff_page
 from amparo.network import permissions
 
@@ -51,6 +52,14 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                                     name=d["name"], kind=d["kind"])
             return render(request, "appeals/subscribe_sent.html", {"days": subscriptions.CONFIRMATION_DAYS})
     return render(request, "appeals/subscribe.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _reshow_subscribe(request: HttpRequest) -> HttpResponse:
+    """After a refused CSRF check (core.errors.csrf_failure): her answers, to send again."""
+    return render(request, "appeals/subscribe.html", {"form": SubscribeForm(request.POST)}, status=403)
+
+
+reshows_on_csrf_failure(_reshow_subscribe)(subscribe)
 
 
 @require_http_methods(["GET", "POST"])

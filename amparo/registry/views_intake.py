@@ -15,8 +15,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
+from amparo.core.errors import reshows_on_csrf_failure
 from amparo.registry import intake, services
 from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
 from amparo.registry.models import Incident
@@ -148,10 +149,7 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
     kept = short_lived.page(request.session, token)
     opened = intake.reopen(kept.ref, kept.secret[:32]) if kept is not None else None
     if opened is None:
-        text = request.POST.get("text", "") if request.method == "POST" else ""
-        closed = ReceiptForm(initial={"text": text})
-        return render(request, "registry/intake/back.html", {"form": closed, "closed": True, "carried": bool(text)},
-                      status=404)
+        return _closed(request)
     receipt = kept.secret[32:].decode() if kept is not None else ""
     if request.method == "GET":
         return _status_page(request, opened, receipt=receipt)
@@ -166,3 +164,39 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
         return _status_page(request, opened, form=form, status=400)
     messages.success(request, _("Sent. The team will see it."))
     return _see_other(request.path)
+
+
+def _closed(request: HttpRequest) -> HttpResponse:
+    text = request.POST.get("text", "") if request.method == "POST" else ""
+    closed = ReceiptForm(initial={"text": text})
+    return render(request, "registry/intake/back.html", {"form": closed, "closed": True, "carried": bool(text)},
+                  status=404)
+
+
+# --- A refused CSRF check (a page left open overnight): her form back, filled in -------------
+# (core.errors.csrf_failure; these write nothing.)
+
+def _reshow_report(request: HttpRequest) -> HttpResponse:
+    """Her answers, with fresh words: words that came with a refused form might not be ones she
+    was shown, and a report must never be sealed to words someone else holds."""
+    receipt, binding = intake.issue_receipt(get_language() or "en")
+    form = AnonymousReportForm({**request.POST.dict(), "receipt": receipt, "binding": binding})
+    form.add_error(None, _("Please keep the new words below and send again."))
+    return _show_form(request, form, receipt, status=403)
+
+
+def _reshow_back(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/intake/back.html", {"form": ReceiptForm(request.POST)}, status=403)
+
+
+def _reshow_conversation(request: HttpRequest, token: str) -> HttpResponse:
+    kept = short_lived.page(request.session, token)
+    opened = intake.reopen(kept.ref, kept.secret[:32]) if kept is not None else None
+    if opened is None:
+        return _closed(request)
+    return _status_page(request, opened, form=ReporterMessageForm(request.POST), status=403)
+
+
+reshows_on_csrf_failure(_reshow_report)(report)
+reshows_on_csrf_failure(_reshow_back)(back)
+reshows_on_csrf_failure(_reshow_conversation)(conversation)

@@ -2,9 +2,9 @@
 exit, never Django's stock page and, where a form was sent, never her lost text.
 
 Django's handlers cover 400, 403, 404 and 500 (set in amparo/urls.py); 413 (a body over the
-limit) arrives at the 400 handler as `RequestDataTooBig`; 429 is `too_many_requests`, for whoever throttles; a refused CSRF check
-is `csrf_failure` (settings.CSRF_FAILURE_VIEW), which gives a public form back filled in.
-`core.middleware.ErrorPagesMiddleware` gives 405 its page.
+limit) arrives at the 400 handler as `RequestDataTooBig`; 429 is `too_many_requests`, for
+whoever throttles; a refused CSRF check is `csrf_failure` (settings.CSRF_FAILURE_VIEW), which
+gives a public form back filled in; `core.middleware.ErrorPagesMiddleware` gives 405 its page.
 """
 
 from __future__ import annotations

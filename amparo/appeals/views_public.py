@@ -23,7 +23,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amparo.core.errors import reshows_on_csrf_failure
+from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.network import countries
 
 from . import figures, services
@@ -111,9 +111,7 @@ def public(request: HttpRequest, public_id: int) -> HttpResponse:
     appeal = get_object_or_404(published().prefetch_related("texts", "addressees"), pk=public_id)
     if request.method == "POST":
         if not within_action_limit():
-            response = render(request, "appeals/busy.html", status=429)
-            response["Retry-After"] = str(WINDOW)
-            return response
+            return too_many_requests(request, WINDOW)
         form = ActionForm(request.POST)
         if not form.is_valid():
             return _page(request, appeal, form, status=400)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
-from amparo.core.errors import reshows_on_csrf_failure
+from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.core.security import staff_page
 from amparo.network import permissions
 
@@ -34,9 +34,7 @@ def _language() -> str:
 
 
 def _busy(request: HttpRequest) -> HttpResponse:
-    response = render(request, "appeals/busy.html", status=429)
-    response["Retry-After"] = str(WINDOW)
-    return response
+    return too_many_requests(request, WINDOW)
 
 
 @require_http_methods(["GET", "POST"])

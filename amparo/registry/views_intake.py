@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amparo.core.errors import reshows_on_csrf_failure
+from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.registry import intake, services
 from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
 from amparo.registry.models import Incident
@@ -35,9 +35,7 @@ PLAIN_STATUS = {
 
 
 def _busy(request: HttpRequest) -> HttpResponse:
-    response = render(request, "registry/intake/busy.html", status=429)
-    response["Retry-After"] = str(intake.WINDOW)
-    return response
+    return too_many_requests(request, intake.WINDOW)
 
 
 def _upload(request: HttpRequest) -> intake.Upload | None:

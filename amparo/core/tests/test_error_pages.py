@@ -1,0 +1,184 @@
+"""Every error page is the app's own (issue 15.5): calm, in the visitor's language, with the
+quick exit, never Django's stock page; a refused CSRF check gives a public form back filled
+in, and never loses what she wrote."""
+
+from __future__ import annotations
+
+import re
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from amparo.registry.models import Incident, Message
+from amparo.registry.tests.test_intake import conversation, issued
+from conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+ES = {"HTTP_ACCEPT_LANGUAGE": "es"}
+# What Django's own pages say; none of it may reach a visitor.
+STOCK = ("Bad Request (400)", "403 Forbidden", "CSRF verification failed", "Server Error (500)",
+         "The requested resource was not found", "Not Found</h1>", "Request aborted", "Help</h2>",
+         "Reason given for failure")
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def ours(response, status: int) -> str:
+    """The app's page: the status, the Spanish page, the quick exit, no stock text."""
+    assert response.status_code == status, response.status_code
+    page = response.content.decode()
+    assert '<html lang="es">' in page
+    assert f'<a id="quick-exit" href="{reverse("core:leave")}"' in page and "Salir rápido" in page
+    assert re.search(r"<h1[ >]", page) and 'class="bar"' in page  # our layout
+    for stock in STOCK:
+        assert stock not in page, stock
+    assert "no-store" in response["Cache-Control"]
+    return page
+
+
+def test_it_answers_400_with_its_own_page(client):
+    ours(client.get("/", HTTP_HOST="elsewhere.example", **ES), 400)
+
+
+def test_it_answers_403_with_its_own_page(client, world):
+    sign_in(client, world.users["defender"])
+    ours(client.get(reverse("network:index"), **ES), 403)
+
+
+def test_it_answers_404_with_its_own_page(client):
+    ours(client.get("/no-such-page/", **ES), 404)
+
+
+@pytest.mark.parametrize(("method", "url"), [("get", "/accounts/logout/"), ("put", "/r/"), ("delete", "/")])
+def test_it_answers_405_with_its_own_page(client, method, url):
+    response = getattr(client, method)(url, **ES)
+    ours(response, 405)
+    assert response["Allow"]
+
+
+def test_it_answers_413_with_its_own_page(client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    receipt, binding = issued(client)
+    response = client.post("/r/", {"receipt": receipt, "binding": binding, "narrative": "x" * 5000}, **ES)
+    page = ours(response, 413)
+    assert "20 MB" in page
+    assert not Incident.objects.exists()
+
+
+def test_it_answers_429_with_its_own_page(client, settings):
+    settings.ANONYMOUS_GLOBAL_PER_MINUTE = 1
+    client.post("/r/back/", {"receipt": "a b c"}, **ES)
+    response = client.post("/r/back/", {"receipt": "a b c"}, **ES)
+    ours(response, 429)
+    assert response["Retry-After"] == "60"
+
+
+def test_it_answers_500_with_its_own_page(world):
+    client = Client(raise_request_exception=False)
+    with mock.patch("amparo.core.views.render", side_effect=RuntimeError("boom")):
+        ours(client.get("/", **ES), 500)
+
+
+def test_its_500_page_stands_even_when_the_layout_cannot_render(world):
+    client = Client(raise_request_exception=False)
+    with mock.patch("amparo.core.views.render", side_effect=RuntimeError("boom")), \
+            mock.patch("amparo.core.errors._page", side_effect=RuntimeError("database down")):
+        response = client.get("/", **ES)
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert 'href="/today/"' in page and "Salir rápido" in page
+    assert "Server Error" not in page
+
+
+# --- A refused CSRF check -------------------------------------------------------------------
+
+def strict() -> Client:
+    """A browser whose CSRF cookie was lost (a page left open overnight): checks enforced."""
+    return Client(enforce_csrf_checks=True)
+
+
+def test_a_lost_cookie_gives_the_anonymous_form_back_filled_in_with_new_words(world):
+    client = strict()
+    receipt, binding = issued(client)
+    client.cookies.clear()
+    response = client.post("/r/", {"receipt": receipt, "binding": binding, "country": "HN",
+                                   "narrative": "Me siguieron hasta la casa.", "help_wanted": "un abogado"}, **ES)
+    page = ours(response, 403)
+    assert "Me siguieron hasta la casa." in page and "un abogado" in page and 'value="HN" selected' in page
+    new = re.search(r'name="receipt" value="([^"]+)"', page).group(1)
+    assert new != receipt and new in page  # words she is shown, never the ones that came with it
+    assert not Incident.objects.exists()
+    # Sent again as the page now stands, it is kept.
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    new_binding = re.search(r'name="binding" value="([^"]+)"', page).group(1)
+    again = client.post("/r/", {"csrfmiddlewaretoken": token, "receipt": new, "binding": new_binding,
+                                "country": "HN", "narrative": "Me siguieron hasta la casa."})
+    assert again.status_code == 303 and Incident.objects.count() == 1
+
+
+def test_a_lost_cookie_gives_the_receipt_box_back(world):
+    response = strict().post("/r/back/", {"receipt": "uno dos tres"}, **ES)
+    page = ours(response, 403)
+    assert 'value="uno dos tres"' in page
+
+
+def test_a_lost_cookie_keeps_her_message_in_the_conversation(world):
+    client = Client()
+    receipt, _ = __import__("amparo.registry.tests.test_intake", fromlist=["submit"]).submit(client)
+    address = conversation(client, receipt)
+    client.handler.enforce_csrf_checks = True
+    del client.cookies["csrftoken"]
+    page = ours(client.post(address, {"text": "Estoy bien, gracias."}, **ES), 403)
+    assert "Estoy bien, gracias." in page and not Message.objects.exists()
+
+
+def test_a_lost_cookie_gives_the_subscription_form_back(world):
+    response = strict().post("/appeals/subscribe/", {"email": "ana@example.org", "name": "Ana"}, **ES)
+    page = ours(response, 403)
+    assert 'value="ana@example.org"' in page and 'value="Ana"' in page
+
+
+def test_a_lost_cookie_gives_an_appeal_action_back(world):
+    from amparo.appeals.tests.test_appeals import approved
+
+    appeal = approved(world)
+    response = strict().post(f"/appeals/p/{appeal.pk}/", {"submission_key": "k", "kind": "letter",
+                                                          "country": "FR"}, **ES)
+    page = ours(response, 403)
+    assert 'value="FR" selected' in page and re.search(r'value="letter"[^>]*checked', page)
+
+
+def test_a_lost_cookie_gives_the_login_back_without_the_password(world):
+    response = strict().post("/accounts/login/", {"username": "ana", "password": "a secret password",
+                                                   "next": "/registry/report/"}, **ES)
+    page = ours(response, 403)
+    assert 'value="ana"' in page and "a secret password" not in page and 'value="/registry/report/"' in page
+
+
+def test_any_other_form_keeps_her_fields_to_send_again_with_one_button(world):
+    client = Client(enforce_csrf_checks=True)
+    sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
+    client.cookies.pop("csrftoken", None)
+    url = reverse("registry:incident_new", kwargs={"desk_slug": world.desk_a.slug})
+    page = ours(client.post(url, {"narrative": "Lo que pasó en la radio", "country": "HN"}, **ES), 403)
+    assert f'action="{url}"' in page
+    assert 'name="narrative" value="Lo que pasó en la radio"' in page and 'name="country" value="HN"' in page
+    assert not Incident.objects.exists()
+
+
+def test_a_form_from_another_site_is_not_put_back(world):
+    client = strict()
+    issued(client)  # she has a cookie; the attacker's page posts without the token
+    response = client.post("/r/", {"narrative": "written by someone else"}, HTTP_ORIGIN="null",
+                           HTTP_SEC_FETCH_SITE="cross-site", **ES)
+    page = ours(response, 403)
+    assert "written by someone else" not in page and "<form method=\"post\" action=\"/r/\"" not in page

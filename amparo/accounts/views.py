@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amparo.accounts import services
+from amparo.accounts import carry, services
 from amparo.accounts.forms import (
     ApiTokenForm,
     CodeForm,
@@ -61,17 +61,32 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kept = carry.carried(self.request) if self.request.method == "POST" else None
+        return {**super().get_context_data(**kwargs), "carried": kept["raw"] if kept else ""}
+
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
         password_verified.send(sender=User, request=self.request, user=user,
                                password=form.cleaned_data["password"])
+        kept = carry.carried(self.request)
         if not services.has_second_factor(user):
-            return super().form_valid(form)
+            response = super().form_valid(form)
+            return carry.send_again(self.request, kept) if kept else response
         self.request.session.cycle_key()
         self.request.session[PENDING] = {
             "user": user.pk, "at": time.time(), "next": self.get_redirect_url(),
         }
+        if kept:  # the second step carries them on, in the page (a redirect would drop them)
+            return render(self.request, "accounts/login_code.html",
+                          {"form": CodeForm(user=user), "carried": kept["raw"]})
         return redirect("accounts:login_code")
+
+
+def login_carrying(request: HttpRequest) -> HttpResponse:
+    """A POST to a staff page after her session ended: the login page, carrying what she sent."""
+    form = LoginForm(request)
+    return render(request, "accounts/login.html", {"form": form, "next": "", "carried": carry.from_post(request)})
 
 
 def _reshow_login(request: HttpRequest) -> HttpResponse:
@@ -93,12 +108,15 @@ def login_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
     form = CodeForm(request.POST or None, user=user)
+    kept = carry.carried(request) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         del request.session[PENDING]
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SECOND_FACTOR_OK] = True
+        if kept:
+            return carry.send_again(request, kept)
         return redirect(_safe_next(request, pending.get("next")))
-    return render(request, "accounts/login_code.html", {"form": form})
+    return render(request, "accounts/login_code.html", {"form": form, "carried": kept["raw"] if kept else ""})
 
 
 class LogoutView(auth_views.LogoutView):

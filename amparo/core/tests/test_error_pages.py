@@ -182,3 +182,58 @@ def test_a_form_from_another_site_is_not_put_back(world):
                            HTTP_SEC_FETCH_SITE="cross-site", **ES)
     page = ours(response, 403)
     assert "written by someone else" not in page and "<form method=\"post\" action=\"/r/\"" not in page
+
+
+# --- A staff session that ended while she wrote (issue 15.5) ----------------------------------
+
+def _field(page: str, name: str) -> str:
+    found = re.search(rf'name="{name}" value="([^"]*)"', page)
+    assert found, name
+    return __import__("html").unescape(found.group(1))
+
+
+def test_a_staff_member_whose_session_ended_gets_her_text_back_after_login(world, fast_password_hashing):
+    import pyotp
+
+    from amparo.accounts.models import SecondFactor
+    from amparo.accounts.policy import open_secret
+    from conftest import STANDING_PASSWORD
+
+    world.users["documenter_a"].set_password(STANDING_PASSWORD)
+    world.users["documenter_a"].save()
+    client = Client()
+    sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
+    url = reverse("registry:incident_new", kwargs={"desk_slug": world.desk_a.slug})
+    client.get(url)
+    client.session.flush()  # the session ends while she writes (idle timeout)
+    client.cookies.pop("sessionid", None)
+    sent = {"narrative": "Lo que pasó en la radio, escrito durante una hora", "country": "HN",
+            "submission_key": "k-ended", "date_precision": "day", "victims": "1",
+            "reported_to_authorities": "unknown", "justice": "none", "defender_kind": "individual"}
+    page = client.post(url, sent, **ES)
+    assert page.status_code == 200 and 'action="/accounts/login/"' in page.content.decode()
+    carried = _field(page.content.decode(), "amparo_carried")
+    assert "escrito durante una hora" in carried and "password" not in carried
+    from django.contrib.sessions.models import Session
+
+    assert not any("escrito durante" in repr(s.get_decoded()) for s in Session.objects.all())  # not on the server
+
+    step = client.post("/accounts/login/", {"username": "documenter_a", "password": STANDING_PASSWORD,
+                                            "amparo_carried": carried}, **ES)
+    assert step.status_code == 200 and _field(step.content.decode(), "amparo_carried") == carried
+    assert 'action="/accounts/login/code/"' in step.content.decode()
+    factor = SecondFactor.objects.get(user=world.users["documenter_a"])
+    code = pyotp.TOTP(open_secret(bytes(factor.sealed_secret), SecondFactor.SECRET_LABEL)).now()
+    again = client.post("/accounts/login/code/", {"code": code, "amparo_carried": carried}, **ES)
+    page = ours(again, 200)
+    assert f'action="{url}"' in page and "escrito durante una hora" in page
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    assert not Incident.objects.exists()
+    saved = client.post(url, {k: __import__("html").unescape(v) for k, v in fields.items()})
+    assert saved.status_code == 302 and Incident.objects.count() == 1
+
+
+def test_a_defender_page_never_carries_her_words_into_the_login(client, world):
+    """After the quick exit a re-post to her pages must bring nothing of hers back (15.4)."""
+    response = client.post(reverse("registry:report"), {"narrative": "sus palabras"}, **ES)
+    assert response.status_code == 302 and "sus palabras" not in response.content.decode()

@@ -4,6 +4,7 @@ in, and never loses what she wrote."""
 
 from __future__ import annotations
 
+import html
 import re
 from unittest import mock
 
@@ -13,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from amparo.registry.models import Incident, Message
-from amparo.registry.tests.test_intake import conversation, issued
+from amparo.registry.tests.test_intake import conversation, issued, submit
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_a_lost_cookie_gives_the_receipt_box_back(world):
 
 def test_a_lost_cookie_keeps_her_message_in_the_conversation(world):
     client = Client()
-    receipt, _ = __import__("amparo.registry.tests.test_intake", fromlist=["submit"]).submit(client)
+    receipt, _ = submit(client)
     address = conversation(client, receipt)
     client.handler.enforce_csrf_checks = True
     del client.cookies["csrftoken"]
@@ -189,7 +190,7 @@ def test_a_form_from_another_site_is_not_put_back(world):
 def _field(page: str, name: str) -> str:
     found = re.search(rf'name="{name}" value="([^"]*)"', page)
     assert found, name
-    return __import__("html").unescape(found.group(1))
+    return html.unescape(found.group(1))
 
 
 def test_a_staff_member_whose_session_ended_gets_her_text_back_after_login(world, fast_password_hashing):
@@ -225,11 +226,11 @@ def test_a_staff_member_whose_session_ended_gets_her_text_back_after_login(world
     factor = SecondFactor.objects.get(user=world.users["documenter_a"])
     code = pyotp.TOTP(open_secret(bytes(factor.sealed_secret), SecondFactor.SECRET_LABEL)).now()
     again = client.post("/accounts/login/code/", {"code": code, "amparo_carried": carried}, **ES)
-    page = ours(again, 200)
-    assert f'action="{url}"' in page and "escrito durante una hora" in page
-    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    resend = ours(again, 200)
+    assert f'action="{url}"' in resend and "escrito durante una hora" in resend
+    fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', resend))
     assert not Incident.objects.exists()
-    saved = client.post(url, {k: __import__("html").unescape(v) for k, v in fields.items()})
+    saved = client.post(url, {k: html.unescape(v) for k, v in fields.items()})
     assert saved.status_code == 302 and Incident.objects.count() == 1
 
 

@@ -163,6 +163,7 @@ VARIANTS: dict[str, tuple[str, Page]] = {
         "network:invitation", Page(status=404, url=lambda world: "/network/invitation/used-or-unknown/")),
     "404 page": ("core:home", Page(status=404, url=lambda world: "/no-such-page/")),
     "403 page": ("network:index", Page("defender", status=403)),
+    "405 page": ("accounts:logout", Page(status=405)),
     "intake:conversation, closed": ("intake:conversation", Page(status=404)),
     "registry:my_report, closed": ("registry:my_report", Page("defender", status=404)),
 }

@@ -20,11 +20,19 @@ FIELD = "amparo_carried"
 NEVER_CARRIED = ("password", "csrfmiddlewaretoken", "code", "otp", "recovery", FIELD)
 
 
+def _fields(request: HttpRequest) -> list[list[str]]:
+    return [[name, value] for name, values in request.POST.lists() for value in values
+            if not any(word in name.lower() for word in NEVER_CARRIED)]
+
+
+def worth_carrying(request: HttpRequest) -> bool:
+    """Something she typed or chose, beyond the token (a bare button press goes to the login)."""
+    return any(value.strip() for _name, value in _fields(request))
+
+
 def from_post(request: HttpRequest) -> str:
     """The posted fields of this request, as the hidden input's value (JSON)."""
-    fields = [[name, value] for name, values in request.POST.lists() for value in values
-              if not any(word in name.lower() for word in NEVER_CARRIED)]
-    return json.dumps({"to": request.path, "fields": fields})
+    return json.dumps({"to": request.path, "fields": _fields(request)})
 
 
 def carried(request: HttpRequest) -> dict[str, Any] | None:

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from amparo.accounts import policy, services
+from amparo.accounts import carry, policy, services
 from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRED, STARTED
 
 # While a staff member has no second factor yet, only these pages answer.
@@ -63,4 +63,4 @@ def _carrying(request: HttpRequest, view_func: Callable[..., Any]) -> HttpRespon
         return None
     from amparo.accounts.views import login_carrying
 
-    return login_carrying(request)
+    return login_carrying(request) if carry.worth_carrying(request) else None  # nothing sent: the login

@@ -98,12 +98,24 @@ def _her_mistake(reason: str) -> bool:
     return reason == REASON_NO_CSRF_COOKIE or reason.startswith("CSRF token")
 
 
+# Set by the quick exit, for the rest of the browser's session: a refused form gives nothing
+# back after it, since the "form" is then her words re-posted from the history (issue 15.4).
+AFTER_EXIT_COOKIE = "amparo_plain"
+
+
+def mark_left(response: HttpResponse) -> None:
+    response.set_cookie(AFTER_EXIT_COOKIE, "1", max_age=None, httponly=True, samesite="Lax",
+                        secure=settings.SESSION_COOKIE_SECURE)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Never Django's stock page, never her text lost: a known public form comes back filled
     in with "please send it again"; any other form, its fields kept in this page to send
     again with one button. Nothing of it is stored on the server."""
     if request.method != "POST" or not _her_mistake(reason):
         return _page(request, "403_csrf.html", 403, {"fields": [], "elsewhere": True})
+    if request.COOKIES.get(AFTER_EXIT_COOKIE):
+        return _page(request, "403_csrf.html", 403, {"fields": []})
     if request.FILES:
         messages.warning(request, _("The file you chose could not be kept: please choose it again."))
     try:

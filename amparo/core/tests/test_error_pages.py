@@ -238,3 +238,19 @@ def test_a_defender_page_never_carries_her_words_into_the_login(client, world):
     """After the quick exit a re-post to her pages must bring nothing of hers back (15.4)."""
     response = client.post(reverse("registry:report"), {"narrative": "sus palabras"}, **ES)
     assert response.status_code == 302 and "sus palabras" not in response.content.decode()
+
+
+def test_a_form_re_posted_after_the_quick_exit_gives_nothing_of_hers_back(world):
+    """Back to a page that answered a POST (her report with a mistake), then Reload, after the
+    quick exit: the re-post is refused, and the refusal shows nothing she wrote."""
+    client = strict()
+    page = client.get("/r/", **ES).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = {"csrfmiddlewaretoken": token, "receipt": _field(page, "receipt"), "binding": _field(page, "binding"),
+            "country": "HN", "narrative": "Me siguieron hasta la casa."}
+    assert client.post("/r/", form).status_code == 303  # the browser keeps this POST in its history
+    client.get("/today/")  # the quick exit
+    response = client.post("/r/", form, **ES)  # Back to it, and Reload
+    page = ours(response, 403)
+    assert "Me siguieron" not in page and 'name="narrative"' not in page
+    assert Incident.objects.count() == 1

@@ -3,8 +3,8 @@ from __future__ import annotations
 import calendar
 
 from django.contrib.auth import logout
-from django.middleware.csrf import rotate_token
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR

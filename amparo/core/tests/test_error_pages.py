@@ -254,3 +254,38 @@ def test_a_form_re_posted_after_the_quick_exit_gives_nothing_of_hers_back(world)
     page = ours(response, 403)
     assert "Me siguieron" not in page and 'name="narrative"' not in page
     assert Incident.objects.count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_page_left_open_overnight_gives_her_report_back_in_a_phone_browser(live_server, phone_without_js, world):
+    """JavaScript off, Spanish, 360 px: the cookie is lost while the form is open; sending it
+    shows the form again, filled in, with new words; sending again keeps the report."""
+    from conftest import screenshot
+
+    page = phone_without_js.new_page()
+    page.goto(live_server.url + "/")
+    page.locator("footer button[value=es]").click()
+    page.wait_for_load_state()
+    page.goto(live_server.url + "/r/")
+    words = page.locator(".receipt-words strong").inner_text()
+    page.locator("#id_country").select_option("HN")
+    page.locator("#id_narrative").fill("Me siguieron desde la radio hasta mi casa.")
+    phone_without_js.clear_cookies(name="csrftoken")  # the night passes
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#id_narrative").input_value() == "Me siguieron desde la radio hasta mi casa."
+    new_words = page.locator(".receipt-words strong").inner_text()
+    assert new_words != words
+    assert page.locator("#quick-exit").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "csrf-failure-report-back-es")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/r/v/**")
+    assert new_words in page.locator(".receipt-words").inner_text()
+    assert Incident.objects.count() == 1
+    for name, url in [("404", "/no-such-page/"), ("405", "/accounts/logout/"), ("closed", "/r/v/made-up/")]:
+        page.goto(live_server.url + url)
+        assert page.locator("html").get_attribute("lang") == "es" and page.locator("#quick-exit").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
+        screenshot(page, f"error-{name}-es")

@@ -214,3 +214,32 @@ def test_after_the_quick_exit_back_and_reload_show_nothing_of_hers(live_server, 
     _nothing_of_hers(page, words, "Me esperaban", "Te leímos", "Sí, estoy con mi hermana")
     assert posts == []
     assert Message.objects.filter(author=Message.Author.REPORTER).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_after_the_quick_exit_back_and_reload_show_nothing_of_a_defenders_report(
+        live_server, phone_without_js, world, fast_password_hashing):
+    """JavaScript off, Spanish, 360 px: a defender opens her own report (a POST, then its
+    short-lived address); after the quick exit, Back and Reload show nothing of it."""
+    from amparo.registry import services
+    from amparo.registry.models import Incident
+    from amparo.registry.tests.test_browser_registry import _log_in
+
+    services.record_incident(world.users["defender"], world.desk_a,
+                             services.IncidentData(narrative="Me quitaron el teléfono en el retén.", country="HN"),
+                             channel=Incident.Channel.DEFENDER, reporter=world.users["defender"])
+    page = _log_in(phone_without_js, live_server, world.users["defender"])
+    page.goto(live_server.url + reverse("registry:my_reports"))
+    screenshot(page, "her-pages-5-defender-list-es")
+    page.locator("main form.row-open button").first.click()
+    page.wait_for_url("**/registry/my-reports/v/**")
+    assert "Me quitaron el teléfono" in page.locator("main").inner_text()
+    screenshot(page, "her-pages-6-defender-report-es")
+    page.locator("#quick-exit").click()
+    page.wait_for_url("**" + reverse("core:leave"))
+    page.go_back()
+    _nothing_of_hers(page, "Me quitaron el teléfono")
+    page.reload()
+    _nothing_of_hers(page, "Me quitaron el teléfono")
+    screenshot(page, "her-pages-7-defender-back-after-exit-es")

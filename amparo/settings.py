@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "amparo.vault.middleware.VaultMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "amparo.core.middleware.ErrorPagesMiddleware",  # 405 gets our page (Django has no handler for it)
 ]
 
 # Django looks for its own CSRF middleware by name; ours subclasses it (see core/middleware.py)
@@ -130,6 +131,9 @@ ANONYMOUS_RETENTION_DAYS = env_int("ANONYMOUS_RETENTION_DAYS", 90, minimum=1)
 # SECRET_KEY (changing either makes every receipt unknown).
 RECEIPT_SALT = env_secret("RECEIPT_SALT", required=False)
 SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600, minimum=60)
+# Her pages (an anonymous reporter's conversation, a defender's own reports) live at short-lived
+# addresses that close after this many idle seconds, or at the quick exit (vault/short_lived.py).
+HER_PAGES_IDLE_SECONDS = env_int("HER_PAGES_IDLE_SECONDS", 15 * 60, minimum=60)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1)
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365, minimum=1)
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_SECONDS", 3600, minimum=300)
@@ -148,6 +152,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_AGE = None  # ends with the browser
 CSRF_COOKIE_HTTPONLY = True
+# A refused CSRF check gives her form back filled in, never Django's stock page (core/errors.py).
+CSRF_FAILURE_VIEW = "amparo.core.errors.csrf_failure"
 LANGUAGE_COOKIE_AGE = None
 
 # --- Vault (DESIGN.md, data protection rule 1) ---------------------------------------------

@@ -43,3 +43,9 @@ urlpatterns = [
     path("api/v1/", include((api_patterns, "api"))),
     path("admin/", admin.site.urls),
 ]
+
+# The app's own error pages, in the visitor's language, with the quick exit (core/errors.py).
+handler400 = "amparo.core.errors.bad_request"
+handler403 = "amparo.core.errors.permission_denied"
+handler404 = "amparo.core.errors.page_not_found"
+handler500 = "amparo.core.errors.server_error"

@@ -10,7 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from amparo.accounts import policy, services
+from amparo.accounts import carry, policy, services
 from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRED, STARTED
 
 # While a staff member has no second factor yet, only these pages answer.
@@ -37,11 +37,11 @@ class SessionGuardMiddleware:
     ) -> HttpResponse | None:
         user = request.user
         if not user.is_authenticated:
-            return None
+            return _carrying(request, view_func)
         started = request.session.get(STARTED)
         if started is None or time.time() - started > settings.SESSION_ABSOLUTE_SECONDS:
             logout(request)
-            return redirect_to_login(request.get_full_path())
+            return _carrying(request, view_func) or redirect_to_login(request.get_full_path())
         if request.session.get(SECOND_FACTOR_OK):
             return None
         name = request.resolver_match.view_name if request.resolver_match else ""
@@ -53,3 +53,14 @@ class SessionGuardMiddleware:
             request.session[SECOND_FACTOR_REQUIRED] = True
             return redirect("accounts:second_factor")
         return None
+
+
+def _carrying(request: HttpRequest, view_func: Callable[..., Any]) -> HttpResponse | None:
+    """A form sent to a staff page once her session had ended: the login page, carrying it
+    (accounts.carry). Only staff pages: on a defender's pages a re-post after the quick exit
+    must bring nothing of hers back (issue 15.4)."""
+    if request.method != "POST" or getattr(view_func, "amparo_page_kind", None) != "staff":
+        return None
+    from amparo.accounts.views import login_carrying
+
+    return login_carrying(request) if carry.worth_carrying(request) else None  # nothing sent: the login

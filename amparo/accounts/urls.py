@@ -4,7 +4,7 @@ from amparo.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", views.login_view, name="login"),
     path("login/code/", views.login_code, name="login_code"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amparo.accounts import gates, services
+from amparo.accounts import carry, gates, services
 from amparo.accounts.forms import (
     ApiTokenForm,
     CodeForm,
@@ -36,6 +36,7 @@ from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRE
 from amparo.accounts.session_store import stored_key
 from amparo.accounts.signals import password_changed, password_verified
 from amparo.core import panels
+from amparo.core.errors import reshows_on_csrf_failure
 
 PENDING_SECONDS = 300
 
@@ -67,17 +68,42 @@ class LoginView(_RefusedIsTooMany, auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kept = carry.carried(self.request) if self.request.method == "POST" else None
+        return {**super().get_context_data(**kwargs), "carried": kept["raw"] if kept else ""}
+
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
         password_verified.send(sender=User, request=self.request, user=user,
                                password=form.cleaned_data["password"])
+        kept = carry.carried(self.request)
         if not services.has_second_factor(user):
-            return super().form_valid(form)
+            response = super().form_valid(form)
+            return carry.send_again(self.request, kept) if kept else response
         self.request.session.cycle_key()
         self.request.session[PENDING] = {
             "user": user.pk, "at": time.time(), "next": self.get_redirect_url(),
         }
+        if kept:  # the second step carries them on, in the page (a redirect would drop them)
+            return render(self.request, "accounts/login_code.html",
+                          {"form": CodeForm(user=user, gate=Gate.LOGIN_CODE), "carried": kept["raw"]})
         return redirect("accounts:login_code")
+
+
+def login_carrying(request: HttpRequest) -> HttpResponse:
+    """A POST to a staff page after her session ended: the login page, carrying what she sent."""
+    form = LoginForm(request)
+    return render(request, "accounts/login.html", {"form": form, "next": "", "carried": carry.from_post(request)})
+
+
+def _reshow_login(request: HttpRequest) -> HttpResponse:
+    """After a refused CSRF check (core.errors.csrf_failure): her name again, never her password."""
+    form = LoginForm(request, initial={"username": request.POST.get("username", "")})
+    return render(request, "accounts/login.html", {"form": form, "next": request.POST.get("next", "")},
+                  status=403)
+
+
+login_view = reshows_on_csrf_failure(_reshow_login)(LoginView.as_view())
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,12 +115,16 @@ def login_code(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:login")
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
     form = CodeForm(request.POST or None, user=user, gate=Gate.LOGIN_CODE)
+    kept = carry.carried(request) if request.method == "POST" else None
     if request.method == "POST" and form.is_valid():
         del request.session[PENDING]
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SECOND_FACTOR_OK] = True
+        if kept:
+            return carry.send_again(request, kept)
         return redirect(_safe_next(request, pending.get("next")))
-    return gates.answer(render(request, "accounts/login_code.html", {"form": form}), form)
+    page = render(request, "accounts/login_code.html", {"form": form, "carried": kept["raw"] if kept else ""})
+    return gates.answer(page, form)
 
 
 class LogoutView(auth_views.LogoutView):

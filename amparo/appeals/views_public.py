@@ -24,6 +24,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.network import countries
 
 from . import figures, services
@@ -130,9 +131,7 @@ def public(request: HttpRequest, public_id: int) -> HttpResponse:
     appeal = get_object_or_404(published().prefetch_related("texts", "addressees"), pk=public_id)
     if request.method == "POST":
         if not within_action_limit():
-            response = render(request, "appeals/busy.html", status=429)
-            response["Retry-After"] = str(WINDOW)
-            return response
+            return too_many_requests(request, WINDOW)
         form = ActionForm(request.POST)
         if not form.is_valid():
             return _page(request, appeal, form, status=400)
@@ -140,6 +139,15 @@ def public(request: HttpRequest, public_id: int) -> HttpResponse:
                                submission_key=form.cleaned_data["submission_key"])
         return redirect(f"{reverse('appeals:public', kwargs={'public_id': appeal.pk})}?done=1#thanks")
     return _page(request, appeal, ActionForm(), done=request.GET.get("done") == "1")
+
+
+def _reshow_action(request: HttpRequest, public_id: int) -> HttpResponse:
+    """After a refused CSRF check (core.errors.csrf_failure): what she did, to send again."""
+    appeal = get_object_or_404(published().prefetch_related("texts", "addressees"), pk=public_id)
+    return _page(request, appeal, ActionForm(request.POST), status=403)
+
+
+reshows_on_csrf_failure(_reshow_action)(public)
 
 
 # --- The Atom feed --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.accounts import gates
 from amparo.accounts.models import User
+from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.core.security import staff_page
 from amparo.network import permissions
 
@@ -34,9 +35,7 @@ def _language() -> str:
 
 
 def _busy(request: HttpRequest) -> HttpResponse:
-    response = render(request, "appeals/busy.html", status=429)
-    response["Retry-After"] = str(WINDOW)
-    return response
+    return too_many_requests(request, WINDOW)
 
 
 @require_http_methods(["GET", "POST"])
@@ -52,6 +51,14 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                                     name=d["name"], kind=d["kind"])
             return render(request, "appeals/subscribe_sent.html", {"days": subscriptions.CONFIRMATION_DAYS})
     return render(request, "appeals/subscribe.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _reshow_subscribe(request: HttpRequest) -> HttpResponse:
+    """After a refused CSRF check (core.errors.csrf_failure): her answers, to send again."""
+    return render(request, "appeals/subscribe.html", {"form": SubscribeForm(request.POST)}, status=403)
+
+
+reshows_on_csrf_failure(_reshow_subscribe)(subscribe)
 
 
 @require_http_methods(["GET", "POST"])

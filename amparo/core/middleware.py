@@ -3,10 +3,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_cache_control
 
+from amparo.core import errors
 from amparo.core.security import STAFF_CSP, STRICT_CSP
 
 
@@ -65,3 +66,17 @@ class NoReferrerCsrfMiddleware(CsrfViewMiddleware):
         if getattr(request, "amparo_null_origin", False) and "HTTP_REFERER" not in request.META:
             return  # the browser withheld it by our own policy; Sec-Fetch-Site was checked
         super()._check_referer(request)  # type: ignore[misc]
+
+
+class ErrorPagesMiddleware:
+    """405 has no handler in Django: the decorators answer an empty page. This gives it ours."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            return errors.not_allowed(request, response["Allow"])
+        return response
+

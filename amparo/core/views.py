@@ -4,11 +4,14 @@ import calendar
 
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import rotate_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import get_format
 from django.views.decorators.http import require_GET
+
+from amparo.core import errors
 
 
 @require_GET
@@ -33,13 +36,18 @@ def leave(request: HttpRequest) -> HttpResponse:
     costs a login; a session that outlives the exit could cost far more.
     """
     logout(request)
+    # A form posted before the exit and re-posted after it (Back to an error page, Reload)
+    # fails the CSRF check from now on, and its refusal gives nothing of hers back.
+    rotate_token(request)
     today = timezone.localdate()
     # Django counts weekdays from Sunday (0) for FIRST_DAY_OF_WEEK, Python from Monday (0).
     first = (int(get_format("FIRST_DAY_OF_WEEK")) - 1) % 7
     month = calendar.Calendar(firstweekday=first)
     order = [(first + i) % 7 for i in range(7)]
-    return render(request, "core/leave.html", {
+    response = render(request, "core/leave.html", {
         "today": today,
         "weekdays": [(WEEKDAYS[d], WEEKDAYS_ABBR[d]) for d in order],
         "weeks": month.monthdayscalendar(today.year, today.month),
     })
+    errors.mark_left(response)
+    return response

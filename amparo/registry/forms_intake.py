@@ -89,10 +89,12 @@ class ReceiptForm(forms.Form):
                               widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none",
                                                             "spellcheck": "false"}),
                               help_text=_("The words you were given, in order, separated by spaces."))
+    # A message she wrote on a page that closed meanwhile: it waits in this page, in her
+    # browser, and is sent once her words open the report again.
+    text = forms.CharField(required=False, max_length=20_000, widget=forms.HiddenInput)
 
 
 class ReporterMessageForm(forms.Form):
-    receipt = forms.CharField(widget=forms.HiddenInput, max_length=300)
     text = forms.CharField(label=_("Write to the team"), required=False, max_length=20_000,
                            widget=forms.Textarea(attrs={"rows": 4}))
     file = uploads.FileField(label=_("Add a file"), required=False, help_text=PHOTOS_PROMISE)

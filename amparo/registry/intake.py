@@ -94,9 +94,20 @@ def submit_anonymous_report(receipt: str, binding: str, data: services.IncidentD
                             upload: Upload | None = None) -> Incident:
     """Seal the report to the desk of its country (or the coalition desk) and to the key her
     receipt gives, then store it. The same receipt again stores nothing twice."""
+    return submit_and_open(receipt, binding, data, upload=upload).incident
+
+
+def submit_and_open(receipt: str, binding: str, data: services.IncidentData, *,
+                    upload: Upload | None = None) -> Opened:
+    """`submit_anonymous_report`, answering with her report opened by the key her receipt gave
+    (derived once: Argon2id is the cost of a submission)."""
     if not vault.receipt_binding_valid(receipt, binding):
         raise ReceiptRefused
     keys = vault.derive_reporter_keys(receipt)
+    return _open(_submit(keys, data, upload), keys)
+
+
+def _submit(keys: ReporterKeys, data: services.IncidentData, upload: Upload | None) -> Incident:
     found = AnonymousReceipt.objects.filter(lookup_tag=keys.lookup_tag).select_related("incident").first()
     if found is not None:
         return found.incident
@@ -138,6 +149,16 @@ def open_with_receipt(receipt: str) -> Opened | None:
     found = AnonymousReceipt.objects.filter(lookup_tag=keys.lookup_tag).select_related("incident").first()
     if found is None:
         return None
+    return _open(found.incident, keys)
+
+
+def reopen(incident_id: int, private_key: bytes) -> Opened | None:
+    """Her report again from its short-lived address (vault.short_lived), with the key kept
+    there instead of the receipt; None once the report is gone."""
+    found = AnonymousReceipt.objects.filter(incident_id=incident_id).select_related("incident").first()
+    if found is None:
+        return None
+    keys = ReporterKeys(found.lookup_tag, private_key, bytes(found.public_key))
     return _open(found.incident, keys)
 
 

@@ -16,6 +16,8 @@ urlpatterns = [
     # A defender's own pages: plain words in the path, nothing about attacks (DESIGN.md).
     path("report/", views.report, name="report"),
     path("my-reports/", views.my_reports, name="my_reports"),
-    path("my-reports/<int:incident_id>/", views.my_report, name="my_report"),
+    path("my-reports/open/", views.my_report_open, name="my_report_open"),
+    # One report at a short-lived address (a random token), closed by the quick exit.
+    path("my-reports/v/<str:token>/", views.my_report, name="my_report"),
     path("my-reports/<int:incident_id>/withdraw/", views.my_report_withdraw, name="my_report_withdraw"),
 ]

@@ -8,5 +8,6 @@ app_name = "intake"
 urlpatterns = [
     path("", views_intake.report, name="form"),
     path("back/", views_intake.back, name="back"),
-    path("back/write/", views_intake.write, name="write"),
+    # Her conversation at a short-lived address: a random token, closed by the quick exit.
+    path("v/<str:token>/", views_intake.conversation, name="conversation"),
 ]

@@ -37,6 +37,7 @@ from amparo.registry.forms_intake import ReplyForm
 from amparo.registry.history import words as history_words
 from amparo.registry.models import Attachment, Incident
 from amparo.vault import session as vault_session
+from amparo.vault import short_lived
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 from amparo.vault.services import Unlocked
 
@@ -351,6 +352,26 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/my_reports.html", {"reports": reports})
 
 
+def _her_page(request: HttpRequest, incident: Incident) -> HttpResponse:
+    """Her report at a short-lived address of her session (vault.short_lived): Back and Reload
+    re-post nothing, and the quick exit (or a while without use) closes it."""
+    token = short_lived.open_page(request.session, incident.pk)
+    response = redirect("registry:my_report", token=token)
+    response.status_code = 303
+    return response
+
+
+@require_POST
+@defender_required
+def my_report_open(request: HttpRequest) -> HttpResponse:
+    """She opens one of her reports: a POST, answered by its short-lived address."""
+    try:
+        incident_id = int(request.POST.get("incident", ""))
+    except ValueError:
+        raise Http404 from None
+    return _her_page(request, get_object_or_404(Incident, pk=incident_id, reporter=_user(request)))
+
+
 @require_POST
 @defender_required
 def my_report_withdraw(request: HttpRequest, incident_id: int) -> HttpResponse:
@@ -358,13 +379,16 @@ def my_report_withdraw(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = get_object_or_404(Incident, pk=incident_id, reporter=_user(request))
     services.withdraw_consent(_user(request), incident)
     messages.success(request, _("Done. Your report is now kept for documentation only."))
-    return redirect("registry:my_report", incident_id=incident.pk)
+    return _her_page(request, incident)
 
 
 @require_GET
 @defender_required
-def my_report(request: HttpRequest, incident_id: int) -> HttpResponse:
-    incident = get_object_or_404(Incident, pk=incident_id, reporter=_user(request))
+def my_report(request: HttpRequest, token: str) -> HttpResponse:
+    kept = short_lived.page(request.session, token)
+    incident = Incident.objects.filter(pk=kept.ref, reporter=_user(request)).first() if kept else None
+    if incident is None:
+        return render(request, "registry/my_report_closed.html", status=404)
     try:
         sealed = services.open_incident(_unlocked(request), incident)
     except (KeyLocked, NotAReader, Tampered):
@@ -373,5 +397,3 @@ def my_report(request: HttpRequest, incident_id: int) -> HttpResponse:
     return render(request, "registry/my_report.html", {
         "incident": incident, "sealed": sealed, "follow_up_count": follow_up_count,
     })
-
-

@@ -1,20 +1,28 @@
 """The public pages of anonymous reports, at /r/: the form, the page that gives back her words,
 and the conversation she reaches with them. No account, no JavaScript needed; the receipt never
-appears in a URL; nothing here reads who is asking (no address, no user agent)."""
+appears in a URL; nothing here reads who is asking (no address, no user agent).
+
+Her words are posted, never re-posted: the form and the receipt answer with a redirect to a
+short-lived address of her conversation (vault.short_lived), which the quick exit and a
+timeout close, so Back and Reload after the quick exit show nothing of hers."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from amparo.core import uploads
+from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.registry import intake, services
 from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
 from amparo.registry.models import Incident
+from amparo.vault import short_lived
 
 # What her report's status means, in plain words.
 PLAIN_STATUS = {
@@ -28,9 +36,7 @@ PLAIN_STATUS = {
 
 
 def _busy(request: HttpRequest) -> HttpResponse:
-    response = render(request, "registry/intake/busy.html", status=429)
-    response["Retry-After"] = str(intake.WINDOW)
-    return response
+    return too_many_requests(request, intake.WINDOW)
 
 
 def _upload(form: AnonymousReportForm | ReporterMessageForm) -> intake.Upload | None:
@@ -63,7 +69,7 @@ def report(request: HttpRequest) -> HttpResponse:
             return _busy(request)
         if form.is_valid():
             try:
-                intake.submit_anonymous_report(receipt, binding, form.incident_data(), upload=_upload(form))
+                opened = intake.submit_and_open(receipt, binding, form.incident_data(), upload=_upload(form))
             except intake.ReceiptRefused:  # not words we issued: her answers again, with fresh words
                 receipt, binding = intake.issue_receipt(get_language() or "en")
                 form = AnonymousReportForm({**request.POST.dict(), "receipt": receipt, "binding": binding})
@@ -76,8 +82,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", _refused())
                 return _show_form(request, form, receipt, status=400)
             else:
-                return render(request, "registry/intake/sent.html", {
-                    "receipt": receipt, "days": settings.ANONYMOUS_RETENTION_DAYS})
+                return _keep(request, opened, receipt)
         elif intake.vault.receipt_binding_valid(receipt, binding):
             return _show_form(request, form, receipt, status=400)
     receipt, binding = intake.issue_receipt(get_language() or "en")
@@ -85,11 +90,26 @@ def report(request: HttpRequest) -> HttpResponse:
     return _show_form(request, form, receipt)
 
 
-def _status_page(request: HttpRequest, opened: intake.Opened, receipt: str, *, sent: bool = False,
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303  # the browser fetches the answer with GET: Reload re-posts nothing
+    return response
+
+
+def _keep(request: HttpRequest, opened: intake.Opened, receipt: str = "") -> HttpResponse:
+    """Her conversation gets a short-lived address in her session; the key it needs (and, just
+    after sending, the words to show her once more) kept encrypted under that address."""
+    secret = opened.keys.private_key + receipt.encode()
+    token = short_lived.open_page(request.session, opened.incident.pk, secret)
+    return _see_other(reverse("intake:conversation", args=[token]))
+
+
+def _status_page(request: HttpRequest, opened: intake.Opened, *, receipt: str = "",
                  form: ReporterMessageForm | None = None, status: int = 200) -> HttpResponse:
     return render(request, "registry/intake/status.html", {
         "opened": opened, "plain_status": PLAIN_STATUS[Incident.Status(opened.incident.status)],
-        "form": form or ReporterMessageForm(initial={"receipt": receipt}), "sent": sent,
+        "form": form or ReporterMessageForm(), "receipt": receipt,
+        "days": settings.ANONYMOUS_RETENTION_DAYS,
     }, status=status)
 
 
@@ -101,7 +121,8 @@ def _not_found(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def back(request: HttpRequest) -> HttpResponse:
-    """Coming back: she types her words and sees her report's status and the conversation."""
+    """Coming back: she types her words, and is sent on to her conversation's short-lived
+    address. A message she wrote on a page that had closed is sent now."""
     form = ReceiptForm(request.POST or None)
     if request.method == "POST":
         if not intake.within_global_limit():
@@ -110,25 +131,70 @@ def back(request: HttpRequest) -> HttpResponse:
             opened = intake.open_with_receipt(form.cleaned_data["receipt"])
             if opened is None:
                 return _not_found(request, form)
-            return _status_page(request, opened, form.cleaned_data["receipt"])
+            if form.cleaned_data["text"].strip():
+                intake.add_reporter_message(opened, form.cleaned_data["text"])
+                messages.success(request, _("Sent. The team will see it."))
+            return _keep(request, opened)
     return render(request, "registry/intake/back.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@require_POST
-def write(request: HttpRequest) -> HttpResponse:
-    """She writes to the team (or adds a file), from the conversation page."""
-    if not intake.within_global_limit():
+@require_http_methods(["GET", "POST"])
+def conversation(request: HttpRequest, token: str) -> HttpResponse:
+    """Her report and the conversation, at its short-lived address; she writes to the team
+    (or adds a file) from here. Once the address has closed it shows nothing of hers: only the
+    box for her words (with what she was sending, kept in the page, when she was writing)."""
+    if request.method == "POST" and not intake.within_global_limit():
         return _busy(request)
-    form = ReporterMessageForm(request.POST, request.FILES)
-    receipt = request.POST.get("receipt", "")
-    opened = intake.open_with_receipt(receipt) if receipt.strip() else None
+    kept = short_lived.page(request.session, token)
+    opened = intake.reopen(kept.ref, kept.secret[:32]) if kept is not None else None
     if opened is None:
-        return _not_found(request, ReceiptForm({"receipt": ""}))
+        return _closed(request)
+    receipt = kept.secret[32:].decode() if kept is not None else ""
+    if request.method == "GET":
+        return _status_page(request, opened, receipt=receipt)
+    form = ReporterMessageForm(request.POST, request.FILES)
     if not form.is_valid():
-        return _status_page(request, opened, receipt, form=form, status=400)
+        return _status_page(request, opened, form=form, status=400)
     try:
         intake.add_reporter_message(opened, form.cleaned_data["text"], upload=_upload(form))
     except services.AttachmentRefused:
         form.add_error("file", _refused())
-        return _status_page(request, opened, receipt, form=form, status=400)
-    return _status_page(request, intake.refresh(opened), receipt, sent=True)
+        return _status_page(request, opened, form=form, status=400)
+    messages.success(request, _("Sent. The team will see it."))
+    return _see_other(request.path)
+
+
+def _closed(request: HttpRequest) -> HttpResponse:
+    text = request.POST.get("text", "") if request.method == "POST" else ""
+    closed = ReceiptForm(initial={"text": text})
+    return render(request, "registry/intake/back.html", {"form": closed, "closed": True, "carried": bool(text)},
+                  status=404)
+
+
+# --- A refused CSRF check (a page left open overnight): her form back, filled in -------------
+# (core.errors.csrf_failure; these write nothing.)
+
+def _reshow_report(request: HttpRequest) -> HttpResponse:
+    """Her answers, with fresh words: words that came with a refused form might not be ones she
+    was shown, and a report must never be sealed to words someone else holds."""
+    receipt, binding = intake.issue_receipt(get_language() or "en")
+    form = AnonymousReportForm({**request.POST.dict(), "receipt": receipt, "binding": binding})
+    form.add_error(None, _("Please keep the new words below and send again."))
+    return _show_form(request, form, receipt, status=403)
+
+
+def _reshow_back(request: HttpRequest) -> HttpResponse:
+    return render(request, "registry/intake/back.html", {"form": ReceiptForm(request.POST)}, status=403)
+
+
+def _reshow_conversation(request: HttpRequest, token: str) -> HttpResponse:
+    kept = short_lived.page(request.session, token)
+    opened = intake.reopen(kept.ref, kept.secret[:32]) if kept is not None else None
+    if opened is None:
+        return _closed(request)
+    return _status_page(request, opened, form=ReporterMessageForm(request.POST), status=403)
+
+
+reshows_on_csrf_failure(_reshow_report)(report)
+reshows_on_csrf_failure(_reshow_back)(back)
+reshows_on_csrf_failure(_reshow_conversation)(conversation)

@@ -45,7 +45,8 @@ TABLE: dict[str, Row] = {
     # Anonymous reports: public to everyone; writing needs words that open a report (404 without).
     "intake:form": same("GET", 200),
     "intake:back": same("GET", 200),
-    "intake:write": same("POST", 404),
+    # Her conversation at a short-lived address: a made-up token opens nothing (404).
+    "intake:conversation": same("GET", 404),
     "set_language": same("POST", 302),
     "accounts:login": signed_in("GET", 200, **dict.fromkeys(STANDING_USERS, 302)),
     "accounts:logout": same("POST", 302),
@@ -96,8 +97,10 @@ TABLE: dict[str, Row] = {
     "registry:attachment": signed_in("GET", LOGIN, **DESK_A_CASES),
     "registry:report": signed_in("GET", LOGIN, **DEFENDER_ONLY),
     "registry:my_reports": signed_in("GET", LOGIN, **DEFENDER_ONLY),
-    "registry:my_report": signed_in("GET", LOGIN, **DEFENDER_ONLY),
-    "registry:my_report_withdraw": signed_in("POST", LOGIN, **{**DEFENDER_ONLY, "defender": 302}),
+    # Her report at a short-lived address: a made-up token opens nothing, even for her (404).
+    "registry:my_report": signed_in("GET", LOGIN, **{**DEFENDER_ONLY, "defender": 404}),
+    "registry:my_report_open": signed_in("POST", LOGIN, **{**DEFENDER_ONLY, "defender": 404}),
+    "registry:my_report_withdraw": signed_in("POST", LOGIN, **{**DEFENDER_ONLY, "defender": 303}),
     "network:index": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:network_detail": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),

@@ -110,7 +110,7 @@ def many_appeals(world: World) -> str:
         elif n % 3 == 2:
             services.add_addressee(author, appeal, authority="Fiscal General", email="fg@authorities.example")
             services.submit_for_review(author, appeal)
-            services.approve_appeal(coordinator, appeal)
+            services.approve_appeal(coordinator, appeal, unlocked=world.unlocked["coordinator"])
     return "/appeals/"
 
 
@@ -129,9 +129,9 @@ def circulated_appeal(world: World) -> str:
         appeal = services.draft_appeal(author, world.desk_a, data, submission_key="narrow-circulation")
         services.add_addressee(author, appeal, authority="Fiscal General", email="fg@authorities.example")
         services.submit_for_review(author, appeal)
-        appeal = services.approve_appeal(coordinator, appeal)
+        appeal = services.approve_appeal(coordinator, appeal, unlocked=world.unlocked["coordinator"])
         update = services.add_update(author, appeal, title="Liberada", body="Fue liberada ayer.")
-        services.approve_update(coordinator, update)
+        services.approve_update(coordinator, update, unlocked=world.unlocked["coordinator"])
         approved = appeal.approved_at or timezone.now()
         statuses = [s for s, _label in Delivery.Status.choices]
         rows = []

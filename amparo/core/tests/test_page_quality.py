@@ -155,7 +155,6 @@ TABLE: dict[str, Page] = {
     "registry:incident_edit": Page("documenter_a", budget=45_000, why="the vocabulary's checkboxes"),
     "registry:report": Page("defender", budget=40_000, why="the vocabulary's checkboxes"),
     "registry:my_reports": Page("defender"),
-    "registry:my_report": Page("defender"),
     "intake:form": Page(),  # the anonymous form: 30 KB with everything it loads
     "intake:back": Page(),
     "network:restore_from_sheet": Page("documenter_a"),
@@ -175,6 +174,9 @@ VARIANTS: dict[str, tuple[str, Page]] = {
         "network:invitation", Page(status=404, url=lambda world: "/network/invitation/used-or-unknown/")),
     "404 page": ("core:home", Page(status=404, url=lambda world: "/no-such-page/")),
     "403 page": ("network:index", Page("defender", status=403)),
+    "405 page": ("accounts:logout", Page(status=405)),
+    "intake:conversation, closed": ("intake:conversation", Page(status=404)),
+    "registry:my_report, closed": ("registry:my_report", Page("defender", status=404)),
 }
 
 # Pages as a desk really fills them (real_data.py): many rows, long names in several scripts,
@@ -207,7 +209,6 @@ NOT_PAGES: dict[str, str] = {
     "network:recovery_sheet": "POST only: the desk's recovery sheet, shown once",
     "registry:incident_action": "POST only: triage, assignment, duplicates, follow-ups, moves; then a redirect",
     "registry:attachment": "a file download (application/octet-stream), never shown as a page",
-    "intake:write": "POST only: an anonymous reporter writes to the desk; the answer is her conversation page",
     "registry:my_report_withdraw": "POST only: a defender takes back her consent, then a redirect",
     "network:recovery_sheet_confirm": "POST only: confirms the sheet, then redirects",
     "network:network_recovery_sheet": "POST only: the coordinators' recovery sheet, shown once",

@@ -135,3 +135,111 @@ def test_it_shows_the_control_and_the_neutral_page_on_a_phone(live_server, phone
     page.wait_for_url("**" + reverse("core:leave"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "quick-exit-neutral-page")
+
+
+# --- Nothing of hers one Back + Reload away (issue 15.4) ----------------------------------------
+
+def _nothing_of_hers(page, *secrets: str) -> None:
+    text = page.content()
+    for secret in secrets:
+        assert secret not in text, secret
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_after_the_quick_exit_back_and_reload_show_nothing_of_hers(live_server, phone_without_js, world):
+    """JavaScript off, in Spanish, 360 px: she sends a report, then comes back with her words
+    to the conversation; after each, the quick exit, Back and Reload show nothing of hers and
+    re-post nothing."""
+    from amparo.registry import intake
+    from amparo.registry.models import Incident, Message
+
+    posts: list[str] = []
+    page = phone_without_js.new_page()
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.goto(live_server.url + "/")
+    page.locator("footer button[value=es]").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es"
+
+    # 1. She sends a report: the answer (her words again) is reached by a redirect.
+    page.goto(live_server.url + "/r/")
+    words = page.locator(".receipt-words strong").inner_text()
+    page.locator("#id_country").select_option("HN")
+    page.locator("#id_narrative").fill("Me esperaban frente a la radio comunitaria.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/r/v/**")
+    assert words in page.locator(".receipt-words").inner_text()
+    assert not any(word in page.url for word in words.split())
+    screenshot(page, "her-pages-1-sent-es")
+    page.locator("#quick-exit").click()
+    page.wait_for_url("**" + reverse("core:leave"))
+    posts.clear()
+    page.go_back()
+    _nothing_of_hers(page, words, "Me esperaban")
+    screenshot(page, "her-pages-2-back-after-exit-es")
+    page.reload()
+    _nothing_of_hers(page, words, "Me esperaban")
+    assert posts == [] and Incident.objects.count() == 1
+
+    # 2. The desk answers; she comes back with her words and reads the conversation.
+    incident = Incident.objects.get()
+    intake.reply_to_reporter(world.users["documenter_a"], incident, "Te leímos. ¿Estás a salvo?")
+    page.goto(live_server.url + "/r/back/")
+    page.locator("#id_receipt").fill(words)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/r/v/**")
+    assert "Te leímos" in page.locator("main").inner_text()
+    page.locator("#id_text").fill("Sí, estoy con mi hermana.")
+    page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
+    page.wait_for_url("**/r/v/**")
+    assert "Sí, estoy con mi hermana." in page.locator("main").inner_text()
+    screenshot(page, "her-pages-3-conversation-es")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # 3. The quick exit; Back and Reload show nothing of hers, and send nothing again.
+    page.locator("#quick-exit").click()
+    page.wait_for_url("**" + reverse("core:leave"))
+    posts.clear()
+    page.go_back()
+    assert "/r/v/" in page.url
+    _nothing_of_hers(page, words, "Me esperaban", "Te leímos", "Sí, estoy con mi hermana")
+    page.reload()
+    _nothing_of_hers(page, words, "Me esperaban", "Te leímos", "Sí, estoy con mi hermana")
+    assert page.locator("#quick-exit").is_visible() and page.locator("html").get_attribute("lang") == "es"
+    screenshot(page, "her-pages-4-reload-after-exit-es")
+    page.go_back()  # further back: the receipt page, empty
+    _nothing_of_hers(page, words, "Me esperaban", "Te leímos", "Sí, estoy con mi hermana")
+    page.reload()
+    _nothing_of_hers(page, words, "Me esperaban", "Te leímos", "Sí, estoy con mi hermana")
+    assert posts == []
+    assert Message.objects.filter(author=Message.Author.REPORTER).count() == 1
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_after_the_quick_exit_back_and_reload_show_nothing_of_a_defenders_report(
+        live_server, phone_without_js, world, fast_password_hashing):
+    """JavaScript off, Spanish, 360 px: a defender opens her own report (a POST, then its
+    short-lived address); after the quick exit, Back and Reload show nothing of it."""
+    from amparo.registry import services
+    from amparo.registry.models import Incident
+    from amparo.registry.tests.test_browser_registry import _log_in
+
+    services.record_incident(world.users["defender"], world.desk_a,
+                             services.IncidentData(narrative="Me quitaron el teléfono en el retén.", country="HN"),
+                             channel=Incident.Channel.DEFENDER, reporter=world.users["defender"])
+    page = _log_in(phone_without_js, live_server, world.users["defender"])
+    page.goto(live_server.url + reverse("registry:my_reports"))
+    screenshot(page, "her-pages-5-defender-list-es")
+    page.locator("main form.row-open button").first.click()
+    page.wait_for_url("**/registry/my-reports/v/**")
+    assert "Me quitaron el teléfono" in page.locator("main").inner_text()
+    screenshot(page, "her-pages-6-defender-report-es")
+    page.locator("#quick-exit").click()
+    page.wait_for_url("**" + reverse("core:leave"))
+    page.go_back()
+    _nothing_of_hers(page, "Me quitaron el teléfono")
+    page.reload()
+    _nothing_of_hers(page, "Me quitaron el teléfono")
+    screenshot(page, "her-pages-7-defender-back-after-exit-es")

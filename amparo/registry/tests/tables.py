@@ -3,7 +3,11 @@ import and export pages (issue 7)."""
 
 from __future__ import annotations
 
-from amparo.core.tests.pages import Page
+from typing import Any
+
+from django.urls import reverse
+
+from amparo.core.tests.pages import Page, State
 from amparo.tests.tables import LOGIN, Row, signed_in
 
 # Importing writes to the desk with its public key: its documenters and the coordinators of its
@@ -24,10 +28,47 @@ def url_values(world) -> dict[str, object]:
     return {"fmt": "csv"}
 
 
+# Her pages at short-lived addresses (vault.short_lived): the session holds the entry, the URL
+# its token. One pair per world, shared by the row's state and its URL.
+_HER: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
+
+
+def _her_conversation(world) -> tuple[dict[str, Any], str]:
+    from amparo.registry import intake, services
+    from amparo.vault import short_lived
+
+    if (id(world), "anonymous") not in _HER:
+        receipt, binding = intake.issue_receipt("en")
+        opened = intake.submit_and_open(receipt, binding, services.IncidentData(narrative="what happened",
+                                                                                 country="HN"))
+        session: dict[str, Any] = {}
+        token = short_lived.open_page(session, opened.incident.pk, opened.keys.private_key + receipt.encode())
+        _HER[(id(world), "anonymous")] = (session, token)
+    return _HER[(id(world), "anonymous")]
+
+
+def _her_report(world) -> tuple[dict[str, Any], str]:
+    from amparo.registry.models import Incident
+    from amparo.vault import short_lived
+
+    if (id(world), "defender") not in _HER:
+        incident = Incident.objects.filter(reporter=world.users["defender"]).first()
+        assert incident is not None  # the authorization table's values made it
+        session: dict[str, Any] = {}
+        _HER[(id(world), "defender")] = (session, short_lived.open_page(session, incident.pk))
+    return _HER[(id(world), "defender")]
+
+
 PAGES: dict[str, Page] = {
     "registry:transfer": Page("documenter_a"),
+    "intake:conversation": Page(state=lambda world: State(_her_conversation(world)[0]),
+                                url=lambda world: reverse("intake:conversation", args=[_her_conversation(world)[1]]),
+                                h1="Thank you"),
+    "registry:my_report": Page("defender", state=lambda world: State(_her_report(world)[0]),
+                               url=lambda world: reverse("registry:my_report", args=[_her_report(world)[1]])),
 }
 NOT_PAGES: dict[str, str] = {
+    "registry:my_report_open": "POST only: a defender opens one of her reports, then a redirect to its address",
     "registry:export": "a CSV or JSON download, streamed, never shown as a page",
 }
 

@@ -91,7 +91,7 @@ def test_an_anonymous_report_and_its_conversation_without_javascript(live_server
     _submit_and_check(page, "main form button[type=submit]", words)
     assert "Te leímos. ¿Podemos llamarte?" in page.locator("main").inner_text()
     page.locator("#id_text").fill("Sí, por la tarde.")
-    _submit_and_check(page, "main form[action='/r/back/write/'] button[type=submit]", words)
+    _submit_and_check(page, "main form[enctype='multipart/form-data'] button[type=submit]", words)
     assert "Sí, por la tarde." in page.locator("main").inner_text()
     screenshot(page, "anonymous-conversation-es")
     assert [m.author for m in Message.objects.filter(incident=incident)] == ["desk", "reporter"]

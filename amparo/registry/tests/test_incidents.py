@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from PIL import Image
@@ -193,7 +194,9 @@ def test_it_lets_a_defender_report_and_follow_her_own_reports(client, world):
     assert incident.channel == Incident.Channel.DEFENDER
     listing = client.get("/registry/my-reports/").content.decode()
     assert "The desk has received it" in listing and "someone else" not in listing
-    assert "my words" in client.get(f"/registry/my-reports/{incident.pk}/").content.decode()
+    opened = client.post("/registry/my-reports/open/", {"incident": incident.pk})
+    assert opened.status_code == 303 and re.fullmatch(r"/registry/my-reports/v/[\w-]{43}/", opened["Location"])
+    assert "my words" in client.get(opened["Location"]).content.decode()
     # The desk reads it too.
     assert services.open_incident(world.unlocked["documenter_a"], incident)["narrative"] == "my words"
 
@@ -208,6 +211,23 @@ def test_it_lets_a_defender_take_back_her_consent(client, world):
     assert incident not in Incident.objects.statistics_eligible()
     incident.refresh_from_db()
     assert not incident.consent_un
+
+
+def test_her_report_page_closes_with_the_quick_exit_and_opens_only_her_own(client, world):
+    sign_in(client, world.users["defender"], world.unlocked["defender"])
+    client.post("/registry/report/", {**FORM, "submission_key": "d3", "narrative": "only mine", "country": "HN"})
+    incident = Incident.objects.get(submission_key="d3")
+    address = client.post("/registry/my-reports/open/", {"incident": incident.pk})["Location"]
+    assert "only mine" in client.get(address).content.decode()
+    other = services.record_incident("system", world.desk_a, services.IncidentData(narrative="not hers"))
+    assert client.post("/registry/my-reports/open/", {"incident": other.pk}).status_code == 404
+    assert client.post("/registry/my-reports/open/", {"incident": "x"}).status_code == 404
+    withdrawn = client.post(f"/registry/my-reports/{incident.pk}/withdraw/")
+    assert withdrawn.status_code == 303 and withdrawn["Location"] != address
+    client.get("/today/")  # the quick exit
+    sign_in(client, world.users["defender"], world.unlocked["defender"])  # even back in at once
+    page = client.get(address)
+    assert page.status_code == 404 and "only mine" not in page.content.decode()
 
 
 def test_it_strips_hidden_details_from_photos_and_serves_files_as_downloads(client, world):

@@ -44,9 +44,17 @@ def issued(client, language: str = "en") -> tuple[str, str]:
 
 
 def submit(client, narrative: str = "they followed me home", **extra):
+    """Send the form as a browser does: a redirect after a saved report is followed."""
     receipt, binding = issued(client)
     data = {"receipt": receipt, "binding": binding, "country": "HN", "narrative": narrative, **extra}
-    return receipt, client.post("/r/", data)
+    return receipt, client.post("/r/", data, follow=True)
+
+
+def conversation(client, receipt: str) -> str:
+    """Her words typed on /r/back/; the short-lived address of her conversation they lead to."""
+    response = client.post("/r/back/", {"receipt": receipt})
+    assert response.status_code == 303, response.status_code
+    return response["Location"]
 
 
 # --- Receipts -------------------------------------------------------------------------------
@@ -98,8 +106,8 @@ def test_a_report_is_sealed_to_the_desk_and_her_receipt_and_shown_back(client, w
 def test_sending_the_same_receipt_twice_stores_one_report(client, world):
     receipt, binding = issued(client)
     data = {"receipt": receipt, "binding": binding, "country": "HN", "narrative": "once"}
-    assert client.post("/r/", data).status_code == 200
-    assert client.post("/r/", data).status_code == 200
+    assert client.post("/r/", data).status_code == 303
+    assert client.post("/r/", data).status_code == 303
     assert Incident.objects.count() == 1 and AnonymousReceipt.objects.count() == 1
 
 
@@ -151,7 +159,7 @@ def test_she_comes_back_reads_the_desks_answer_and_writes_again(client, world, s
     settings.MEDIA_ROOT = tmp_path
     receipt, _ = submit(client)
     incident = Incident.objects.get()
-    page = client.post("/r/back/", {"receipt": receipt.upper().replace(" ", "   ")})
+    page = client.post("/r/back/", {"receipt": receipt.upper().replace(" ", "   ")}, follow=True)
     assert page.status_code == 200 and "Nobody on the team has opened it yet" in page.content.decode()
 
     desk = client_for(world, "documenter_a")
@@ -159,15 +167,96 @@ def test_she_comes_back_reads_the_desks_answer_and_writes_again(client, world, s
                      ).status_code == 302
     assert "We read you" in desk.get(f"/registry/incidents/{incident.pk}/").content.decode()
 
-    page = client.post("/r/back/", {"receipt": receipt}).content.decode()
+    address = conversation(client, receipt)
+    page = client.get(address).content.decode()
     assert "We read you. Are you safe?" in page
-    page = client.post("/r/back/write/", {"receipt": receipt, "text": "Yes, for now.",
-                                          "file": SimpleUploadedFile("more.txt", b"more", "text/plain")})
+    page = client.post(address, {"text": "Yes, for now.",
+                                 "file": SimpleUploadedFile("more.txt", b"more", "text/plain")}, follow=True)
     assert page.status_code == 200 and "Yes, for now." in page.content.decode()
     assert [m.author for m in Message.objects.all()] == ["desk", "reporter"]
     assert incident.attachments.count() == 1
     assert "Yes, for now." in desk.get(f"/registry/incidents/{incident.pk}/").content.decode()
     assert client_for(world, "documenter_b").get(f"/registry/incidents/{incident.pk}/").status_code == 404
+
+
+# --- Her pages at short-lived addresses (issue 15.4) ------------------------------------------
+
+def test_her_words_are_posted_once_and_answered_by_a_redirect_to_a_short_lived_address(client, world):
+    receipt, binding = issued(client)
+    response = client.post("/r/", {"receipt": receipt, "binding": binding, "country": "HN", "narrative": "n"})
+    assert response.status_code == 303
+    address = response["Location"]
+    assert re.fullmatch(r"/r/v/[A-Za-z0-9_-]{43}/", address)
+    assert not any(word in address for word in receipt.split())
+    page = client.get(address)
+    assert page.status_code == 200 and receipt in page.content.decode()
+    assert "no-store" in page["Cache-Control"]
+    again = client.post("/r/back/", {"receipt": receipt})
+    assert again.status_code == 303 and again["Location"] != address
+    page = client.get(again["Location"]).content.decode()
+    assert "Nobody on the team has opened it yet" in page and receipt not in page
+
+
+def test_the_quick_exit_closes_her_address(client, world):
+    receipt, _ = submit(client, narrative="a secret of hers")
+    address = conversation(client, receipt)
+    assert "a secret of hers" in client.get(address).content.decode()
+    client.get("/today/")
+    page = client.get(address)
+    assert page.status_code == 404
+    text = page.content.decode()
+    assert "a secret of hers" not in text and receipt not in text and "This page has closed" in text
+    assert "quick-exit" in text
+    assert client.post(address, {"text": "after the exit"}).status_code == 404
+    assert not Message.objects.exists()
+
+
+def test_her_address_closes_after_a_while_without_use(client, world, settings):
+    settings.HER_PAGES_IDLE_SECONDS = 60
+    receipt, _ = submit(client, narrative="a secret of hers")
+    address = conversation(client, receipt)
+    start = __import__("time").time()
+    with mock.patch("time.time", return_value=start + 50):
+        assert client.get(address).status_code == 200  # in use: it stays open
+    with mock.patch("time.time", return_value=start + 100):
+        assert client.get(address).status_code == 200
+    with mock.patch("time.time", return_value=start + 200):
+        page = client.get(address)
+    assert page.status_code == 404 and "a secret of hers" not in page.content.decode()
+
+
+def test_another_browser_cannot_open_her_address(client, world):
+    from django.test import Client
+
+    receipt, _ = submit(client, narrative="a secret of hers")
+    address = conversation(client, receipt)
+    page = Client().get(address)
+    assert page.status_code == 404 and "a secret of hers" not in page.content.decode()
+
+
+def test_a_message_written_on_a_closed_page_is_kept_in_the_page_and_sent_with_her_words(client, world):
+    receipt, _ = submit(client)
+    address = conversation(client, receipt)
+    client.get("/today/")
+    page = client.post(address, {"text": "written while it closed"})
+    assert page.status_code == 404 and 'value="written while it closed"' in page.content.decode()
+    assert not Message.objects.exists()
+    form = re.search(r'name="text" value="([^"]*)"', page.content.decode()).group(1)
+    client.post("/r/back/", {"receipt": receipt, "text": form}, follow=True)
+    assert Message.objects.count() == 1
+
+
+def test_the_session_keeps_neither_her_key_nor_her_words_in_clear(client, world):
+    from django.contrib.sessions.models import Session
+
+    receipt, _ = submit(client)
+    conversation(client, receipt)
+    keys = vault.derive_reporter_keys(receipt)
+    for row in Session.objects.all():
+        data = row.get_decoded()
+        blob = repr(data).encode() + row.session_data.encode()
+        assert receipt.encode() not in blob and keys.private_key.hex().encode() not in blob
+        assert __import__("base64").b64encode(keys.private_key) not in blob
 
 
 def client_for(world, who):
@@ -181,7 +270,8 @@ def client_for(world, who):
 def test_unknown_words_open_nothing(client, world):
     response = client.post("/r/back/", {"receipt": "not a receipt at all"})
     assert response.status_code == 404 and "no longer available" in response.content.decode()
-    assert client.post("/r/back/write/", {"receipt": "nothing", "text": "hello"}).status_code == 404
+    assert client.post("/r/v/made-up/", {"text": "hello"}).status_code == 404
+    assert not Message.objects.exists()
 
 
 def test_the_desk_cannot_reply_to_a_report_that_is_not_anonymous(client, world):
@@ -227,7 +317,7 @@ def test_no_address_or_user_agent_is_kept_anywhere(client, world, settings, tmp_
                         "file": SimpleUploadedFile("f.txt", b"file", "text/plain")}, **headers)
     client.post("/r/back/", {"receipt": receipt}, **headers)
     client.post("/r/back/", {"receipt": "wrong words"}, **headers)  # a 404, which Django logs
-    client.post("/r/back/write/", {"receipt": receipt, "text": "more"}, **headers)
+    client.post(client.post("/r/back/", {"receipt": receipt}, **headers)["Location"], {"text": "more"}, **headers)
     assert Incident.objects.count() == 1 and Message.objects.count() == 1
 
     stores = dict(_database_bytes() + _sessions_and_cache())  # SQLite files (and -wal), or a pg_dump
@@ -259,7 +349,7 @@ def test_an_untriaged_report_is_gone_after_90_days(client, world, settings, tmp_
     assert settings.ANONYMOUS_RETENTION_DAYS == 90
     receipt, _ = submit(client, narrative="to be forgotten",
                         file=SimpleUploadedFile("f.txt", b"forget me " * 50, "text/plain"))
-    client.post("/r/back/write/", {"receipt": receipt, "text": "a message"})
+    client.post(conversation(client, receipt), {"text": "a message"})
     triaged_receipt, _ = submit(client, narrative="looked at")
     incident, triaged = Incident.objects.get(narrative__isnull=False, receipt__lookup_tag=vault.derive_reporter_keys(
         receipt).lookup_tag), Incident.objects.exclude(receipt__lookup_tag=vault.derive_reporter_keys(
@@ -292,7 +382,7 @@ def test_an_untriaged_report_is_gone_after_90_days(client, world, settings, tmp_
 
     response = client.post("/r/back/", {"receipt": receipt})
     assert response.status_code == 404 and "no longer available" in response.content.decode()
-    assert client.post("/r/back/", {"receipt": triaged_receipt}).status_code == 200
+    assert client.post("/r/back/", {"receipt": triaged_receipt}).status_code == 303
 
 
 def test_the_retention_job_is_scheduled(settings):

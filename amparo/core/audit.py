@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import json
 from collections.abc import Iterator
@@ -14,6 +15,24 @@ from django.utils import timezone
 from amparo.core.models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+
+
+class AuditAction(enum.StrEnum):
+    """The base of every app's catalogue of audit actions. An app declares its own in
+    `amparo/<app>/actions.py` as `class Action(AuditAction)` with dotted values
+    ("incident.recorded"), so a typo is a NameError, not a silent new action; `record` takes
+    only members of such a catalogue."""
+
+    @classmethod
+    def catalogue(cls) -> dict[str, AuditAction]:
+        """Every action of every app's catalogue, by value."""
+        found: dict[str, AuditAction] = {}
+        pending = list(cls.__subclasses__())
+        while pending:
+            sub = pending.pop()
+            pending.extend(sub.__subclasses__())
+            found.update({member.value: member for member in sub})
+        return found
 
 
 def _digest(prev_hash: str, fields: dict[str, Any]) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIView
@@ -131,6 +133,11 @@ class MembershipEnd(APIView):
     permission_classes = [drf_permissions.IsAuthenticated, IsCoordinator]
     serializer_class = MembershipSerializer
 
+    @extend_schema(request=None, responses={
+        200: MembershipSerializer,
+        409: OpenApiResponse(OpenApiTypes.OBJECT,
+                             description="She is her desk ring's last key holder: print its recovery sheet first."),
+    })
     def post(self, request: Request, membership_id: int) -> Response:
         membership = permissions.membership_for_coordinator(request.user, membership_id)
         assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIView
@@ -29,7 +31,7 @@ class IsDocumenter(HasRole):
 
 
 class TermSerializer(serializers.ModelSerializer[Term]):
-    broader = serializers.CharField(source="parent.code", default=None, read_only=True)
+    broader = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
     labels = serializers.SerializerMethodField()
     retired = serializers.SerializerMethodField()
 
@@ -86,6 +88,8 @@ class IncidentSerializer(serializers.ModelSerializer[Incident]):
             return None
 
 
+@extend_schema_view(post=extend_schema(responses={201: IncidentSerializer, 404: OpenApiResponse(
+    OpenApiTypes.OBJECT, description="The desk is not one of hers (another desk answers as a missing one).")}))
 class IncidentList(ListCreateAPIView[Incident]):
     serializer_class = IncidentSerializer
     permission_classes = [drf_permissions.IsAuthenticated, IsDocumenter]

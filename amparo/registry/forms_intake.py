@@ -88,6 +88,13 @@ class ReporterMessageForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 4}))
     file = forms.FileField(label=_("Add a file"), required=False)
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("text") or "").strip() and not data.get("file") and not self.errors:
+            # Otherwise the page would say "sent" for a message that was never stored.
+            raise forms.ValidationError(_("Write a few words or add a file, then send."))
+        return data
+
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label=_("Answer the person who reported"), max_length=20_000,

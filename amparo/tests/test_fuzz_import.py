@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -24,7 +25,7 @@ BOOKKEEPING = {"core.Counter"}
 
 # Every kind of field the importer reads: text (sealed), a date, a country and its region,
 # terms split in a cell, a number, yes/no, a choice, and defenders split in a cell.
-MAPPING = {
+MAPPING: dict[str, Any] = {
     "name": "fuzz", "identifier": "ref", "unknown": ["", "NA"],
     "dates": {"formats": [{"pattern": "%Y-%m-%d", "precision": "day"}, {"pattern": "%Y", "precision": "year"}]},
     "fields": {
@@ -98,7 +99,7 @@ def _check(response, before: dict[str, int]) -> None:
          dry_run=False, header=COLUMNS)  # one good row and one bad: nothing at all is written
 def test_an_import_writes_the_whole_file_or_nothing_and_lists_every_problem(documenter, rows, dry_run, header):
     before = amparo_counts()
-    data = {"file": _upload(_csv(header, rows), "fuzz.csv"),
+    data: dict[str, Any] = {"file": _upload(_csv(header, rows), "fuzz.csv"),
             "mapping_file": _upload(json.dumps(MAPPING).encode(), "fuzz.json")}
     if dry_run:
         data["dry_run"] = "on"

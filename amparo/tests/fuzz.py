@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 # Each example is a real request through the whole stack (middleware, forms, services, the
 # database), so a few dozen per form keep a run within CI's budget of three minutes per
 # database. `deadline=None`: the first request of a run compiles templates and is slow.
-FORM_EXAMPLES = 40
+FORM_EXAMPLES = 30
 
 
 def bounded(examples: int = FORM_EXAMPLES) -> settings:

@@ -170,6 +170,7 @@ def appeal(public):
 @given(fields=form_values(["submission_key", "kind", "country"], {
     "kind": ["letter", "email", "call", "visit", "social", "other"], "country": ["", "FR", "XX", "hn"],
     "submission_key": ["k1", "k2", "a" * 64, "a" * 65]}))
+@example(fields={"submission_key": "a" * 65, "kind": "letter"})  # refused without a word on the page
 def test_an_action_is_counted_once_or_the_page_says_why(client, appeal, fields):
     before = amparo_counts()
     response = client.post(f"/appeals/p/{appeal.pk}/", fields)

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from amparo.analytics import stats
+from amparo.core.api import has_nul
 
 RESERVED = ("group_by", "public", "format", "language", "desk")
 
@@ -84,7 +85,7 @@ class StatsIncidents(APIView):
             if not desks.exists():
                 raise PermissionDenied("Only desk staff see exact numbers; ask for public=1.")
             if params.get("desk"):
-                desks = desks.filter(slug=params["desk"])
+                desks = desks.filter(slug=params["desk"]) if not has_nul(params["desk"]) else desks.none()
                 if not desks.exists():
                     raise NotFound("No such desk among those you may see.")
         elif params.get("desk"):

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from amparo.accounts.models import User
+from amparo.core.api import SlugRelatedField
 from amparo.network import permissions, services
 from amparo.network.models import Desk, Membership, Network, Role
 
@@ -51,10 +52,10 @@ class DeskSerializer(serializers.ModelSerializer[Desk]):
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
-    username = serializers.SlugRelatedField(
+    username = SlugRelatedField(
         source="user", slug_field="username", queryset=User.objects.filter(is_active=True)
     )
-    desk = serializers.SlugRelatedField(
+    desk = SlugRelatedField(
         slug_field="slug", queryset=Desk.objects.all(), required=False, allow_null=True
     )
 

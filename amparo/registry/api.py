@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -17,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from amparo.accounts.models import User
+from amparo.core.api import SlugRelatedField, has_nul
 from amparo.network import permissions
 from amparo.network.api import HasRole
 from amparo.network.models import Desk, Role
@@ -55,12 +57,12 @@ class VocabularyList(ListAPIView[Term]):
 
 
 def _codes() -> Any:
-    return serializers.SlugRelatedField(slug_field="code", many=True, required=False,
+    return SlugRelatedField(slug_field="code", many=True, required=False,
                                         queryset=Term.objects.filter(retired_at__isnull=True))
 
 
 class IncidentSerializer(serializers.ModelSerializer[Incident]):
-    desk = serializers.SlugRelatedField(slug_field="slug", queryset=Desk.objects.all())
+    desk = SlugRelatedField(slug_field="slug", queryset=Desk.objects.all())
     attack_types = _codes()
     perpetrators = _codes()
     risk_factors = _codes()
@@ -149,6 +151,8 @@ class DefenderList(ListAPIView[Defender]):
         desks = permissions.documented_desks(self.request.user)
         wanted = self.request.query_params.get("desk")
         if wanted:
+            if has_nul(wanted):
+                raise Http404
             get_object_or_404(desks, slug=wanted)
             desks = desks.filter(slug=wanted)
         return Defender.objects.filter(desk__in=desks).select_related("desk").order_by("id")

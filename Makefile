@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install lint messages bench clean
+.PHONY: run test fuzz install lint messages bench clean
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -20,9 +20,18 @@ test: install
 	.venv/bin/ruff check .
 	.venv/bin/mypy amparo
 	.venv/bin/lint-imports
-	.venv/bin/pytest -m "not fault"
+	.venv/bin/pytest -m "not fault and not fuzz"
 	# The fault tests (real workers killed, the SMTP server stopped) in a run of their own
 	.venv/bin/pytest -m fault
+	$(MAKE) --no-print-directory fuzz
+
+# schemathesis and Hypothesis against the API, the public forms and the importer, with a fixed
+# seed so that a failure is reproduced by the same command (FUZZ_SEED=... to try another).
+FUZZ_SEED ?= 20261201
+fuzz:
+	@echo "== fuzz tests, Hypothesis seed $(FUZZ_SEED) (reproduce: pytest -m fuzz --hypothesis-seed=$(FUZZ_SEED)) =="
+	@started=$$(date +%s); .venv/bin/pytest -m fuzz -p no:randomly --hypothesis-seed=$(FUZZ_SEED); \
+	  status=$$?; echo "fuzz tests: $$(( $$(date +%s) - started )) s (seed $(FUZZ_SEED))"; exit $$status
 
 install: .venv/installed node_modules/.installed messages
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import renderers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from amparo.analytics import stats
+from amparo.core.api import has_nul
 
 RESERVED = ("group_by", "public", "format", "language", "desk")
 
@@ -63,7 +64,13 @@ class StatsIncidents(APIView):
             OpenApiParameter("desk", str, description="A desk's slug (desk staff)"),
             OpenApiParameter("format", str, enum=["json", "csv"]),
         ],
-        responses={200: OpenApiTypes.OBJECT},
+        responses={
+            200: OpenApiTypes.OBJECT,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="A dimension, filter or value it does not know"),
+            403: OpenApiResponse(OpenApiTypes.OBJECT, description="Exact numbers without a desk to see: ask for "
+                                                                  "public=1"),
+            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such desk among those she may see"),
+        },
         description="Counts of incidents and victims; any other parameter is a filter (docs/analytics.md).",
     )
     def get(self, request: Request) -> Response:
@@ -78,7 +85,7 @@ class StatsIncidents(APIView):
             if not desks.exists():
                 raise PermissionDenied("Only desk staff see exact numbers; ask for public=1.")
             if params.get("desk"):
-                desks = desks.filter(slug=params["desk"])
+                desks = desks.filter(slug=params["desk"]) if not has_nul(params["desk"]) else desks.none()
                 if not desks.exists():
                     raise NotFound("No such desk among those you may see.")
         elif params.get("desk"):

@@ -50,7 +50,8 @@ class AppealSummarySerializer(serializers.ModelSerializer[Appeal]):
     title = serializers.SerializerMethodField()
     themes: serializers.SlugRelatedField[Term] = serializers.SlugRelatedField(
         many=True, read_only=True, slug_field="code")
-    outcome: serializers.SlugRelatedField[Term] = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    outcome: serializers.SlugRelatedField[Term] = serializers.SlugRelatedField(read_only=True, slug_field="code",
+                                                                             allow_null=True)  # none until coded
     # Plain strings: the codes are listed in docs/appeals.md (and the schema keeps one enum per name).
     language = serializers.CharField(read_only=True)
     status = serializers.CharField(read_only=True)

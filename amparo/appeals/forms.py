@@ -133,7 +133,10 @@ class CloseForm(forms.Form):
 class ActionForm(forms.Form):
     """What she did, and where from. No name, no address."""
 
-    submission_key = forms.CharField(widget=forms.HiddenInput, initial=_submission_key, max_length=64)
+    # Hidden: only a changed page gets it wrong, and then the page must still say why.
+    submission_key = forms.CharField(widget=forms.HiddenInput, initial=_submission_key, max_length=64,
+                                     error_messages={"required": _("Please send the form again."),
+                                                     "max_length": _("Please send the form again.")})
     kind = forms.ChoiceField(label=_("What did you do?"), choices=Action.Kind.choices, widget=forms.RadioSelect)
     country = forms.ChoiceField(label=_("Where are you? (optional)"), required=False)
 

@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
@@ -15,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from amparo.accounts.models import User
+from amparo.core.api import SlugRelatedField
 from amparo.network import permissions, services
 from amparo.network.models import Desk, Membership, Network, Role
 
@@ -34,7 +37,7 @@ class IsDeskStaff(HasRole):
     roles = (Role.DOCUMENTER, Role.COORDINATOR)
 
 
-class DeskAmong(serializers.SlugRelatedField[Desk]):
+class DeskAmong(SlugRelatedField[Desk]):
     """A desk by its slug, looked up only among `desks(view)`, the desks this request may use: a
     slug that exists nowhere and a desk that is not among them get the same 404 with the same
     body, so the answer does not tell which desks exist (pages answer 404 the same way)."""
@@ -72,7 +75,7 @@ class DeskSerializer(serializers.ModelSerializer[Desk]):
 
 
 class MembershipSerializer(serializers.ModelSerializer[Membership]):
-    username = serializers.SlugRelatedField(
+    username = SlugRelatedField(
         source="user", slug_field="username", queryset=User.objects.filter(is_active=True)
     )
     desk = DeskAmong(lambda view: view.network().desks.all(), required=False, allow_null=True)
@@ -150,6 +153,11 @@ class MembershipEnd(APIView):
     permission_classes = [drf_permissions.IsAuthenticated, IsCoordinator]
     serializer_class = MembershipSerializer
 
+    @extend_schema(request=None, responses={
+        200: MembershipSerializer,
+        409: OpenApiResponse(OpenApiTypes.OBJECT,
+                             description="She is her desk ring's last key holder: print its recovery sheet first."),
+    })
     def post(self, request: Request, membership_id: int) -> Response:
         membership = permissions.membership_for_coordinator(request.user, membership_id)
         assert isinstance(request.user, User)  # noqa: S101 - IsAuthenticated

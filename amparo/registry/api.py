@@ -7,7 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, ListCreateAPIView, RetrieveAPIView
@@ -15,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from amparo.accounts.models import User
+from amparo.core.api import SlugRelatedField, has_nul
 from amparo.network import permissions
 from amparo.network.api import DeskAmong, HasRole
 from amparo.network.models import Role
@@ -29,7 +33,7 @@ class IsDocumenter(HasRole):
 
 
 class TermSerializer(serializers.ModelSerializer[Term]):
-    broader = serializers.CharField(source="parent.code", default=None, read_only=True)
+    broader = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
     labels = serializers.SerializerMethodField()
     retired = serializers.SerializerMethodField()
 
@@ -53,7 +57,7 @@ class VocabularyList(ListAPIView[Term]):
 
 
 def _codes() -> Any:
-    return serializers.SlugRelatedField(slug_field="code", many=True, required=False,
+    return SlugRelatedField(slug_field="code", many=True, required=False,
                                         queryset=Term.objects.filter(retired_at__isnull=True))
 
 
@@ -93,6 +97,8 @@ class IncidentSerializer(serializers.ModelSerializer[Incident]):
             return None
 
 
+@extend_schema_view(post=extend_schema(responses={201: IncidentSerializer, 404: OpenApiResponse(
+    OpenApiTypes.OBJECT, description="The desk is not one of hers (another desk answers as a missing one).")}))
 class IncidentList(ListCreateAPIView[Incident]):
     serializer_class = IncidentSerializer
     permission_classes = [drf_permissions.IsAuthenticated, IsDocumenter]
@@ -150,6 +156,8 @@ class DefenderList(ListAPIView[Defender]):
         desks = permissions.documented_desks(self.request.user)
         wanted = self.request.query_params.get("desk")
         if wanted:
+            if has_nul(wanted):
+                raise Http404
             get_object_or_404(desks, slug=wanted)
             desks = desks.filter(slug=wanted)
         return Defender.objects.filter(desk__in=desks).select_related("desk").order_by("id")

@@ -103,6 +103,9 @@ class ReporterMessageForm(forms.Form):
         data = super().clean() or {}
         if self.has_error("file", "too_large"):
             raise forms.ValidationError(NOT_SENT)
+        if not (data.get("text") or "").strip() and not data.get("file") and not self.errors:
+            # Otherwise the page would say "sent" for a message that was never stored.
+            raise forms.ValidationError(_("Write a few words or add a file, then send."))
         return data
 
 

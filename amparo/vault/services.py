@@ -555,7 +555,8 @@ def receipt_binding(receipt: str) -> str:
 
 
 def receipt_binding_valid(receipt: str, binding: str) -> bool:
-    return hmac.compare_digest(receipt_binding(receipt), binding or "")
+    # As bytes: compare_digest refuses str with non-ASCII characters, which anyone can post.
+    return hmac.compare_digest(receipt_binding(receipt).encode(), (binding or "").encode())
 
 
 # --- Attachments, streamed ------------------------------------------------------------------

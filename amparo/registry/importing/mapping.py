@@ -138,6 +138,16 @@ def parse_mapping(raw: Any, lookups: Lookups | None = None) -> Mapping:
     if not isinstance(name, str) or not name.strip():
         problems.append("'name' is required: it names the source, and is part of every row's key")
     identifier, key_columns = raw.get("identifier"), raw.get("key_columns") or []
+    if identifier is not None and not isinstance(identifier, str):
+        problems.append("'identifier' is a column name")
+        identifier = None
+    for key, what in (("encoding", "the name of an encoding, e.g. \"utf-8\" or \"latin-1\""),
+                      ("description", "words for people")):
+        if not isinstance(raw.get(key, ""), str):
+            problems.append(f"{key!r} is {what}")
+    delimiter = raw.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        problems.append("'delimiter' is one character, e.g. \",\" or \";\"")
     if bool(identifier) == bool(key_columns):
         problems.append("give either 'identifier' (a column) or 'key_columns' (a list of columns)")
     if not isinstance(key_columns, list) or not all(isinstance(c, str) for c in key_columns):
@@ -147,6 +157,9 @@ def parse_mapping(raw: Any, lookups: Lookups | None = None) -> Mapping:
         problems.append("'unknown' is a list of words")
         unknown = list(DEFAULT_UNKNOWN)
     dates = raw.get("dates") or {}
+    if not isinstance(dates, dict):
+        problems.append("'dates' is an object: {\"formats\": [...], \"century_from\": 1950}")
+        dates = {}
     default_formats = _formats(dates.get("formats", [{"pattern": "%Y-%m-%d", "precision": "day"}]), "dates",
                                problems)
     century_from = dates.get("century_from", 1950)
@@ -214,6 +227,10 @@ def _source(name: str, spec: Any, global_unknown: frozenset[str], default_format
         return Source()
     for key in sorted(set(spec) - SOURCE_KEYS):
         problems.append(f"{where}: unknown key {key!r}")
+    for key in ("column", "split", "each_split", "label", "latitude", "longitude"):
+        if key in spec and not isinstance(spec[key], str):
+            problems.append(f"{where}: {key!r} is text")
+            return Source()
     has_pair = "latitude" in spec or "longitude" in spec
     if sum(("column" in spec, "constant" in spec, has_pair)) != 1:
         problems.append(f"{where}: give exactly one of 'column', 'constant' or 'latitude' + 'longitude'")
@@ -243,6 +260,10 @@ def _source(name: str, spec: Any, global_unknown: frozenset[str], default_format
     convert = converter(name, lookups)
     for target in targets:
         if target is None or (isinstance(target, str) and not target.strip()):
+            continue
+        if not all(isinstance(part, str | int | float | bool) for part in (
+                target if isinstance(target, list) else [target])):
+            problems.append(f"{where}: {target!r} is not a code, a word or a list of them")
             continue
         for part in (target if isinstance(target, list) else [target]):
             try:

@@ -29,34 +29,50 @@ def url_values(world) -> dict[str, object]:
 
 
 # Her pages at short-lived addresses (vault.short_lived): the session holds the entry, the URL
-# its token. One pair per world, shared by the row's state and its URL.
-_HER: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
+# its token. One pair per world (kept on the world itself: ids of dead worlds are reused), shared
+# by the row's state and its URL.
+
+
+def _kept(world, who: str) -> tuple[dict[str, Any], str] | None:
+    return getattr(world, "_her_pages", {}).get(who)
+
+
+def _keep(world, who: str, pair: tuple[dict[str, Any], str]) -> tuple[dict[str, Any], str]:
+    if not hasattr(world, "_her_pages"):
+        world._her_pages = {}
+    world._her_pages[who] = pair
+    return pair
 
 
 def _her_conversation(world) -> tuple[dict[str, Any], str]:
     from amparo.registry import intake, services
     from amparo.vault import short_lived
 
-    if (id(world), "anonymous") not in _HER:
-        receipt, binding = intake.issue_receipt("en")
-        opened = intake.submit_and_open(receipt, binding, services.IncidentData(narrative="what happened",
-                                                                                 country="HN"))
-        session: dict[str, Any] = {}
-        token = short_lived.open_page(session, opened.incident.pk, opened.keys.private_key + receipt.encode())
-        _HER[(id(world), "anonymous")] = (session, token)
-    return _HER[(id(world), "anonymous")]
+    kept = _kept(world, "anonymous")
+    if kept is not None:
+        return kept
+    receipt, binding = intake.issue_receipt("en")
+    opened = intake.submit_and_open(receipt, binding, services.IncidentData(narrative="what happened",
+                                                                             country="HN"))
+    session: dict[str, Any] = {}
+    token = short_lived.open_page(session, opened.incident.pk, opened.keys.private_key + receipt.encode())
+    return _keep(world, "anonymous", (session, token))
 
 
 def _her_report(world) -> tuple[dict[str, Any], str]:
+    from amparo.registry import services
     from amparo.registry.models import Incident
     from amparo.vault import short_lived
 
-    if (id(world), "defender") not in _HER:
-        incident = Incident.objects.filter(reporter=world.users["defender"]).first()
-        assert incident is not None  # the authorization table's values made it
-        session: dict[str, Any] = {}
-        _HER[(id(world), "defender")] = (session, short_lived.open_page(session, incident.pk))
-    return _HER[(id(world), "defender")]
+    kept = _kept(world, "defender")
+    if kept is not None:
+        return kept
+    defender = world.users["defender"]
+    incident = Incident.objects.filter(reporter=defender).first() or services.record_incident(
+        defender, world.desk_a, services.IncidentData(narrative="what happened", country="HN"),
+        channel=Incident.Channel.DEFENDER, reporter=defender)
+    session: dict[str, Any] = {}
+    return _keep(world, "defender", (session, short_lived.open_page(session, incident.pk)))
 
 
 PAGES: dict[str, Page] = {

@@ -62,11 +62,11 @@ class _Locked(Exception):
 
 
 def _opened(request: HttpRequest, row: Any) -> Any:
-    """The row with its words readable (sealing.readable); raises _Locked."""
+    """The row with its words readable (sealing.open_draft); raises _Locked."""
     if row is None:
         return None
     try:
-        return sealing.readable(vault_session.unlocked_for(request), row)
+        return sealing.open_draft(vault_session.unlocked_for(request), row)
     except (KeyLocked, NotAReader, Tampered) as exc:
         raise _Locked from exc
 

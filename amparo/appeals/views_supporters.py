@@ -19,7 +19,8 @@ from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.core.security import staff_page
 from amparo.network import permissions
 
-from . import subscriptions
+from . import sealing
+from .services import subscriptions
 from .forms import ExportForm, ImportForm, InterestsForm, SubscribeForm
 from .models import LANGUAGE_CODES, Supporter
 from .views_public import WINDOW, within_action_limit
@@ -69,7 +70,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         if supporter is None:
             return render(request, "appeals/link_gone.html", status=404)
         messages.success(request, _("Thank you: you are subscribed. Here you can change what you receive."))
-        return redirect("appeals:preferences", token=subscriptions.open_token(supporter))
+        return redirect("appeals:preferences", token=sealing.open_supporter_token(supporter))
     if subscriptions.confirmation_for(token) is None:
         return render(request, "appeals/link_gone.html", status=404)
     return render(request, "appeals/confirm.html")

@@ -1,16 +1,16 @@
-"""Circulation: an approved appeal, or update, to every supporter who wants it, by e-mail and SMS.
+"""Circulation's queue: an approved appeal, or update, becomes one delivery per supporter and
+channel; sender tasks claim batches of them, and the outcome of each batch is written here.
 
-The deliveries table is the queue (models_circulation.Delivery). The flow:
+The deliveries table is the queue (models.Delivery). The flow:
 
 1. `enqueue_appeal` / `enqueue_update`, called inside the approval's transaction, create one
    delivery per supporter and channel in bulk (the unique key makes it idempotent) and, once
-   the transaction commits, start AMPARO_CIRCULATION_TASKS sender tasks.
-2. A sender task (`drain`) claims a batch atomically (`claim_batch`: FOR UPDATE SKIP LOCKED on
-   PostgreSQL, a conditional UPDATE by a claim token elsewhere), opens each supporter's contact
-   and link token with the service key, renders the message in her language (rendering.py),
-   sends the batch over the process's pool of SMTP connections (or the SMS gateway), and
-   records the outcome of the whole batch in a few statements (`_record`). It loops until
-   nothing is due.
+   the transaction commits, announce `deliveries_due`: the sender tasks (tasks.py) listen and
+   start AMPARO_CIRCULATION_TASKS senders.
+2. A sender claims a batch atomically (`claim_batch`: FOR UPDATE SKIP LOCKED on PostgreSQL, a
+   conditional UPDATE by a claim token elsewhere), reads it (`claimed`), sends it through the
+   channel's transport, and hands the outcome of the whole batch to `record_outcome`, which
+   writes it in a few statements and brings updates behind originals.
 3. `sweep` (Celery beat) returns claims older than AMPARO_CIRCULATION_CLAIM_TIMEOUT to the queue
    (a worker killed mid-batch) and starts senders when retries are due and nobody is sending.
 
@@ -21,38 +21,39 @@ See docs/circulation.md.
 from __future__ import annotations
 
 import logging
-import os
 import secrets
-import socket
-import time
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from email.utils import format_datetime, parseaddr
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core import mail
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Max, Min, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
+from django.dispatch import Signal
 from django.utils import timezone
 
-from amparo.appeals import sms
-from amparo.appeals.models import Appeal, AppealUpdate, Supporter
-from amparo.appeals.models_circulation import Delivery
-from amparo.appeals.rendering import TOKEN, Prepared, available_languages, message_id, prepare, raw_email
-from amparo.appeals.smtp import NOT_ATTEMPTED, Outcome, Outgoing, Result, SmtpSettings, shared_pool
-from amparo.appeals.subscriptions import label as supporter_label
+from amparo.appeals.actions import Action
+from amparo.appeals.models import Appeal, AppealUpdate, Delivery, Supporter
+from amparo.appeals.transport import NOT_ATTEMPTED, Outcome, Result, sms
 from amparo.core.services import record_audit
-from amparo.network.services import scope_of
-from amparo.vault import services as vault
-from amparo.vault.errors import NotAReader, Tampered
+
+from . import subscriptions
+from .rules import scope
 
 logger = logging.getLogger(__name__)
 Channel, Status = Delivery.Channel, Delivery.Status
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 BULK_ROWS = 2000
+
+# Sent (after a commit) when deliveries of a channel are due: `channel` and how many senders
+# (`count`) to start. The sender tasks connect to it (tasks.py), so the queue never imports
+# its workers.
+deliveries_due = Signal()
+
+
+def kick(channel: str, count: int | None = None) -> None:
+    """Start sender tasks for a channel (after a commit: they must see the deliveries)."""
+    deliveries_due.send(sender=Delivery, channel=str(channel), count=count or settings.AMPARO_CIRCULATION_TASKS)
 
 
 def _wants(channel: str) -> Q:
@@ -122,7 +123,7 @@ def enqueue_appeal(appeal: Appeal) -> int:
         for channel in channels():
             _create_from(appeal.pk, None, channel, matching.filter(_wants(channel)).values_list("pk", flat=True))
         count = Delivery.objects.filter(appeal=appeal, update__isnull=True).count()
-        record_audit("system", "appeal.circulation_queued", appeal, scope=scope_of(appeal.network))
+        record_audit("system", Action.APPEAL_CIRCULATION_QUEUED, appeal, scope=scope(appeal.network))
         _start_after_commit(channels())
     return count
 
@@ -139,23 +140,23 @@ def _update_recipients(appeal_id: int, channel: str, supporter_ids: Iterable[int
 def enqueue_update(update: AppealUpdate) -> int:
     """The update goes to those who received the original, on the channel they received it
     by (and still want); those who receive the original later get the update right after it
-    (see `_record`). Returns how many deliveries the update has."""
+    (see `record_outcome`). Returns how many deliveries the update has."""
     with transaction.atomic():
         for channel in channels():
             _create_from(update.appeal_id, update.pk, channel, _update_recipients(update.appeal_id, channel),
                          "supporter_id")
-        record_audit("system", "appeal_update.circulation_queued", update, scope=scope_of(update.appeal.network))
+        record_audit("system", Action.UPDATE_CIRCULATION_QUEUED, update, scope=scope(update.appeal.network))
         _start_after_commit(channels())
     return Delivery.objects.filter(update=update).count()
 
 
-def stop_appeal(appeal: Appeal) -> int:
+def stop_appeal_deliveries(appeal: Appeal) -> int:
     """Nothing more of the appeal or its updates goes out: every unsent delivery is stopped in
     one statement. A batch already being sent is checked again just before it goes."""
     return Delivery.objects.filter(appeal=appeal, status__in=Delivery.UNSENT).update(status=Status.STOPPED)
 
 
-def stop_update(update: AppealUpdate) -> int:
+def stop_update_deliveries(update: AppealUpdate) -> int:
     return Delivery.objects.filter(update=update, status__in=Delivery.UNSENT).update(status=Status.STOPPED)
 
 
@@ -188,42 +189,10 @@ def release_stale_claims(timeout: int | None = None) -> int:
         status=Status.QUEUED, claim_token="", claimed_by="", claimed_at=None)
 
 
-# --- One sender's run -----------------------------------------------------------------------
-
 @dataclass
-class _Run:
-    """What one sender task keeps between its batches: rendered texts and appeals."""
+class Claimed:
+    """One claimed delivery, as a sender sees it: her contact opened only in its memory."""
 
-    prepared: dict[tuple[int, int | None, str, str], Prepared] = field(default_factory=dict)
-    appeals: dict[int, Appeal] = field(default_factory=dict)
-    updates: dict[int, AppealUpdate] = field(default_factory=dict)
-    circulated: set[tuple[int, int | None]] = field(default_factory=set)
-    languages: dict[tuple[int, int | None], set[str]] = field(default_factory=dict)
-
-
-def _appeal(run: _Run, appeal_id: int) -> Appeal:
-    if appeal_id not in run.appeals:
-        run.appeals[appeal_id] = Appeal.objects.prefetch_related("texts", "addressees").get(pk=appeal_id)
-    return run.appeals[appeal_id]
-
-
-def _update(run: _Run, update_id: int) -> AppealUpdate:
-    if update_id not in run.updates:
-        run.updates[update_id] = AppealUpdate.objects.prefetch_related("texts").get(pk=update_id)
-    return run.updates[update_id]
-
-
-# --- Sending one batch ----------------------------------------------------------------------
-
-def _smtp_settings() -> SmtpSettings:
-    return SmtpSettings(host=settings.EMAIL_HOST or "localhost", port=settings.EMAIL_PORT,
-                        user=settings.EMAIL_HOST_USER, password=settings.EMAIL_HOST_PASSWORD,
-                        use_tls=settings.EMAIL_USE_TLS, use_ssl=getattr(settings, "EMAIL_USE_SSL", False),
-                        timeout=float(settings.EMAIL_TIMEOUT or 30))
-
-
-@dataclass
-class _Item:
     delivery_id: int
     appeal_id: int
     update_id: int | None
@@ -236,28 +205,33 @@ class _Item:
     msgid: str = ""
 
 
-def _open(sealed: Any, name: str) -> str:
-    return vault.open_with_service_key(sealed, label=supporter_label(name)) if sealed else ""
+def claimed_rows(token: str, channel: str) -> list[tuple[Any, ...]]:
+    """The claimed deliveries of a batch: (pk, uuid, appeal, update, supporter, attempts, her
+    status, whether she still wants the channel, her languages, her sealed address, her sealed
+    link token)."""
+    address_field = "supporter__email" if channel == Channel.EMAIL else "supporter__phone"
+    return list(Delivery.objects.filter(claim_token=token, status=Status.CLAIMED).values_list(
+        "pk", "uuid", "appeal_id", "update_id", "supporter_id", "attempts", "supporter__status",
+        f"supporter__by_{channel}", "supporter__languages", address_field, "supporter__token"))
 
 
-def send_batch(channel: str, worker: str, run: _Run | None = None, *, size: int | None = None) -> int:
-    """Claim one batch, send it, record the outcome. Returns how many deliveries it handled
-    (0: nothing was due)."""
-    run = run or _Run()
-    size = size or settings.AMPARO_CIRCULATION_BATCH_SIZE
-    token = claim_batch(channel, worker, size)
-    if token is None:
-        return 0
-    try:
-        return _send_claimed(token, channel, run)
-    except Exception:
-        # A fault of ours (a template, the database): the batch counts one attempt and waits
-        # its back-off, so a batch that always fails ends as failed instead of looping.
-        _give_back(token, "error while sending")
-        raise
+def stopped_since(appeal_ids: set[int], update_ids: set[int]) -> tuple[set[int], set[int]]:
+    """Of these appeals and updates, those stopped: checked again just before sending."""
+    return (set(Appeal.objects.filter(pk__in=appeal_ids, stopped_at__isnull=False).values_list("pk", flat=True)),
+            set(AppealUpdate.objects.filter(pk__in=update_ids, stopped_at__isnull=False).values_list("pk", flat=True)))
 
 
-def _give_back(token: str, detail: str) -> None:
+# --- Recording a batch's outcome ------------------------------------------------------------
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before attempt `attempts + 1`: the base, doubling, capped."""
+    seconds = settings.AMPARO_CIRCULATION_RETRY_SECONDS * 2 ** max(0, attempts - 1)
+    return timedelta(seconds=min(seconds, settings.AMPARO_CIRCULATION_RETRY_MAX_SECONDS))
+
+
+def give_back(token: str, detail: str) -> None:
+    """A fault of ours while sending (a template, the database): the batch counts one attempt
+    and waits its back-off, so a batch that always fails ends as failed instead of looping."""
     now = timezone.now()
     claimed = Delivery.objects.filter(claim_token=token, status=Status.CLAIMED)
     for attempts in set(claimed.values_list("attempts", flat=True)):
@@ -269,119 +243,12 @@ def _give_back(token: str, detail: str) -> None:
                          claimed_at=None, next_attempt_at=now + backoff(attempts + 1))
 
 
-def _send_claimed(token: str, channel: str, run: _Run) -> int:
-    claimed_at = time.monotonic()
-    address_field = "supporter__email" if channel == Channel.EMAIL else "supporter__phone"
-    rows = list(Delivery.objects.filter(claim_token=token, status=Status.CLAIMED).values_list(
-        "pk", "uuid", "appeal_id", "update_id", "supporter_id", "attempts", "supporter__status",
-        f"supporter__by_{channel}", "supporter__languages", address_field, "supporter__token"))
-    # Checked again now, just before sending: a stop since the claim wins.
-    appeal_ids = {r[2] for r in rows}
-    update_ids = {r[3] for r in rows if r[3]}
-    stopped_appeals = set(Appeal.objects.filter(pk__in=appeal_ids, stopped_at__isnull=False).values_list(
-        "pk", flat=True))
-    stopped_updates = set(AppealUpdate.objects.filter(pk__in=update_ids, stopped_at__isnull=False).values_list(
-        "pk", flat=True))
-    items: list[_Item] = []
-    stopped: list[int] = []
-    broken: list[int] = []
-    for pk, uuid, appeal_id, update_id, supporter_id, attempts, status, wants, languages, sealed, sealed_token in rows:
-        if appeal_id in stopped_appeals or update_id in stopped_updates or supporter_id is None \
-                or status != Supporter.Status.CONFIRMED or not wants:
-            stopped.append(pk)
-            continue
-        item = _Item(pk, appeal_id, update_id, supporter_id, attempts, msgid=message_id(uuid))
-        try:
-            item.address, item.token = _open(sealed, "email" if channel == Channel.EMAIL else "phone"), \
-                _open(sealed_token, "token")
-        except (Tampered, NotAReader):
-            broken.append(pk)
-            continue
-        appeal = _appeal(run, appeal_id)
-        update = _update(run, update_id) if update_id else None
-        if (appeal_id, update_id) not in run.languages:
-            run.languages[(appeal_id, update_id)] = available_languages(appeal, update)
-        offered = run.languages[(appeal_id, update_id)]
-        wanted = [c for c in languages.split(",") if c] or ["en"]
-        item.language = next((c for c in wanted if c in offered), appeal.language)
-        item.reader = item.language if item.language in wanted else wanted[0]
-        items.append(item)
-    results = _send(channel, items, run, deadline=claimed_at + settings.AMPARO_CIRCULATION_CLAIM_TIMEOUT / 2)
-    _record(token, channel, items, results, stopped=stopped, broken=broken, run=run)
-    return len(rows)
-
-
-def _prepared(run: _Run, item: _Item) -> Prepared:
-    key = (item.appeal_id, item.update_id, item.language, item.reader)
-    if key not in run.prepared:
-        appeal = _appeal(run, item.appeal_id)
-        run.prepared[key] = prepare(appeal, _update(run, item.update_id) if item.update_id else None, item.language,
-                                    item.reader)
-    return run.prepared[key]
-
-
-def _send(channel: str, items: list[_Item], run: _Run, *, deadline: float) -> list[Result]:
-    if not items:
-        return []
-    if channel == Channel.SMS:
-        return _send_sms(items, run)
-    sender = settings.AMPARO_CIRCULATION_FROM
-    envelope_from = parseaddr(sender)[1] or sender
-    date = format_datetime(timezone.now())
-    usable = [i for i in items if i.address.isascii() and "\n" not in i.address and "\r" not in i.address
-              and "@" in i.address]
-    results = [Result(i.delivery_id, Outcome.BOUNCE, "address not usable") for i in items if i not in usable]
-    if settings.EMAIL_BACKEND != SMTP_BACKEND:  # development and tests: Django's backend
-        return results + _send_with_backend(usable, run, sender)
-    outgoing = [Outgoing(i.delivery_id, envelope_from, i.address,
-                         raw_email(_prepared(run, i), sender=sender, to=i.address, msgid=i.msgid, date=date,
-                                   token=i.token)) for i in usable]
-    pool = shared_pool(_smtp_settings(), settings.AMPARO_CIRCULATION_SMTP_CONNECTIONS)
-    return results + pool.send(outgoing, deadline=time.monotonic() + max(1.0, deadline - time.monotonic()))
-
-
-def _send_with_backend(items: list[_Item], run: _Run, sender: str) -> list[Result]:
-    messages = []
-    for i in items:
-        prepared = _prepared(run, i)
-        unsubscribe = prepared.unsubscribe.replace(TOKEN, i.token)
-        messages.append(mail.EmailMessage(prepared.subject, prepared.body.replace(TOKEN, i.token), sender,
-                                          [i.address], headers={"Message-ID": i.msgid,
-                                                                "List-Unsubscribe": f"<{unsubscribe}>",
-                                                                "Content-Language": prepared.language}))
-    try:
-        mail.get_connection().send_messages(messages)
-    except OSError as exc:
-        return [Result(i.delivery_id, Outcome.RETRY, type(exc).__name__) for i in items]
-    return [Result(i.delivery_id, Outcome.SENT) for i in items]
-
-
-def _send_sms(items: list[_Item], run: _Run) -> list[Result]:
-    gateway = sms.gateway()
-    if gateway is None:
-        return [Result(i.delivery_id, Outcome.RETRY, "no SMS gateway") for i in items]
-
-    def one(item: _Item) -> Result:
-        answer = gateway.send(item.address, _prepared(run, item).sms.replace(TOKEN, item.token))
-        return Result(item.delivery_id, answer.outcome, answer.detail)
-
-    with ThreadPoolExecutor(max_workers=settings.AMPARO_CIRCULATION_SMTP_CONNECTIONS) as threads:
-        return list(threads.map(one, items))
-
-
-# --- Recording a batch's outcome ------------------------------------------------------------
-
-def backoff(attempts: int) -> timedelta:
-    """The wait before attempt `attempts + 1`: the base, doubling, capped."""
-    seconds = settings.AMPARO_CIRCULATION_RETRY_SECONDS * 2 ** max(0, attempts - 1)
-    return timedelta(seconds=min(seconds, settings.AMPARO_CIRCULATION_RETRY_MAX_SECONDS))
-
-
-def _record(token: str, channel: str, items: list[_Item], results: list[Result], *, stopped: list[int],
-            broken: list[int], run: _Run) -> None:
+def record_outcome(token: str, channel: str, items: list[Claimed], results: list[Result], *, stopped: list[int],
+                   broken: list[int], circulated: set[tuple[int, int | None]]) -> None:
     """The whole batch's outcome in a few statements, in one transaction: one UPDATE for the
     sent (their languages by CASE), one per attempts count for the retries, one each for
-    bounces, stops and failures."""
+    bounces, stops and failures. `circulated` is the sender's memory of what it already marked
+    circulated."""
     now = timezone.now()
     by_id = {i.delivery_id: i for i in items}
     sent = [r.key for r in results if r.outcome is Outcome.SENT]
@@ -418,32 +285,45 @@ def _record(token: str, channel: str, items: list[_Item], results: list[Result],
         if broken:
             mine.filter(pk__in=broken).update(status=Status.FAILED, error="contact does not open", claim_token="")
         if sent:
-            _follow_up(run, channel, [by_id[k] for k in sent])
+            _follow_up(circulated, channel, [by_id[k] for k in sent])
 
 
 def _bounce(channel: str, supporter_ids: list[int]) -> None:
     """A permanent refusal: nothing more goes to that address."""
-    from amparo.appeals import subscriptions
-
     Delivery.objects.filter(supporter_id__in=supporter_ids, channel=channel, status=Status.QUEUED).update(
         status=Status.STOPPED, error="address bounced")
     for supporter in Supporter.objects.filter(pk__in=supporter_ids):
         if channel == Channel.EMAIL:
             subscriptions.mark_bounced(supporter)
-        elif Supporter.objects.filter(pk=supporter.pk, by_sms=True).update(by_sms=False):
-            record_audit("system", "supporter.sms_bounced", supporter, scope=subscriptions.SCOPE)
+        else:
+            subscriptions.stop_sms(supporter)
 
 
-def _follow_up(run: _Run, channel: str, sent: list[_Item]) -> None:
+def mark_circulated(appeal: Appeal | AppealUpdate) -> None:
+    """The first message of an appeal or update has gone out."""
+    model = type(appeal)
+    with transaction.atomic():
+        changed = model.objects.filter(pk=appeal.pk, circulated_at__isnull=True).update(circulated_at=timezone.now())
+        if isinstance(appeal, Appeal):
+            Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.APPROVED).update(
+                status=Appeal.Status.CIRCULATED)
+            target, action = appeal, Action.APPEAL_CIRCULATED
+        else:
+            AppealUpdate.objects.filter(pk=appeal.pk).update(status=AppealUpdate.Status.CIRCULATED)
+            target, action = appeal.appeal, Action.UPDATE_CIRCULATED
+        if changed:
+            record_audit("system", action, appeal, scope=scope(target))
+
+
+def _follow_up(circulated: set[tuple[int, int | None]], channel: str, sent: list[Claimed]) -> None:
     """After the first messages: the appeal (or update) is marked circulated; originals sent
     after an update was approved bring the update right behind them."""
-    from amparo.appeals import services
-
-    for key in {(i.appeal_id, i.update_id) for i in sent} - run.circulated:
-        run.circulated.add(key)
-        target: Appeal | AppealUpdate = _update(run, key[1]) if key[1] else _appeal(run, key[0])
+    for key in {(i.appeal_id, i.update_id) for i in sent} - circulated:
+        circulated.add(key)
+        target: Appeal | AppealUpdate = (AppealUpdate.objects.select_related("appeal").get(pk=key[1]) if key[1]
+                                         else Appeal.objects.get(pk=key[0]))
         if target.circulated_at is None:
-            services.mark_circulated(target)
+            mark_circulated(target)
     originals = [i for i in sent if i.update_id is None]
     if not originals:
         return
@@ -454,32 +334,7 @@ def _follow_up(run: _Run, channel: str, sent: list[_Item]) -> None:
         _create(update.appeal_id, update.pk, channel, list(_update_recipients(update.appeal_id, channel, ids)))
 
 
-# --- Senders and the sweeper ----------------------------------------------------------------
-
-def kick(channel: str, count: int | None = None) -> None:
-    """Start sender tasks for a channel (after a commit: they must see the deliveries)."""
-    from amparo.appeals import tasks
-
-    for _ in range(count or settings.AMPARO_CIRCULATION_TASKS):
-        tasks.send_deliveries.apply_async(args=(str(channel),), queue=settings.AMPARO_CIRCULATION_QUEUE)
-
-
-def worker_name(hostname: str | None = None) -> str:
-    return f"{hostname or socket.gethostname()}:{os.getpid()}"
-
-
-def drain(channel: str, worker: str, *, budget: float = 60.0) -> int:
-    """Send batches until nothing is due; after `budget` seconds hand over to a new task (so
-    that one long circulation does not hold a worker's slot for ever). Returns how many
-    deliveries it handled."""
-    started, total, run = time.monotonic(), 0, _Run()
-    while handled := send_batch(channel, worker, run):
-        total += handled
-        if time.monotonic() - started > budget:
-            kick(channel, 1)
-            break
-    return total
-
+# --- The sweeper ----------------------------------------------------------------------------
 
 def sweep() -> dict[str, int]:
     """Periodic: claims gone stale back to the queue; senders started where deliveries are due
@@ -495,36 +350,3 @@ def sweep() -> dict[str, int]:
             kick(channel)
             started += 1
     return {"released": released, "started": started}
-
-
-# --- Progress -------------------------------------------------------------------------------
-
-@dataclass
-class ChannelProgress:
-    channel: str
-    counts: dict[str, int]
-    retrying: int
-    first: timedelta | None
-    last: timedelta | None
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-def progress(appeal: Appeal, update: AppealUpdate | None = None) -> list[ChannelProgress]:
-    """Counts per channel and status, and the time from approval to the first and the last
-    message sent, computed in the database."""
-    rows = (Delivery.objects.filter(appeal=appeal, update=update).values("channel", "status")
-            .annotate(n=Count("id"), first=Min("sent_at"), last=Max("sent_at"),
-                      retrying=Count("id", filter=Q(status=Status.QUEUED, attempts__gt=0))))
-    approved: datetime | None = update.approved_at if update is not None else appeal.approved_at
-    found: dict[str, ChannelProgress] = {}
-    for row in rows:
-        entry = found.setdefault(row["channel"], ChannelProgress(row["channel"], dict.fromkeys(Status.values, 0),
-                                                                 0, None, None))
-        entry.counts[row["status"]] = row["n"]
-        entry.retrying += row["retrying"]
-        if row["status"] == Status.SENT and approved is not None:
-            entry.first, entry.last = row["first"] - approved, row["last"] - approved
-    return [found[c] for c in Channel.values if c in found]

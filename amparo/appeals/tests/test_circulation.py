@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from amparo.appeals import circulation, services
 from amparo.appeals.models import Appeal, AppealUpdate, Supporter
-from amparo.appeals.models_circulation import Delivery
+from amparo.appeals.models import Delivery
 from amparo.appeals.tests.circulation_support import (
     SUMMARIES,
     TITLES,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from amparo.appeals import circulation, services
 from amparo.appeals.models import Supporter
-from amparo.appeals.models_circulation import Delivery
+from amparo.appeals.models import Delivery
 from amparo.appeals.smtp import Outcome, Outgoing, SmtpPool, SmtpSettings, classify
 from amparo.appeals.tests.circulation_support import approve, draft_in_review, make_supporters, parse
 from amparo.appeals.tests.smtp_sink import free_port

@@ -15,7 +15,7 @@ from collections import Counter
 import pytest
 
 from amparo.appeals import circulation, services
-from amparo.appeals.models_circulation import Delivery
+from amparo.appeals.models import Delivery
 from amparo.appeals.tests.circulation_support import (
     Workers,
     draft_in_review,

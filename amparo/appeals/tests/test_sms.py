@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from amparo.appeals import circulation, sms
 from amparo.appeals.models import Supporter
-from amparo.appeals.models_circulation import Delivery
+from amparo.appeals.models import Delivery
 from amparo.appeals.smtp import Outcome
 from amparo.appeals.tests.circulation_support import (
     TITLES,

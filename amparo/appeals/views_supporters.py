@@ -14,15 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts import gates
-from amparo.accounts.models import User
+from amparo.accounts.requests import signed_in_user
 from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.core.security import staff_page
 from amparo.network import permissions
 
 from . import sealing
-from .services import subscriptions
 from .forms import ExportForm, ImportForm, InterestsForm, SubscribeForm
 from .models import LANGUAGE_CODES, Supporter
+from .services import subscriptions
 from .views_public import WINDOW, within_action_limit
 
 
@@ -110,11 +110,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- Coordinators ---------------------------------------------------------------------------
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
-
-
 def _staff_page(request: HttpRequest, *, import_form: ImportForm | None = None,
                 export_form: ExportForm | None = None, status: int = 200) -> HttpResponse:
     counts = Supporter.objects.aggregate(
@@ -149,7 +144,7 @@ def supporters_import(request: HttpRequest) -> HttpResponse:
     if upload.size > 5 * 1024 * 1024:
         form.add_error("file", _("At most 5 MB."))
         return _staff_page(request, import_form=form, status=400)
-    result = subscriptions.import_supporters(_user(request), subscriptions.read_csv(upload.read()),
+    result = subscriptions.import_supporters(signed_in_user(request), subscriptions.read_csv(upload.read()),
                                              base_url=_base_url(request))
     messages.success(request, _("%(n)d people were sent an e-mail to confirm. Nobody receives appeals before "
                                 "confirming.") % {"n": result.invited})
@@ -169,7 +164,7 @@ def supporters_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _staff_page(request, export_form=form, status=400)
     try:
-        data = subscriptions.export_supporters(_user(request), form.cleaned_data["code"])
+        data = subscriptions.export_supporters(signed_in_user(request), form.cleaned_data["code"])
     except subscriptions.SecondFactorRefused:
         form.add_error("code", _("This code is wrong or was already used. Wait for the next one."))
         return _staff_page(request, export_form=form, status=403)

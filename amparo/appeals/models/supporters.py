@@ -19,6 +19,7 @@ from amparo.vault.fields import SealedField
 
 from .appeals import LANGUAGE_CODES, Appeal
 
+
 class SupporterQuerySet(models.QuerySet["Supporter"]):
     def reachable(self) -> SupporterQuerySet:
         """Confirmed, not unsubscribed, not bounced: who may be sent anything."""

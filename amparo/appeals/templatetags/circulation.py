@@ -9,8 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from amparo.appeals import progress
-from amparo.appeals.models import Appeal, AppealUpdate
-from amparo.appeals.models import Delivery
+from amparo.appeals.models import Appeal, AppealUpdate, Delivery
 
 register = template.Library()
 

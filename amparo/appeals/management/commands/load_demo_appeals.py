@@ -12,8 +12,8 @@ from django.db import transaction
 
 from amparo.accounts.models import User
 from amparo.appeals import services
-from amparo.appeals.services import subscriptions
 from amparo.appeals.models import Appeal
+from amparo.appeals.services import subscriptions
 from amparo.network.management.commands.load_demo import DEMO_PASSWORD
 from amparo.network.models import Desk
 from amparo.registry.models import Term

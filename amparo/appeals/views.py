@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from amparo.accounts.models import User
 from amparo.accounts.requests import signed_in_user
-from amparo.core.models import AuditEntry
 from amparo.core.security import staff_page
 from amparo.network import countries, permissions
 from amparo.network.models import Role
@@ -29,20 +27,14 @@ from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 from amparo.vault.services import Unlocked
 
-from . import figures, sealing, services
+from . import figures, queries, sealing, services
 from .forms import AddresseeForm, AppealForm, CloseForm, ResponseForm, TextFields, UpdateForm
 from .models import LANGUAGE_CODES, LANGUAGES, Addressee, Appeal, AppealText, AppealUpdate
+from .queries import visible_appeals
 
 documenter_required = permissions.role_required(Role.DOCUMENTER)
 staff_required = permissions.role_required(Role.DOCUMENTER, Role.COORDINATOR)
 coordinator_required = permissions.coordinator_required
-
-
-def visible_appeals(user: Any) -> QuerySet[Appeal]:
-    """Appeals of the desks she documents and of the networks she coordinates."""
-    desks = list(permissions.documented_desks(user).values_list("id", flat=True))
-    networks = list(permissions.coordinated_networks(user).values_list("id", flat=True))
-    return Appeal.objects.filter(Q(desk_id__in=desks) | Q(network_id__in=networks)).select_related("desk", "network")
 
 
 def _appeal(request: HttpRequest, appeal_id: int) -> Appeal:
@@ -152,7 +144,7 @@ def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
         "documents": permissions.is_documenter_of(user, appeal.desk),
         "coordinates": permissions.is_coordinator_of(user, appeal.network),
         "wrote": services.wrote_part_of(user, appeal),
-        "history": AuditEntry.objects.filter(object_type="appeals.appeal", object_id=str(appeal.pk)).order_by("seq"),
+        "history": queries.history(appeal),
     })
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -19,7 +18,7 @@ from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.core.security import staff_page
 from amparo.network import permissions
 
-from . import sealing
+from . import queries, sealing
 from .forms import ExportForm, ImportForm, InterestsForm, SubscribeForm
 from .models import LANGUAGE_CODES, Supporter
 from .services import subscriptions
@@ -112,15 +111,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 def _staff_page(request: HttpRequest, *, import_form: ImportForm | None = None,
                 export_form: ExportForm | None = None, status: int = 200) -> HttpResponse:
-    counts = Supporter.objects.aggregate(
-        confirmed=Count("id", filter=Q(status=Supporter.Status.CONFIRMED)),
-        pending=Count("id", filter=Q(status=Supporter.Status.PENDING)),
-        unsubscribed=Count("id", filter=Q(status=Supporter.Status.UNSUBSCRIBED)),
-        bounced=Count("id", filter=Q(status=Supporter.Status.BOUNCED)),
-        sms=Count("id", filter=Q(status=Supporter.Status.CONFIRMED, by_sms=True)),
-    )
     return render(request, "appeals/supporters.html", {
-        "counts": counts, "import_form": import_form or ImportForm(), "export_form": export_form or ExportForm(),
+        "counts": queries.supporter_counts(), "import_form": import_form or ImportForm(),
+        "export_form": export_form or ExportForm(),
         "may_export": permissions.coordinates_a_coalition(request.user),
     }, status=status)
 

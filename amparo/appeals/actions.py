@@ -40,8 +40,3 @@ class Action(AuditAction):
     SUPPORTERS_IMPORTED = "supporters.imported"
     SUPPORTERS_EXPORTED = "supporters.exported"
 
-
-# What writing an appeal's words is: who did any of it wrote part of it (the migration that
-# filled `Appeal.writers` read these from the audit chain once).
-WRITING = (Action.APPEAL_DRAFTED, Action.APPEAL_EDITED, Action.APPEAL_TRANSLATED, Action.ADDRESSEE_ADDED,
-           Action.ADDRESSEE_REMOVED)

@@ -100,9 +100,10 @@ def prerender(appeal_id: int) -> list[tuple[str, bytes]]:
 
     from django.utils import timezone
 
-    from amparo.appeals import circulation
+    from amparo.appeals import rendering
     from amparo.appeals.models import Appeal, Supporter
-    from amparo.appeals.subscriptions import open_email, open_token
+    from amparo.appeals.sealing import open_supporter_email as open_email
+    from amparo.appeals.sealing import open_supporter_token as open_token
 
     appeal = Appeal.objects.prefetch_related("texts", "addressees").get(pk=appeal_id)
     prepared = {}
@@ -111,11 +112,11 @@ def prerender(appeal_id: int) -> list[tuple[str, bytes]]:
     for supporter in Supporter.objects.all():
         language = supporter.languages.split(",")[0]
         if language not in prepared:
-            prepared[language] = circulation.prepare(appeal, None, language)
+            prepared[language] = rendering.prepare(appeal, None, language)
         email = open_email(supporter)
-        out.append((email, circulation.raw_email(prepared[language], sender="no-reply@amparo.example", to=email,
-                                                 msgid=f"<bare-{secrets.token_hex(16)}@amparo.example>",
-                                                 date=date, token=open_token(supporter))))
+        out.append((email, rendering.raw_email(prepared[language], sender="no-reply@amparo.example", to=email,
+                                               msgid=f"<bare-{secrets.token_hex(16)}@amparo.example>",
+                                               date=date, token=open_token(supporter))))
     return out
 
 

@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny
 from amparo.registry.models import Term
 
 from .models import Action, Addressee, Appeal, AppealText, AppealUpdate, UpdateText
-from .views_public import published
+from .queries import published
 
 
 class TextSerializer(serializers.ModelSerializer[AppealText]):

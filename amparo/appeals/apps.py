@@ -7,6 +7,8 @@ class AppealsConfig(AppConfig):
     verbose_name = "Appeals"
 
     def ready(self) -> None:
-        from amparo.appeals import panels
+        # Models are ready only now: the staff panel registers itself, and the sender tasks
+        # connect to the queue's `deliveries_due` (services never import their workers).
+        from amparo.appeals import panels, tasks  # noqa: F401
 
         panels.register()

@@ -17,7 +17,7 @@ from amparo.registry.models import Incident, Term
 
 from .models import LANGUAGES, Action, Addressee, AppealText, Response, Supporter
 from .services import AppealData
-from .subscriptions import Interests
+from .services.subscriptions import Interests
 
 
 def _submission_key() -> str:

@@ -6,7 +6,12 @@ seal_for_desk_and_coordinators`): the desk writes them, the coordinator who appr
 them. Each row keeps its texts as one JSON object in its `sealed` column while its clear
 columns stay empty. Publication opens them in the approving coordinator's own request and
 copies them into the clear columns (`publish`): a published appeal is public by nature, and
-circulation, feeds and the API read only the clear columns. Workers never open anything here.
+circulation, feeds and the API read only the clear columns.
+
+A supporter's e-mail, phone, name and link token are sealed with the service key (machines
+send to her without a member) and found by a blind index. Callers name what they seal or open
+(`seal_supporter_contact`, `open_supporter_email`, `appeal_text_columns`, …): the labels, rings
+and keys are chosen here and kept by the vault.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from amparo.network.models import Desk
 from amparo.vault import services as vault
 from amparo.vault.services import Unlocked
 
-from .models import Addressee, AppealText, Response, UpdateText
+from .models import Addressee, AppealText, Response, Supporter, UpdateText
 
 TEXT_FIELDS = ("title", "summary", "background", "concerns", "actions", "letter")
 ADDRESSEE_FIELDS = ("authority", "postal_address", "email", "phone", "salutation")
@@ -35,10 +40,11 @@ Row = TypeVar("Row", AppealText, Addressee, UpdateText)
 
 def label(model: type[models.Model]) -> str:
     """The associated-data label, e.g. "appeals.appealtext.sealed"."""
+
     return f"appeals.{model._meta.model_name}.sealed"
 
 
-def columns(desk: Desk, model: type[models.Model], values: dict[str, Any], *, sealed: bool) -> dict[str, Any]:
+def _columns(desk: Desk, model: type[models.Model], values: dict[str, Any], *, sealed: bool) -> dict[str, Any]:
     """The column values to store for `values`: sealed (clear columns empty) before
     publication, clear after."""
     names = WORDS[model]
@@ -60,7 +66,7 @@ def open_words(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateTe
     return {name: str(opened.get(name, "")) for name in names}
 
 
-def readable(unlocked: Unlocked | None, row: Row) -> Row:
+def open_draft(unlocked: Unlocked | None, row: Row) -> Row:
     """A copy of the row with its words opened, for a page to show. The copy refuses to be
     saved (models.OpenedCopy), so opened words can never be written over the sealed ones."""
     if row.sealed is None:
@@ -84,7 +90,7 @@ def open_response(unlocked: Unlocked | None, response: Response) -> dict[str, st
             if getattr(response, name) else "" for name in ("source", "note")}
 
 
-def publish(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateText) -> None:
+def publish_words(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateText) -> None:
     """Publication, in the approving member's request: open the words with her key and keep
     them in clear from now on."""
     if row.sealed is None:
@@ -94,3 +100,70 @@ def publish(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateText)
         setattr(row, name, value)
     row.sealed = None
     row.save(update_fields=[*words, "sealed"])
+
+
+# --- An appeal's words, by intent -----------------------------------------------------------
+
+def appeal_text_columns(desk: Desk, values: dict[str, Any], *, draft: bool) -> dict[str, Any]:
+    """An appeal's words in one language, to store: sealed while it is a draft (or in review)."""
+    return _columns(desk, AppealText, values, sealed=draft)
+
+
+def addressee_columns(desk: Desk, values: dict[str, Any]) -> dict[str, Any]:
+    """An addressee, to store: only drafts get new ones, so always sealed."""
+    return _columns(desk, Addressee, values, sealed=True)
+
+
+def update_text_columns(desk: Desk, values: dict[str, Any], *, draft: bool) -> dict[str, Any]:
+    """An update's words in one language, to store: sealed while the update is a draft."""
+    return _columns(desk, UpdateText, values, sealed=draft)
+
+
+# --- Supporters' contacts (the service key) -------------------------------------------------
+
+EMAIL_PURPOSE = "supporter-email"
+PHONE_PURPOSE = "supporter-phone"
+CONTACT = ("email", "phone", "name", "token")
+
+
+def _supporter_label(name: str) -> str:
+    return f"appeals.supporter.{name}"
+
+
+def seal_supporter_contact(name: str, value: str) -> bytes:
+    """One of her contact columns (`email`, `phone`, `name` or her link `token`), sealed."""
+    if name not in CONTACT:
+        raise ValueError(name)
+    return vault.seal_with_service_key(value, label=_supporter_label(name))
+
+
+def open_supporter_contact(name: str, sealed: Any) -> str:
+    """One of her sealed contact columns as text ("" when there is none)."""
+    if name not in CONTACT:
+        raise ValueError(name)
+    return vault.open_with_service_key(sealed, label=_supporter_label(name)) if sealed else ""
+
+
+def open_supporter_email(supporter: Supporter) -> str:
+    return open_supporter_contact("email", supporter.email)
+
+
+def open_supporter_phone(supporter: Supporter) -> str:
+    return open_supporter_contact("phone", supporter.phone)
+
+
+def open_supporter_name(supporter: Supporter) -> str:
+    return open_supporter_contact("name", supporter.name)
+
+
+def open_supporter_token(supporter: Supporter) -> str:
+    """Her preferences link's token, for writing it into a message."""
+    return vault.open_with_service_key(supporter.token, label=_supporter_label("token"))
+
+
+def supporter_email_index(email: str) -> str:
+    return vault.blind_index(email, purpose=EMAIL_PURPOSE)
+
+
+def supporter_phone_index(phone: str) -> str:
+    return vault.blind_index(phone, purpose=PHONE_PURPOSE)

@@ -5,12 +5,12 @@ may), call a service, render."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,33 +18,23 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
-from amparo.core.models import AuditEntry
+from amparo.accounts.requests import signed_in_user
 from amparo.core.security import staff_page
 from amparo.network import countries, permissions
 from amparo.network.models import Role
 from amparo.registry.models import Incident
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
+from amparo.vault.services import Unlocked
 
-from . import figures, sealing, services
+from . import figures, queries, sealing, services
 from .forms import AddresseeForm, AppealForm, CloseForm, ResponseForm, TextFields, UpdateForm
 from .models import LANGUAGE_CODES, LANGUAGES, Addressee, Appeal, AppealText, AppealUpdate
+from .queries import visible_appeals
 
 documenter_required = permissions.role_required(Role.DOCUMENTER)
 staff_required = permissions.role_required(Role.DOCUMENTER, Role.COORDINATOR)
 coordinator_required = permissions.coordinator_required
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
-
-
-def visible_appeals(user: Any) -> QuerySet[Appeal]:
-    """Appeals of the desks she documents and of the networks she coordinates."""
-    desks = list(permissions.documented_desks(user).values_list("id", flat=True))
-    networks = list(permissions.coordinated_networks(user).values_list("id", flat=True))
-    return Appeal.objects.filter(Q(desk_id__in=desks) | Q(network_id__in=networks)).select_related("desk", "network")
 
 
 def _appeal(request: HttpRequest, appeal_id: int) -> Appeal:
@@ -62,11 +52,11 @@ class _Locked(Exception):
 
 
 def _opened(request: HttpRequest, row: Any) -> Any:
-    """The row with its words readable (sealing.readable); raises _Locked."""
+    """The row with its words readable (sealing.open_draft); raises _Locked."""
     if row is None:
         return None
     try:
-        return sealing.readable(vault_session.unlocked_for(request), row)
+        return sealing.open_draft(vault_session.unlocked_for(request), row)
     except (KeyLocked, NotAReader, Tampered) as exc:
         raise _Locked from exc
 
@@ -84,7 +74,7 @@ def _refused(request: HttpRequest, refusal: services.AppealRefused, appeal: Appe
 @staff_required
 @staff_page
 def index(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     appeals = visible_appeals(user).prefetch_related("texts").order_by("-created_at")[:200]
     rows = []
     for appeal in appeals:
@@ -117,7 +107,7 @@ def new(request: HttpRequest, desk_slug: str) -> HttpResponse:
     form = AppealForm(request.POST or None, desk=desk, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            appeal = services.draft_appeal(_user(request), desk, form.appeal_data(),
+            appeal = services.draft_appeal(signed_in_user(request), desk, form.appeal_data(),
                                            incident=form.cleaned_data.get("incident"),
                                            submission_key=form.cleaned_data.get("submission_key") or None)
         except services.AppealRefused as refusal:
@@ -134,7 +124,7 @@ def new(request: HttpRequest, desk_slug: str) -> HttpResponse:
 @staff_page
 def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = _appeal(request, appeal_id)
-    user = _user(request)
+    user = signed_in_user(request)
     texts = {t.language: t for t in appeal.texts.all()}
     try:
         text = _opened(request, appeal.text())
@@ -154,7 +144,7 @@ def detail(request: HttpRequest, appeal_id: int) -> HttpResponse:
         "documents": permissions.is_documenter_of(user, appeal.desk),
         "coordinates": permissions.is_coordinator_of(user, appeal.network),
         "wrote": services.wrote_part_of(user, appeal),
-        "history": AuditEntry.objects.filter(object_type="appeals.appeal", object_id=str(appeal.pk)).order_by("seq"),
+        "history": queries.history(appeal),
     })
 
 
@@ -176,7 +166,8 @@ def edit(request: HttpRequest, appeal_id: int) -> HttpResponse:
     form = AppealForm(request.POST or None, initial=initial, desk=appeal.desk)
     if request.method == "POST" and form.is_valid():
         try:
-            services.edit_appeal(_user(request), appeal, form.appeal_data(), incident=form.cleaned_data.get("incident"))
+            services.edit_appeal(signed_in_user(request), appeal, form.appeal_data(),
+                                 incident=form.cleaned_data.get("incident"))
         except services.AppealRefused as refusal:
             form.add_error(None, str(refusal))
         else:
@@ -202,7 +193,7 @@ def translate(request: HttpRequest, appeal_id: int, language: str) -> HttpRespon
     form = TextFields(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.translate_appeal(_user(request), appeal, language, form.cleaned_data)
+            services.translate_appeal(signed_in_user(request), appeal, language, form.cleaned_data)
         except services.AppealRefused as refusal:
             return _refused(request, refusal, appeal)
         messages.success(request, _("The translation was saved."))
@@ -222,7 +213,7 @@ def addressee_add(request: HttpRequest, appeal_id: int) -> HttpResponse:
         messages.error(request, _("The addressee needs at least the authority's name; check the e-mail address."))
         return redirect("appeals:detail", appeal_id=appeal.pk)
     try:
-        services.add_addressee(_user(request), appeal, **form.cleaned_data)
+        services.add_addressee(signed_in_user(request), appeal, **form.cleaned_data)
     except services.AppealRefused as refusal:
         return _refused(request, refusal, appeal)
     return redirect("appeals:detail", appeal_id=appeal.pk)
@@ -235,17 +226,32 @@ def addressee_remove(request: HttpRequest, addressee_id: int) -> HttpResponse:
     addressee = get_object_or_404(Addressee.objects.select_related("appeal"), pk=addressee_id,
                                   appeal__desk__in=permissions.documented_desks(request.user))
     try:
-        services.remove_addressee(_user(request), addressee)
+        services.remove_addressee(signed_in_user(request), addressee)
     except services.AppealRefused as refusal:
         return _refused(request, refusal, addressee.appeal)
     return redirect("appeals:detail", appeal_id=addressee.appeal_id)
 
 
-STEPS: dict[str, tuple[Callable[..., Appeal], str, Any]] = {
-    "submit": (services.submit_for_review, Role.DOCUMENTER, gettext_lazy("Sent for review.")),
-    "approve": (services.approve_appeal, Role.COORDINATOR, gettext_lazy("Approved: the appeal is public.")),
-    "return": (services.return_to_draft, Role.COORDINATOR, gettext_lazy("Sent back to the desk.")),
-    "stop": (services.stop_appeal, Role.COORDINATOR, gettext_lazy("Stopped: the appeal is no longer public or sent.")),
+@dataclass(frozen=True)
+class Step:
+    """One of the buttons that move an appeal or an update on: the service it calls (with the
+    member, the row and her unlocked key, which only approval uses), who may press it, and
+    what the page says when it is done."""
+
+    run: Callable[[User, Any, Unlocked | None], object]
+    role: str
+    done: Any
+
+
+STEPS: dict[str, Step] = {
+    "submit": Step(lambda user, appeal, _key: services.submit_for_review(user, appeal), Role.DOCUMENTER,
+                   gettext_lazy("Sent for review.")),
+    "approve": Step(lambda user, appeal, key: services.approve_appeal(user, appeal, unlocked=key), Role.COORDINATOR,
+                    gettext_lazy("Approved: the appeal is public.")),
+    "return": Step(lambda user, appeal, _key: services.return_to_draft(user, appeal), Role.COORDINATOR,
+                   gettext_lazy("Sent back to the desk.")),
+    "stop": Step(lambda user, appeal, _key: services.stop_appeal(user, appeal), Role.COORDINATOR,
+                 gettext_lazy("Stopped: the appeal is no longer public or sent.")),
 }
 
 
@@ -254,22 +260,19 @@ STEPS: dict[str, tuple[Callable[..., Appeal], str, Any]] = {
 @staff_page
 def step(request: HttpRequest, appeal_id: int, step: str) -> HttpResponse:
     appeal = _appeal(request, appeal_id)
-    if step not in STEPS:
+    chosen = STEPS.get(step)
+    if chosen is None:
         raise Http404
-    function, role, done = STEPS[step]
-    user = _user(request)
-    allowed = (permissions.is_documenter_of(user, appeal.desk) if role == Role.DOCUMENTER
+    user = signed_in_user(request)
+    allowed = (permissions.is_documenter_of(user, appeal.desk) if chosen.role == Role.DOCUMENTER
                else permissions.is_coordinator_of(user, appeal.network))
     if not allowed:
         raise PermissionDenied
     try:
-        if step == "approve":  # she opens the sealed draft to publish it
-            services.approve_appeal(user, appeal, unlocked=vault_session.unlocked_for(request))
-        else:
-            function(user, appeal)
+        chosen.run(user, appeal, vault_session.unlocked_for(request))  # approval opens the draft with her key
     except services.AppealRefused as refusal:
         return _refused(request, refusal, appeal)
-    messages.success(request, str(done))
+    messages.success(request, str(chosen.done))
     return redirect("appeals:detail", appeal_id=appeal.pk)
 
 
@@ -281,7 +284,7 @@ def update_new(request: HttpRequest, appeal_id: int) -> HttpResponse:
     form = UpdateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_update(_user(request), appeal, **form.cleaned_data)
+            services.add_update(signed_in_user(request), appeal, **form.cleaned_data)
         except services.AppealRefused as refusal:
             return _refused(request, refusal, appeal)
         messages.success(request, _("The update waits for a coordinator's approval."))
@@ -307,7 +310,7 @@ def update_translate(request: HttpRequest, update_id: int, language: str) -> Htt
     form = UpdateForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.translate_update(_user(request), update, language, **form.cleaned_data)
+            services.translate_update(signed_in_user(request), update, language, **form.cleaned_data)
         except services.AppealRefused as refusal:
             return _refused(request, refusal, update.appeal)
         messages.success(request, _("The translation was saved."))
@@ -317,7 +320,12 @@ def update_translate(request: HttpRequest, update_id: int, language: str) -> Htt
         "language": dict(LANGUAGES)[language], "code": language}, status=400 if form.errors else 200)
 
 
-UPDATE_STEPS = ("approve", "stop")
+UPDATE_STEPS: dict[str, Step] = {
+    "approve": Step(lambda user, update, key: services.approve_update(user, update, unlocked=key), Role.COORDINATOR,
+                    gettext_lazy("Done.")),
+    "stop": Step(lambda user, update, _key: services.stop_update(user, update), Role.COORDINATOR,
+                 gettext_lazy("Done.")),
+}
 
 
 @require_POST
@@ -326,16 +334,14 @@ UPDATE_STEPS = ("approve", "stop")
 def update_step(request: HttpRequest, update_id: int, step: str) -> HttpResponse:
     update = get_object_or_404(AppealUpdate.objects.select_related("appeal", "appeal__network"), pk=update_id,
                                appeal__network__in=permissions.coordinated_networks(request.user))
-    if step not in UPDATE_STEPS:
+    chosen = UPDATE_STEPS.get(step)
+    if chosen is None:
         raise Http404
     try:
-        if step == "approve":
-            services.approve_update(_user(request), update, unlocked=vault_session.unlocked_for(request))
-        else:
-            services.stop_update(_user(request), update)
+        chosen.run(signed_in_user(request), update, vault_session.unlocked_for(request))
     except services.AppealRefused as refusal:
         return _refused(request, refusal, update.appeal)
-    messages.success(request, _("Done."))
+    messages.success(request, str(chosen.done))
     return redirect("appeals:detail", appeal_id=update.appeal_id)
 
 
@@ -346,7 +352,7 @@ def response_add(request: HttpRequest, appeal_id: int) -> HttpResponse:
     appeal = _own_appeal(request, appeal_id)
     form = ResponseForm(request.POST)
     if form.is_valid():
-        services.log_response(_user(request), appeal, **form.cleaned_data)
+        services.log_response(signed_in_user(request), appeal, **form.cleaned_data)
         messages.success(request, _("Logged."))
     else:
         messages.error(request, _("A response needs its date and a note."))
@@ -361,7 +367,7 @@ def close(request: HttpRequest, appeal_id: int) -> HttpResponse:
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.close_appeal(_user(request), appeal, **form.cleaned_data)
+            services.close_appeal(signed_in_user(request), appeal, **form.cleaned_data)
         except services.AppealRefused as refusal:
             return _refused(request, refusal, appeal)
         messages.success(request, _("The appeal is closed with its outcome."))

@@ -15,7 +15,6 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,14 +29,10 @@ from amparo.network import countries
 from . import figures, services
 from .forms import ActionForm
 from .models import LANGUAGE_CODES, LANGUAGES, Addressee, Appeal, AppealText, AppealUpdate
+from .queries import published
 
 MAILTO_MAX = 1800  # characters: longer mailto links are cut by some phones' mail apps
 WINDOW = 60
-
-
-def published() -> QuerySet[Appeal]:
-    return (Appeal.objects.filter(status__in=Appeal.PUBLISHED, stopped_at__isnull=True).exclude(reference="")
-            .select_related("network"))
 
 
 def _language() -> str:

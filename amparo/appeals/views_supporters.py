@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
@@ -14,14 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts import gates
-from amparo.accounts.models import User
+from amparo.accounts.requests import signed_in_user
 from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.core.security import staff_page
 from amparo.network import permissions
 
-from . import subscriptions
+from . import queries, sealing
 from .forms import ExportForm, ImportForm, InterestsForm, SubscribeForm
 from .models import LANGUAGE_CODES, Supporter
+from .services import subscriptions
 from .views_public import WINDOW, within_action_limit
 
 
@@ -69,7 +69,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         if supporter is None:
             return render(request, "appeals/link_gone.html", status=404)
         messages.success(request, _("Thank you: you are subscribed. Here you can change what you receive."))
-        return redirect("appeals:preferences", token=subscriptions.open_token(supporter))
+        return redirect("appeals:preferences", token=sealing.open_supporter_token(supporter))
     if subscriptions.confirmation_for(token) is None:
         return render(request, "appeals/link_gone.html", status=404)
     return render(request, "appeals/confirm.html")
@@ -109,22 +109,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 # --- Coordinators ---------------------------------------------------------------------------
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
-
-
 def _staff_page(request: HttpRequest, *, import_form: ImportForm | None = None,
                 export_form: ExportForm | None = None, status: int = 200) -> HttpResponse:
-    counts = Supporter.objects.aggregate(
-        confirmed=Count("id", filter=Q(status=Supporter.Status.CONFIRMED)),
-        pending=Count("id", filter=Q(status=Supporter.Status.PENDING)),
-        unsubscribed=Count("id", filter=Q(status=Supporter.Status.UNSUBSCRIBED)),
-        bounced=Count("id", filter=Q(status=Supporter.Status.BOUNCED)),
-        sms=Count("id", filter=Q(status=Supporter.Status.CONFIRMED, by_sms=True)),
-    )
     return render(request, "appeals/supporters.html", {
-        "counts": counts, "import_form": import_form or ImportForm(), "export_form": export_form or ExportForm(),
+        "counts": queries.supporter_counts(), "import_form": import_form or ImportForm(),
+        "export_form": export_form or ExportForm(),
         "may_export": permissions.coordinates_a_coalition(request.user),
     }, status=status)
 
@@ -148,7 +137,7 @@ def supporters_import(request: HttpRequest) -> HttpResponse:
     if upload.size > 5 * 1024 * 1024:
         form.add_error("file", _("At most 5 MB."))
         return _staff_page(request, import_form=form, status=400)
-    result = subscriptions.import_supporters(_user(request), subscriptions.read_csv(upload.read()),
+    result = subscriptions.import_supporters(signed_in_user(request), subscriptions.read_csv(upload.read()),
                                              base_url=_base_url(request))
     messages.success(request, _("%(n)d people were sent an e-mail to confirm. Nobody receives appeals before "
                                 "confirming.") % {"n": result.invited})
@@ -168,7 +157,7 @@ def supporters_export(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _staff_page(request, export_form=form, status=400)
     try:
-        data = subscriptions.export_supporters(_user(request), form.cleaned_data["code"])
+        data = subscriptions.export_supporters(signed_in_user(request), form.cleaned_data["code"])
     except subscriptions.SecondFactorRefused:
         form.add_error("code", _("This code is wrong or was already used. Wait for the next one."))
         return _staff_page(request, export_form=form, status=403)

@@ -8,9 +8,8 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from amparo.appeals import circulation
-from amparo.appeals.models import Appeal, AppealUpdate
-from amparo.appeals.models_circulation import Delivery
+from amparo.appeals import progress
+from amparo.appeals.models import Appeal, AppealUpdate, Delivery
 
 register = template.Library()
 
@@ -26,7 +25,7 @@ def _duration(value: timedelta | None) -> str:
     return _("%(h)d h %(m)d min") % {"h": seconds // 3600, "m": (seconds % 3600) // 60}
 
 
-def _block(label: str, figures: list[circulation.ChannelProgress]) -> dict[str, Any]:
+def _block(label: str, figures: list[progress.ChannelProgress]) -> dict[str, Any]:
     labels = dict(Delivery.Channel.choices)
     rows = [{"label": labels.get(p.channel, p.channel),
              "waiting": p.counts["queued"] + p.counts["claimed"], "retrying": p.retrying,
@@ -42,7 +41,7 @@ def circulation_progress(appeal: Appeal) -> dict[str, Any]:
     with the time from approval to the first and the last message."""
     blocks = []
     if appeal.approved_at is not None:
-        blocks.append(_block(_("The appeal"), circulation.progress(appeal)))
+        blocks.append(_block(_("The appeal"), progress.progress(appeal)))
         for update in AppealUpdate.objects.filter(appeal=appeal).exclude(status=AppealUpdate.Status.DRAFT):
-            blocks.append(_block(_("Update %(n)d") % {"n": update.number}, circulation.progress(appeal, update)))
+            blocks.append(_block(_("Update %(n)d") % {"n": update.number}, progress.progress(appeal, update)))
     return {"blocks": [b for b in blocks if b["rows"]], "appeal": appeal}

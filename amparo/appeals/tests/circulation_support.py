@@ -25,10 +25,8 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from amparo.appeals import services
+from amparo.appeals import sealing, services
 from amparo.appeals.models import Supporter, SupporterCountry
-from amparo.appeals.subscriptions import EMAIL_PURPOSE, PHONE_PURPOSE, label
-from amparo.vault import services as vault
 
 ROOT = Path(__file__).resolve().parents[3]
 TITLES = {"en": "Honduras: death threats – Berta Flores", "es": "Honduras: amenazas de muerte – Berta Flores",
@@ -59,12 +57,12 @@ def make_supporters(count: int, *, languages: list[str], countries: list[str] | 
         number = f"+1555{n:07d}" if phone else ""
         langs = languages[n % len(languages)]
         rows.append(Supporter(
-            email=vault.seal_with_service_key(email, label=label("email")),
-            email_index=vault.blind_index(email, purpose=EMAIL_PURPOSE),
-            phone=vault.seal_with_service_key(number, label=label("phone")) if phone else None,
-            phone_index=vault.blind_index(number, purpose=PHONE_PURPOSE) if phone else "",
+            email=sealing.seal_supporter_contact("email", email),
+            email_index=sealing.supporter_email_index(email),
+            phone=sealing.seal_supporter_contact("phone", number) if phone else None,
+            phone_index=sealing.supporter_phone_index(number) if phone else "",
             by_sms=phone, token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            token=vault.seal_with_service_key(token, label=label("token")),
+            token=sealing.seal_supporter_contact("token", token),
             languages=langs, status=status))
         made.append(Made(0, email, token, langs, number))
     created = Supporter.objects.bulk_create(rows, batch_size=1000)

@@ -90,8 +90,9 @@ def _supporter_link(world: Any, kind: str) -> str:
     """A confirmed supporter's own link (or a live confirmation link), as her e-mail gives it."""
     from django.core import mail
 
-    from amparo.appeals import subscriptions
+    from amparo.appeals import sealing
     from amparo.appeals.models import Confirmation
+    from amparo.appeals.services import subscriptions
 
     subscriptions.subscribe(f"page-{kind}@supporters.example", subscriptions.Interests(languages=["es"]),
                             base_url="")
@@ -102,7 +103,7 @@ def _supporter_link(world: Any, kind: str) -> str:
         return f"/appeals/confirm/{raw}/"
     supporter = subscriptions.confirm(raw)
     assert supporter is not None and Confirmation.objects.filter(token_hash=hashlib.sha256(raw.encode()).hexdigest())
-    token = subscriptions.open_token(supporter)
+    token = sealing.open_supporter_token(supporter)
     return f"/appeals/s/{token}/" + ("unsubscribe/" if kind == "unsubscribe" else "")
 
 
@@ -240,5 +241,5 @@ CLEAR_FIELDS: dict[str, str] = {
     "appeals.Delivery.claim_token": "a worker's random claim token",
     "appeals.Delivery.claimed_by": "a worker's host and process id",
     "appeals.Delivery.language": "language code",
-    "appeals.Delivery.error": "the mail or SMS server's reply, addresses replaced (smtp._reply)",
+    "appeals.Delivery.error": "the mail or SMS server's reply, addresses replaced (transport/smtp.py _reply)",
 }

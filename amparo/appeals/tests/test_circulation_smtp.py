@@ -10,12 +10,12 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.utils import timezone
 
-from amparo.appeals import circulation, services
-from amparo.appeals.models import Supporter
-from amparo.appeals.models_circulation import Delivery
-from amparo.appeals.smtp import Outcome, Outgoing, SmtpPool, SmtpSettings, classify
+from amparo.appeals import services, tasks
+from amparo.appeals.models import Delivery, Supporter
 from amparo.appeals.tests.circulation_support import approve, draft_in_review, make_supporters, parse
 from amparo.appeals.tests.smtp_sink import free_port
+from amparo.appeals.transport import Outcome
+from amparo.appeals.transport.smtp import Outgoing, SmtpPool, SmtpSettings, classify
 
 
 class Picky:
@@ -48,7 +48,7 @@ def picky(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", controller.port, False
     yield handler
-    from amparo.appeals.smtp import close_shared_pools
+    from amparo.appeals.transport.smtp import close_shared_pools
 
     close_shared_pools()
     controller.stop()
@@ -106,7 +106,7 @@ def test_bounces_stop_the_address_and_temporary_failures_retry_with_back_off(wor
     dead = make_supporters(2, languages=["en"], prefix="dead")
     busy = make_supporters(1, languages=["es"], prefix="busy")
     appeal = approve(world, draft_in_review(world))
-    circulation.drain("email", "w")
+    tasks.drain("email", "w")
     assert len(picky.received) == 8
     for person in dead:
         delivery = Delivery.objects.get(supporter_id=person.pk)
@@ -115,14 +115,14 @@ def test_bounces_stop_the_address_and_temporary_failures_retry_with_back_off(wor
     waiting = Delivery.objects.get(supporter_id=busy[0].pk)
     assert waiting.status == "queued" and waiting.attempts == 1 and waiting.error.startswith("451")
     assert 25 < (waiting.next_attempt_at - timezone.now()).total_seconds() <= 30
-    assert circulation.drain("email", "w") == 0  # not due yet
+    assert tasks.drain("email", "w") == 0  # not due yet
     Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())
-    circulation.drain("email", "w")
+    tasks.drain("email", "w")
     waiting.refresh_from_db()
     assert waiting.attempts == 2 and (waiting.next_attempt_at - timezone.now()).total_seconds() > 55  # doubled
     picky.busy = False
     Delivery.objects.filter(pk=waiting.pk).update(next_attempt_at=timezone.now())
-    circulation.drain("email", "w")
+    tasks.drain("email", "w")
     assert Delivery.objects.get(pk=waiting.pk).status == "sent"
     assert [parse(raw)["Content-Language"] for to, raw in picky.received if to.startswith("busy")] == ["es"]
     # A later appeal goes to nobody whose address bounced.
@@ -136,9 +136,9 @@ def test_temporary_failures_end_as_failed_after_the_last_attempt(world, picky, s
     settings.AMPARO_CIRCULATION_MAX_ATTEMPTS = 2
     make_supporters(1, languages=["en"], prefix="busy")
     services.approve_appeal(world.users["coordinator"], draft_in_review(world), unlocked=world.unlocked["coordinator"])
-    circulation.drain("email", "w")
+    tasks.drain("email", "w")
     Delivery.objects.update(next_attempt_at=timezone.now())
-    circulation.drain("email", "w")
+    tasks.drain("email", "w")
     assert Delivery.objects.get().status == "failed"
 
 

@@ -14,8 +14,9 @@ from collections import Counter
 
 import pytest
 
-from amparo.appeals import circulation, services
-from amparo.appeals.models_circulation import Delivery
+from amparo.appeals import services
+from amparo.appeals.models import Delivery
+from amparo.appeals.rendering import message_id
 from amparo.appeals.tests.circulation_support import (
     Workers,
     draft_in_review,
@@ -61,7 +62,7 @@ def rig(world, tmp_path, settings):
 
 
 def _expected() -> set[str]:
-    return {circulation.message_id(u) for u in Delivery.objects.values_list("uuid", flat=True)}
+    return {message_id(u) for u in Delivery.objects.values_list("uuid", flat=True)}
 
 
 def _all_sent(sink: SinkProcess, expected: set[str]) -> bool:
@@ -85,7 +86,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_its_batch(rig,
     assert wait_for(lambda: sink.count() >= 3000 and sending.exists(), 90, step=0.01), \
         workers.log("a") + workers.log("b")
     workers.kill("a")
-    in_flight = {circulation.message_id(u) for u in Delivery.objects.filter(
+    in_flight = {message_id(u) for u in Delivery.objects.filter(
         status="claimed", claimed_by__startswith="a@").values_list("uuid", flat=True)}
     at_kill = sink.count()
     workers.start("a")  # restarted

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from amparo.appeals import subscriptions
+from amparo.appeals import sealing
 from amparo.appeals.models import Appeal, Supporter
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_load_demo_adds_supporters_and_an_approved_appeal_once(client, fast_pass
     call_command("load_demo", stdout=io.StringIO())
     call_command("load_demo", stdout=io.StringIO())
     supporters = list(Supporter.objects.reachable())
-    addresses = [subscriptions.open_email(s) for s in supporters]
+    addresses = [sealing.open_supporter_email(s) for s in supporters]
     assert len(supporters) >= 3 and all(a.endswith("@supporters.example") for a in addresses)
     [appeal] = Appeal.objects.all()
     assert appeal.published and appeal.reference.startswith("UA-") and appeal.approved_by != appeal.author

@@ -145,7 +145,7 @@ def test_an_opened_copy_is_never_saved(world):
     appeal = services.draft_appeal(world.users["documenter_a"], world.desk_a, services.AppealData(
         language="en", country="HN", title="Honduras: threats", summary="She was threatened."))
     text = appeal.texts.get()
-    copy = sealing.readable(world.unlocked["documenter_a"], text)
+    copy = sealing.open_draft(world.unlocked["documenter_a"], text)
     assert copy.title == "Honduras: threats"
     with pytest.raises(RuntimeError):
         copy.save()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from amparo.appeals import circulation, sms
-from amparo.appeals.models import Supporter
-from amparo.appeals.models_circulation import Delivery
-from amparo.appeals.smtp import Outcome
+from amparo.appeals import tasks
+from amparo.appeals.models import Delivery, Supporter
+from amparo.appeals.services import circulation_queue
 from amparo.appeals.tests.circulation_support import (
     TITLES,
     FakeGateway,
@@ -18,6 +17,7 @@ from amparo.appeals.tests.circulation_support import (
     make_supporters,
 )
 from amparo.appeals.tests.smtp_sink import free_port
+from amparo.appeals.transport import Outcome, sms
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_an_unreachable_gateway_is_a_temporary_failure(settings):
 def test_no_url_no_gateway_and_no_sms_deliveries(settings):
     settings.AMPARO_SMS_URL = ""
     assert sms.gateway() is None
-    assert circulation.channels() == ["email"]
+    assert circulation_queue.channels() == ["email"]
 
 
 @pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_it_circulates_short_messages_in_her_language_with_her_links(world, gate
     gateway.answers = {dead.phone: [400], busy.phone: [503, 201]}
     appeal = approve(world, draft_in_review(world))
     assert Delivery.objects.filter(channel="sms").count() == 6
-    circulation.drain("sms", "w")
+    tasks.drain("sms", "w")
     bodies = {r.form["To"]: r.form["Body"] for r in gateway.requests}
     assert len(bodies) == 6
     for person in people:
@@ -81,6 +81,6 @@ def test_it_circulates_short_messages_in_her_language_with_her_links(world, gate
     retrying = Delivery.objects.get(supporter_id=busy.pk, channel="sms")
     assert retrying.status == "queued" and retrying.attempts == 1 and retrying.next_attempt_at > timezone.now()
     Delivery.objects.filter(pk=retrying.pk).update(next_attempt_at=timezone.now())
-    circulation.drain("sms", "w")
+    tasks.drain("sms", "w")
     assert Delivery.objects.get(pk=retrying.pk).status == "sent"
     assert Delivery.objects.filter(channel="sms", status="sent").count() == 5

@@ -15,8 +15,9 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from amparo.appeals import subscriptions
+from amparo.appeals import sealing
 from amparo.appeals.models import Confirmation, Supporter
+from amparo.appeals.services import subscriptions
 from amparo.appeals.tests.test_appeals import approved
 from amparo.core.models import AuditEntry
 from amparo.network import services as network
@@ -101,8 +102,8 @@ def test_supporters_addresses_never_appear_in_clear_in_the_database(client, worl
     client.post("/appeals/subscribe/", {**FORM, "email": address, "phone": phone, "name": name, "by_sms": "on"})
     client.post(_link(mail.outbox[-1].body))
     supporter = Supporter.objects.get()
-    assert subscriptions.open_email(supporter) == address and subscriptions.open_phone(supporter) == phone
-    found = subscriptions.email_index("NEEDLE.address@supporters.example ")
+    assert sealing.open_supporter_email(supporter) == address and sealing.open_supporter_phone(supporter) == phone
+    found = sealing.supporter_email_index("NEEDLE.address@supporters.example ")
     assert Supporter.objects.filter(email_index=found).exists()
     for where, blob in _database_bytes():
         for needle in (address, "needle.address", phone, "99887766", name):
@@ -153,7 +154,7 @@ def test_an_imported_list_gets_the_same_opt_in(client, world):
     assert response.status_code == 302
     assert Supporter.objects.count() == 2 and not Supporter.objects.reachable().exists()
     assert sorted(m.to[0] for m in mail.outbox) == ["one@supporters.example", "three@supporters.example"]
-    three = Supporter.objects.get(email_index=subscriptions.email_index("three@supporters.example"))
+    three = Supporter.objects.get(email_index=sealing.supporter_email_index("three@supporters.example"))
     assert three.by_sms and [c.country for c in three.countries.all()] == ["CD"]
     page = client.get("/appeals/supporters/").content.decode()
     assert "one@supporters.example" not in page and "Line 3" in page
@@ -191,9 +192,8 @@ def test_typing_an_address_again_and_again_sends_one_message(client, world):
 
 def _state(supporter: Supporter) -> tuple:
     supporter.refresh_from_db()
-    name = subscriptions.vault.open_with_service_key(supporter.name, label=subscriptions.label("name")) \
-        if supporter.name else ""
-    return (supporter.status, supporter.kind, name, subscriptions.open_phone(supporter), supporter.phone_index,
+    name = sealing.open_supporter_name(supporter)
+    return (supporter.status, supporter.kind, name, sealing.open_supporter_phone(supporter), supporter.phone_index,
             supporter.languages, sorted(c.country for c in supporter.countries.all()),
             sorted(t.code for t in supporter.themes.all()), supporter.by_email, supporter.by_sms)
 
@@ -215,8 +215,8 @@ def test_someone_typing_her_address_changes_nothing_on_her_record(client, world,
         "languages": ["fr"], "countries": ["CD"], "by_sms": "on"})
     assert response.status_code == 200 and len(mail.outbox) == sent + 1
     assert _state(ana) == before
-    assert Supporter.objects.count() == 1 and not Supporter.objects.filter(phone_index=subscriptions.vault.blind_index(
-        "+50499990000", purpose=subscriptions.PHONE_PURPOSE)).exists()
+    assert Supporter.objects.count() == 1 and not Supporter.objects.filter(phone_index=sealing.supporter_phone_index(
+        "+50499990000")).exists()
     if status != Supporter.Status.CONFIRMED:
         # She confirms from her mailbox: subscribed with her own choices, on her preferences page.
         response = client.post(_link(mail.outbox[-1].body), follow=True)

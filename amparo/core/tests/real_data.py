@@ -118,8 +118,7 @@ def circulated_appeal(world: World) -> str:
     """A published appeal and an update in circulation by e-mail and SMS, with deliveries in
     every state and hours between the first and the last message."""
     from amparo.appeals import services
-    from amparo.appeals.models import Appeal, AppealUpdate
-    from amparo.appeals.models_circulation import Delivery
+    from amparo.appeals.models import Appeal, AppealUpdate, Delivery
 
     author, coordinator = world.users["documenter_a"], world.users["coordinator"]
     appeal = Appeal.objects.filter(submission_key="narrow-circulation").first()

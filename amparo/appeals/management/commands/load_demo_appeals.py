@@ -11,8 +11,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from amparo.accounts.models import User
-from amparo.appeals import services, subscriptions
+from amparo.appeals import services
 from amparo.appeals.models import Appeal
+from amparo.appeals.services import subscriptions
 from amparo.network.management.commands.load_demo import DEMO_PASSWORD
 from amparo.network.models import Desk
 from amparo.registry.models import Term

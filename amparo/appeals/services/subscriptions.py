@@ -28,43 +28,28 @@ from django.utils.translation import gettext as _
 from amparo.accounts import services as accounts
 from amparo.accounts.gates import Gate, check_secret
 from amparo.accounts.models import User
+from amparo.appeals.actions import Action
+from amparo.appeals.models import LANGUAGE_CODES, Confirmation, Supporter, SupporterCountry
+from amparo.appeals.sealing import (
+    open_supporter_email,
+    open_supporter_name,
+    open_supporter_phone,
+    open_supporter_token,
+    seal_supporter_contact,
+    supporter_email_index,
+    supporter_phone_index,
+)
 from amparo.core.services import record_audit
 from amparo.network import countries, permissions
 from amparo.network.models import Role
 from amparo.registry.models import Term
-from amparo.vault import services as vault
 
-from .models import LANGUAGE_CODES, Confirmation, Supporter, SupporterCountry
-
-EMAIL_PURPOSE = "supporter-email"
-PHONE_PURPOSE = "supporter-phone"
 CONFIRMATION_DAYS = 7
 SCOPE = "supporters"
 
 
-def label(name: str) -> str:
-    return f"appeals.supporter.{name}"
-
-
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def email_index(email: str) -> str:
-    return vault.blind_index(email, purpose=EMAIL_PURPOSE)
-
-
-def open_email(supporter: Supporter) -> str:
-    return vault.open_with_service_key(supporter.email, label=label("email")) if supporter.email else ""
-
-
-def open_phone(supporter: Supporter) -> str:
-    return vault.open_with_service_key(supporter.phone, label=label("phone")) if supporter.phone else ""
-
-
-def open_token(supporter: Supporter) -> str:
-    """Her preferences link's token, for writing it into a message (circulation)."""
-    return vault.open_with_service_key(supporter.token, label=label("token"))
 
 
 @dataclass
@@ -83,8 +68,8 @@ def _apply(supporter: Supporter, interests: Interests, phone: str | None) -> Non
     supporter.by_email = interests.by_email
     if phone is not None:
         phone = phone.strip()
-        supporter.phone = vault.seal_with_service_key(phone, label=label("phone")) if phone else None
-        supporter.phone_index = vault.blind_index(phone, purpose=PHONE_PURPOSE) if phone else ""
+        supporter.phone = seal_supporter_contact("phone", phone) if phone else None
+        supporter.phone_index = supporter_phone_index(phone) if phone else ""
     supporter.by_sms = interests.by_sms and bool(supporter.phone)
     supporter.save()
     supporter.themes.set(interests.themes)
@@ -121,7 +106,7 @@ def _send_reminder(supporter: Supporter, email: str, base_url: str) -> None:
             message=_(
                 "Someone, probably you, asked to subscribe this address to urgent appeals. It is "
                 "already subscribed.\n\nTo change what you receive, or to unsubscribe:\n%(link)s"
-            ) % {"link": _link(base_url, f"s/{open_token(supporter)}/")},
+            ) % {"link": _link(base_url, f"s/{open_supporter_token(supporter)}/")},
             from_email=None, recipient_list=[email],
         )
 
@@ -147,7 +132,7 @@ def subscribe(email: str, interests: Interests, *, base_url: str, phone: str = "
     name, put his phone number on her record or choose what she receives. She gets the link;
     once she confirms she lands on her preferences page, from her own mailbox, to change them."""
     validate_email(email)
-    index = email_index(email)
+    index = supporter_email_index(email)
     with transaction.atomic():
         supporter = Supporter.objects.select_for_update().filter(email_index=index).first()
         if supporter is not None and supporter.status == Supporter.Status.CONFIRMED:
@@ -160,15 +145,14 @@ def subscribe(email: str, interests: Interests, *, base_url: str, phone: str = "
                 with transaction.atomic():
                     supporter = Supporter.objects.create(
                         kind=kind, source=source, email_index=index,
-                        email=vault.seal_with_service_key(email.strip(), label=label("email")),
-                        name=vault.seal_with_service_key(name.strip(), label=label("name")) if name.strip() else None,
-                        token_hash=_hash(raw_token),
-                        token=vault.seal_with_service_key(raw_token, label=label("token")))
+                        email=seal_supporter_contact("email", email.strip()),
+                        name=seal_supporter_contact("name", name.strip()) if name.strip() else None,
+                        token_hash=_hash(raw_token), token=seal_supporter_contact("token", raw_token))
                     _apply(supporter, interests, phone)
             except IntegrityError:  # the same address at the same moment: one row, the other's
                 supporter = Supporter.objects.get(email_index=index)
         # A known address (pending, unsubscribed, bounced): nothing changes until she confirms.
-        record_audit(actor, "supporter.subscription_requested", supporter, scope=SCOPE)
+        record_audit(actor, Action.SUBSCRIPTION_REQUESTED, supporter, scope=SCOPE)
         if _may_mail(index):  # an earlier link, still live, does the job meanwhile
             _send_confirmation(supporter, email, base_url)
 
@@ -191,7 +175,7 @@ def confirm(raw: str) -> Supporter | None:
         supporter.status, supporter.confirmed_at = Supporter.Status.CONFIRMED, timezone.now()
         supporter.unsubscribed_at = supporter.bounced_at = None
         supporter.save(update_fields=["status", "confirmed_at", "unsubscribed_at", "bounced_at"])
-        record_audit(None, "supporter.confirmed", supporter, scope=SCOPE)
+        record_audit(None, Action.SUPPORTER_CONFIRMED, supporter, scope=SCOPE)
     return supporter
 
 
@@ -205,7 +189,7 @@ def change_preferences(supporter: Supporter, interests: Interests, *, phone: str
     """From her link, without logging in."""
     with transaction.atomic():
         _apply(supporter, interests, phone)
-        record_audit(None, "supporter.preferences_changed", supporter, scope=SCOPE)
+        record_audit(None, Action.PREFERENCES_CHANGED, supporter, scope=SCOPE)
     return supporter
 
 
@@ -214,7 +198,7 @@ def unsubscribe(supporter: Supporter) -> Supporter:
     with transaction.atomic():
         if Supporter.objects.filter(pk=supporter.pk).exclude(status=Supporter.Status.UNSUBSCRIBED).update(
                 status=Supporter.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()):
-            record_audit(None, "supporter.unsubscribed", supporter, scope=SCOPE)
+            record_audit(None, Action.SUPPORTER_UNSUBSCRIBED, supporter, scope=SCOPE)
     supporter.refresh_from_db()
     return supporter
 
@@ -224,7 +208,13 @@ def mark_bounced(supporter: Supporter) -> None:
     with transaction.atomic():
         if Supporter.objects.filter(pk=supporter.pk, status=Supporter.Status.CONFIRMED).update(
                 status=Supporter.Status.BOUNCED, bounced_at=timezone.now()):
-            record_audit("system", "supporter.bounced", supporter, scope=SCOPE)
+            record_audit("system", Action.SUPPORTER_BOUNCED, supporter, scope=SCOPE)
+
+
+def stop_sms(supporter: Supporter) -> None:
+    """For circulation: her number refused a text for good; nothing more goes to it."""
+    if Supporter.objects.filter(pk=supporter.pk, by_sms=True).update(by_sms=False):
+        record_audit("system", Action.SUPPORTER_SMS_BOUNCED, supporter, scope=SCOPE)
 
 
 def can_manage_supporters(user: User) -> bool:
@@ -267,7 +257,7 @@ def import_supporters(user: User, rows: Iterable[dict[str, str]], *, base_url: s
         subscribe(email, interests, base_url=base_url, phone=row.get("phone") or "", name=row.get("name") or "",
                   source=Supporter.Source.IMPORT, actor=user)
         result.invited += 1
-    record_audit(user, "supporters.imported", object_type="appeals.supporter", object_id=str(result.invited),
+    record_audit(user, Action.SUPPORTERS_IMPORTED, object_type="appeals.supporter", object_id=str(result.invited),
                  scope=SCOPE)
     return result
 
@@ -302,13 +292,13 @@ def export_supporters(user: User, code: str) -> str:
     supporters = Supporter.objects.reachable().prefetch_related("themes", "countries").order_by("pk")
     count = 0
     for s in supporters.iterator(chunk_size=500):
-        name = vault.open_with_service_key(s.name, label=label("name")) if s.name else ""
-        writer.writerow([_cell(open_email(s)), _cell(name), _cell(open_phone(s)), s.languages,
+        writer.writerow([_cell(open_supporter_email(s)), _cell(open_supporter_name(s)),
+                         _cell(open_supporter_phone(s)), s.languages,
                          " ".join(c.country for c in s.countries.all()), " ".join(t.code for t in s.themes.all()),
                          "yes" if s.by_email else "no", "yes" if s.by_sms else "no",
                          s.confirmed_at.date().isoformat() if s.confirmed_at else ""])
         count += 1
-    record_audit(user, "supporters.exported", object_type="appeals.supporter", object_id=str(count), scope=SCOPE)
+    record_audit(user, Action.SUPPORTERS_EXPORTED, object_type="appeals.supporter", object_id=str(count), scope=SCOPE)
     return out.getvalue()
 
 
@@ -317,22 +307,21 @@ def interests_of(supporter: Supporter) -> Interests:
                      themes=list(supporter.themes.all()), by_email=supporter.by_email, by_sms=supporter.by_sms)
 
 
-
 def add_demo_supporter(email: str, interests: Interests, *, name: str = "") -> Supporter:
     """Demo data only (refused in production): an invented address under a reserved domain
     that nobody can confirm, so it is added confirmed. Idempotent."""
     if settings.PRODUCTION:
         raise PermissionError("demo supporters are refused in production")
-    found = Supporter.objects.filter(email_index=email_index(email)).first()
+    found = Supporter.objects.filter(email_index=supporter_email_index(email)).first()
     if found is not None:
         return found
     raw_token = secrets.token_urlsafe(24)
     with transaction.atomic():
         supporter = Supporter.objects.create(
-            email_index=email_index(email), email=vault.seal_with_service_key(email, label=label("email")),
-            name=vault.seal_with_service_key(name, label=label("name")) if name else None,
-            token_hash=_hash(raw_token), token=vault.seal_with_service_key(raw_token, label=label("token")),
+            email_index=supporter_email_index(email), email=seal_supporter_contact("email", email),
+            name=seal_supporter_contact("name", name) if name else None,
+            token_hash=_hash(raw_token), token=seal_supporter_contact("token", raw_token),
             status=Supporter.Status.CONFIRMED, confirmed_at=timezone.now())
         _apply(supporter, interests, None)
-        record_audit("system", "supporter.demo_added", supporter, scope=SCOPE)
+        record_audit("system", Action.DEMO_SUPPORTER_ADDED, supporter, scope=SCOPE)
     return supporter

@@ -1,6 +1,6 @@
 """Sending many e-mails fast: a pool of reused SMTP connections, used in parallel.
 
-Circulation hands a batch of ready messages (bytes, one recipient each) to `SmtpPool.send`,
+The e-mail sender (transport/email.py) hands a batch of ready messages (bytes, one recipient each) to `SmtpPool.send`,
 which spreads them over N connections (AMPARO_CIRCULATION_SMTP_CONNECTIONS), each driven by its
 own thread, and answers one `Result` per message: sent, retry later (4xx, a dropped or refused
 connection) or bounce (5xx: the address will not take mail). The connections stay open between
@@ -12,7 +12,6 @@ server's code and short reply.
 
 from __future__ import annotations
 
-import enum
 import re
 import smtplib
 import ssl
@@ -22,15 +21,10 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from .base import NOT_ATTEMPTED, Outcome, Result
+
 IDLE_CHECK_SECONDS = 30.0  # a connection idle longer than this is checked with NOOP first
-NOT_ATTEMPTED = "not attempted"  # past the batch's deadline: back to the queue as it was
 UNREACHABLE = "server unreachable"  # counts as an attempt: the next one waits its back-off
-
-
-class Outcome(enum.Enum):
-    SENT = "sent"
-    RETRY = "retry"  # temporary: try again later (4xx, connection trouble)
-    BOUNCE = "bounce"  # permanent for this address (5xx)
 
 
 @dataclass(frozen=True)
@@ -39,13 +33,6 @@ class Outgoing:
     sender: str
     recipient: str
     data: bytes  # the whole message, headers and body, CRLF line ends
-
-
-@dataclass(frozen=True)
-class Result:
-    key: int
-    outcome: Outcome
-    detail: str = ""  # e.g. "550 5.1.1 user unknown": the server's words, never the address
 
 
 # Servers often repeat the recipient in their reply ("550 5.1.1 <ana@example.org>: Recipient

@@ -1,4 +1,5 @@
-"""Text messages through a gateway: one interface, one HTTP implementation.
+"""Text messages through a gateway: the first implementation of the senders' interface
+(`SmsSender`), over one HTTP client.
 
 The implementation speaks the request format that Twilio defined and many gateways copy: a
 form POST of `To`, `From` and `Body` to `{base}/2010-04-01/Accounts/{sid}/Messages.json` with
@@ -18,12 +19,16 @@ import http.client
 import json
 import threading
 import urllib.parse
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
 
-from amparo.appeals.smtp import Outcome
+from amparo.appeals.rendering import TOKEN
+
+from .base import Message, Outcome, Result
 
 
 @dataclass(frozen=True)
@@ -137,3 +142,20 @@ def close_gateway() -> None:
     if _gateway is not None:
         _gateway[1].close()
         _gateway = None
+
+
+class SmsSender:
+    """Circulation's texts: each message's short words with her link, through the gateway, as
+    many at once as the circulation's connections allow."""
+
+    def send(self, messages: Sequence[Message], *, deadline: float) -> list[Result]:
+        found = gateway()
+        if found is None:
+            return [Result(m.key, Outcome.RETRY, "no SMS gateway") for m in messages]
+
+        def one(message: Message) -> Result:
+            answer = found.send(message.to, message.prepared.sms.replace(TOKEN, message.token))
+            return Result(message.key, answer.outcome, answer.detail)
+
+        with ThreadPoolExecutor(max_workers=settings.AMPARO_CIRCULATION_SMTP_CONNECTIONS) as threads:
+            return list(threads.map(one, messages))

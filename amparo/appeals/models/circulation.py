@@ -1,7 +1,7 @@
 """Deliveries: one row per supporter, per channel, per appeal or update to send her.
 
 The table is the queue. Approval creates the rows in bulk; workers claim batches of them with a
-token (appeals/circulation.py), send, and write the outcome of the whole batch in a few
+token (services/circulation_queue.py), send, and write the outcome of the whole batch in a few
 statements. A row never holds an address or a text: the worker opens the supporter's contact
 with the service key at sending time and renders the message then.
 """
@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from amparo.appeals.models import Appeal, AppealUpdate, Supporter
+from .appeals import Appeal, AppealUpdate
+from .supporters import Supporter
 
 
 class Delivery(models.Model):

@@ -156,4 +156,5 @@ def string_actions() -> dict[str, list[tuple[int, str]]]:
 
 
 def report(groups: dict[str, list[str]]) -> str:
-    return "\n".join(f"{path}:\n" + "\n".join(f"    {item}" for item in items) for path, items in sorted(groups.items()))
+    return "\n".join(f"{path}:\n" + "\n".join(f"    {item}" for item in items)
+                     for path, items in sorted(groups.items()))

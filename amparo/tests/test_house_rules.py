@@ -126,7 +126,7 @@ def _written_in_the_code() -> list[re.Pattern[str]]:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and DOTTED.match(node.value):
                 patterns.add(re.escape(node.value))
             elif isinstance(node, ast.JoinedStr):
-                parts = [re.escape(v.value) if isinstance(v, ast.Constant) else r"[a-z_.]+" for v in node.values]
+                parts = [re.escape(str(v.value)) if isinstance(v, ast.Constant) else r"[a-z_.]+" for v in node.values]
                 patterns.add("".join(parts))
     return [re.compile(f"^{p}$") for p in patterns]
 

@@ -1,6 +1,7 @@
 # Amparo: two commands for a fresh machine.
 #   make run   installs everything, loads demo data and serves http://127.0.0.1:8000
 #   make test  installs everything and runs linters, type checks, the floors contract and pytest
+#   make lint  the linters, type checks and the floors contract alone (the pre-commit hooks run the same)
 SHELL := /bin/bash
 PY := .venv/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -15,11 +16,8 @@ run: install
 	mkdir -p var/broker/queue var/broker/processed
 	.venv/bin/honcho --procfile Procfile start
 
-test: install
+test: install lint
 	scripts/ensure-debian-packages chromium poppler-utils
-	.venv/bin/ruff check .
-	.venv/bin/mypy amparo
-	.venv/bin/lint-imports
 	.venv/bin/pytest -m "not fault and not fuzz"
 	# The fault tests (real workers killed, the SMTP server stopped) in a run of their own
 	.venv/bin/pytest -m fault
@@ -32,6 +30,11 @@ fuzz:
 	@echo "== fuzz tests, Hypothesis seed $(FUZZ_SEED) (reproduce: pytest -m fuzz --hypothesis-seed=$(FUZZ_SEED)) =="
 	@started=$$(date +%s); .venv/bin/pytest -m fuzz -p no:randomly --hypothesis-seed=$(FUZZ_SEED); \
 	  status=$$?; echo "fuzz tests: $$(( $$(date +%s) - started )) s (seed $(FUZZ_SEED))"; exit $$status
+
+lint: .venv/installed
+	.venv/bin/ruff check .
+	.venv/bin/mypy amparo
+	.venv/bin/lint-imports
 
 install: .venv/installed node_modules/.installed messages
 

@@ -2,8 +2,8 @@
 
 Two national networks under one coalition, each with a desk. The standing users are a
 defender, a documenter of desk A, a documenter of desk B, a coordinator of network A, a
-supporter and an outsider with no role, so every test of a page can also say who may not
-see it.
+supporter, a fund reviewer and an ICT expert of the coalition, and an outsider with no role, so
+every test of a page can also say who may not see it.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from amparo.vault import services as vault
 from amparo.vault import session as vault_session
 from amparo.vault.services import Unlocked
 
-STANDING_USERS = ["defender", "documenter_a", "documenter_b", "coordinator", "supporter", "outsider"]
+STANDING_USERS = ["defender", "documenter_a", "documenter_b", "coordinator", "supporter", "fund_reviewer",
+                  "ict_expert", "outsider"]
 
 
 @dataclass
@@ -72,11 +73,13 @@ def world(db) -> World:
         "documenter_b": dict(role=Role.DOCUMENTER, network=network_b, desk=desk_b),
         "coordinator": dict(role=Role.COORDINATOR, network=network_a),
         "supporter": dict(role=Role.SUPPORTER, network=coalition),
+        "fund_reviewer": dict(role=Role.FUND_REVIEWER, network=coalition),
+        "ict_expert": dict(role=Role.ICT_EXPERT, network=coalition),
     }
     memberships = {
         name: network.add_membership("system", user=users[name], **kwargs) for name, kwargs in roles.items()
     }
-    for name in ("documenter_a", "documenter_b", "coordinator"):
+    for name in ("documenter_a", "documenter_b", "coordinator", "fund_reviewer", "ict_expert"):
         enrol_second_factor(users[name])
     session = services.record_session(users["defender"], "elsewhere-session-key")
     token, _raw = services.create_api_token(users["defender"], name="integration", days=30)

@@ -187,7 +187,11 @@ LANGUAGES = [
     ("fr", _("French")),
     ("pt", _("Portuguese")),
 ]
-LOCALE_PATHS = [BASE_DIR / "amparo" / "locale"]
+# Each app keeps its own catalogs in amparo/<app>/locale; listed here (core first: makemessages
+# puts strings of files outside the apps there) so they come before Django's own, as before.
+LOCALE_PATHS = [BASE_DIR / "amparo" / app / "locale"
+                for app in dict.fromkeys(["core", *(name.split(".")[1] for name in INSTALLED_APPS
+                                                    if name.startswith("amparo."))])]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

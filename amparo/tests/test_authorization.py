@@ -53,20 +53,22 @@ TABLE: dict[str, Row] = {
     "accounts:dashboard": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "accounts:login_code": same("GET", 302),
     "accounts:security": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
+    # Staff roles (the fund reviewer and the ICT expert too) have proved a second factor already.
     "accounts:second_factor": signed_in(
         "GET", LOGIN, defender=200, documenter_a=302, documenter_b=302, coordinator=302,
-        supporter=200, outsider=200),
+        supporter=200, outsider=200, fund_reviewer=302, ict_expert=302),
     "accounts:recovery_codes": signed_in("POST", LOGIN, **dict.fromkeys(STANDING_USERS, 302)),
     "accounts:session_end": signed_in(
         "POST", LOGIN, defender=302, documenter_a=404, documenter_b=404, coordinator=404,
-        supporter=404, outsider=404),
+        supporter=404, outsider=404, fund_reviewer=404, ict_expert=404),
     "accounts:sessions_end_others": signed_in("POST", LOGIN, **dict.fromkeys(STANDING_USERS, 302)),
+    # API tokens are for staff roles, the fund reviewer and the ICT expert among them.
     "accounts:api_tokens": signed_in(
         "GET", LOGIN, defender=302, documenter_a=200, documenter_b=200, coordinator=200,
-        supporter=302, outsider=302),
+        supporter=302, outsider=302, fund_reviewer=200, ict_expert=200),
     "accounts:api_token_revoke": signed_in(
         "POST", LOGIN, defender=302, documenter_a=404, documenter_b=404, coordinator=404,
-        supporter=404, outsider=404),
+        supporter=404, outsider=404, fund_reviewer=404, ict_expert=404),
     "accounts:password_change": signed_in("GET", LOGIN, **dict.fromkeys(STANDING_USERS, 200)),
     "accounts:password_reset": same("GET", 200),
     "accounts:password_reset_done": same("GET", 200),
@@ -87,7 +89,7 @@ TABLE: dict[str, Row] = {
     "network:network_restore": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:my_contact": signed_in(
         "GET", LOGIN, defender=200, documenter_a=200, documenter_b=404, coordinator=200,
-        supporter=404, outsider=404),
+        supporter=404, outsider=404, fund_reviewer=404, ict_expert=404),
     "network:member_contact": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "registry:inbox": signed_in("GET", LOGIN, **DESK_A_CASES),
     "registry:incident_new": signed_in("GET", LOGIN, **DESK_A_CASES),
@@ -111,7 +113,7 @@ TABLE: dict[str, Row] = {
     "network:audit_log": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:desk_detail": signed_in(
         "GET", LOGIN, defender=403, documenter_a=200, documenter_b=404, coordinator=200,
-        supporter=403, outsider=403),
+        supporter=403, outsider=403, fund_reviewer=403, ict_expert=403),
     "network:desk_edit": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "network:membership_end": signed_in(
         "POST", LOGIN, **{**COORDINATOR_ONLY, "coordinator": 302}),
@@ -124,14 +126,14 @@ TABLE: dict[str, Row] = {
     "api:membership_end": signed_in("POST", 401, **{**COORDINATOR_ONLY, "coordinator": 409}),
     "api:desks": signed_in(
         "GET", 401, defender=403, documenter_a=200, documenter_b=200, coordinator=200,
-        supporter=403, outsider=403),
+        supporter=403, outsider=403, fund_reviewer=403, ict_expert=403),
     "api:vocabulary": signed_in("GET", 401, **dict.fromkeys(STANDING_USERS, 200)),
     "api:incidents": signed_in("GET", 401, **{**DESK_A_CASES, "documenter_b": 200}),
     "api:incident": signed_in("GET", 401, **DESK_A_CASES),
     "api:defenders": signed_in("GET", 401, **{**DESK_A_CASES, "documenter_b": 200}),
     "api:desk": signed_in(
         "GET", 401, defender=403, documenter_a=200, documenter_b=404, coordinator=200,
-        supporter=403, outsider=403),
+        supporter=403, outsider=403, fund_reviewer=403, ict_expert=403),
 }
 
 # Rows that apps keep beside their code (amparo/<app>/tests/tables.py).

@@ -402,12 +402,11 @@ def _called_name(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def unthrottled_checks(source: str, path: str) -> list[str]:
-    """Calls of a raw check of a secret that no `check_secret` wraps, as "path:line name"."""
-    tree = ast.parse(source)
+def _handed_to_check_secret(tree: ast.AST) -> tuple[dict[ast.AST, ast.AST], set[str], set[ast.AST]]:
+    """Each node's parent; the names of functions and the lambdas given to check_secret."""
     parents: dict[ast.AST, ast.AST] = {}
-    handed: set[str] = set()  # names of functions given to check_secret
-    wrapped: set[ast.AST] = set()  # lambdas given to check_secret
+    handed: set[str] = set()
+    wrapped: set[ast.AST] = set()
     for node in ast.walk(tree):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
@@ -417,6 +416,13 @@ def unthrottled_checks(source: str, path: str) -> list[str]:
                     wrapped.add(arg)
                 elif isinstance(arg, ast.Name):
                     handed.add(arg.id)
+    return parents, handed, wrapped
+
+
+def unthrottled_checks(source: str, path: str) -> list[str]:
+    """Calls of a raw check of a secret that no `check_secret` wraps, as "path:line name"."""
+    tree = ast.parse(source)
+    parents, handed, wrapped = _handed_to_check_secret(tree)
     found = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and _called_name(node) in RAW_CHECKS):

@@ -8,7 +8,8 @@ from amparo.tests.tables import COORDINATOR_ONLY, LOGIN, Row, same, signed_in
 # --- Statistics (issue 8) -------------------------------------------------------------------
 # Exact numbers for desk staff (documenters: their desks; coordinators: their networks' desks);
 # the public tables for everyone.
-DESK_STAFF = dict(defender=403, documenter_a=200, documenter_b=200, coordinator=200, supporter=403, outsider=403)
+DESK_STAFF = dict(defender=403, documenter_a=200, documenter_b=200, coordinator=200, supporter=403, outsider=403,
+                  fund_reviewer=403, ict_expert=403)
 
 AUTHORIZATION: dict[str, Row] = {
     "analytics:public": same("GET", 200),

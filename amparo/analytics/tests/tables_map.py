@@ -10,9 +10,11 @@ from amparo.tests.tables import LOGIN, Row, same, signed_in
 
 # Desk staff: a desk's documenters and the network's coordinators; other desks' staff too (each
 # sees only her own desks' numbers), nobody else.
-_DESK_STAFF = dict(defender=403, documenter_a=200, documenter_b=200, coordinator=200, supporter=403, outsider=403)
+_DESK_STAFF = dict(defender=403, documenter_a=200, documenter_b=200, coordinator=200, supporter=403, outsider=403,
+                   fund_reviewer=403, ict_expert=403)
 # The report in url_values: internal, sealed to desk A and to the coordinator who asked for it.
-_REPORT_A = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=200, supporter=403, outsider=403)
+_REPORT_A = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=200, supporter=403, outsider=403,
+                 fund_reviewer=403, ict_expert=403)
 
 AUTHORIZATION: dict[str, Row] = {
     "analytics:map": same("GET", 200),

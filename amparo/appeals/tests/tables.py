@@ -11,8 +11,10 @@ from amparo.tests.tables import COORDINATOR_ONLY, DESK_A_CASES, LOGIN, Row, same
 
 # Appeals are seen by the desk's documenters and the network's coordinators; another desk's
 # documenter gets 404; roles that never see appeals get 403.
-APPEAL_STAFF = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=200, supporter=403, outsider=403)
-INDEX = dict(defender=403, documenter_a=200, documenter_b=200, coordinator=200, supporter=403, outsider=403)
+APPEAL_STAFF = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=200, supporter=403, outsider=403,
+                    fund_reviewer=403, ict_expert=403)
+INDEX = dict(defender=403, documenter_a=200, documenter_b=200, coordinator=200, supporter=403, outsider=403,
+             fund_reviewer=403, ict_expert=403)
 
 AUTHORIZATION: dict[str, Row] = {
     "appeals:index": signed_in("GET", LOGIN, **INDEX),

@@ -14,9 +14,9 @@ from amparo.tests.tables import LOGIN, Row, signed_in
 # network may; another desk's documenter gets 404. Exporting opens every sealed part: only the
 # desk's documenters, who hold its key (a coordinator without the key: 403).
 DESK_A_IMPORTERS = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=200,
-                        supporter=403, outsider=403)
+                        supporter=403, outsider=403, fund_reviewer=403, ict_expert=403)
 DESK_A_EXPORTERS = dict(defender=403, documenter_a=200, documenter_b=404, coordinator=403,
-                        supporter=403, outsider=403)
+                        supporter=403, outsider=403, fund_reviewer=403, ict_expert=403)
 
 AUTHORIZATION: dict[str, Row] = {
     "registry:transfer": signed_in("GET", LOGIN, **DESK_A_IMPORTERS),

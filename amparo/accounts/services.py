@@ -17,13 +17,10 @@ from django.utils import timezone
 from amparo.accounts.models import ApiToken, RecoveryCode, SecondFactor, User, UserSession
 from amparo.accounts.session_store import stored_key
 from amparo.core.services import record_audit
+from amparo.core.tokens import hash_token
 
 RECOVERY_CODES = 10
 TOKEN_PREFIX = "amp"  # noqa: S105 - a label, not a secret
-
-
-def _sha256(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def _code_digest(code: str) -> str:
@@ -216,7 +213,7 @@ def create_api_token(user: User, *, name: str, days: int) -> tuple[ApiToken, str
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=prefix, token_hash=_sha256(raw),
+            user=user, name=name, prefix=prefix, token_hash=hash_token(raw),
             expires_at=timezone.now() + timedelta(days=days),
         )
         record_audit(user, "account.api_token_created", token)
@@ -234,7 +231,7 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> None:
 def user_for_api_token(raw: str) -> User | None:
     """The active person behind a live token, or None (unknown, expired or revoked)."""
     token = ApiToken.objects.select_related("user").filter(
-        token_hash=_sha256(raw.strip()), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        token_hash=hash_token(raw.strip()), revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).first()
     if token is None or not token.user.is_active:
         return None

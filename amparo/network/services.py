@@ -6,7 +6,6 @@ entry is scoped to the network concerned, so that network's coordinators can rea
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -22,6 +21,7 @@ from amparo.accounts import services as accounts
 from amparo.accounts.models import User
 from amparo.core import audit
 from amparo.core.services import record_audit
+from amparo.core.tokens import hash_token
 from amparo.network.models import (
     AuditAnchorDelivery,
     Desk,
@@ -199,10 +199,6 @@ class InvitationInvalid(Exception):
     """The link is unknown, used or expired: the page says so without telling which."""
 
 
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def invite(
     actor: User, network: Network, *, email: str, role: str, desk: Desk | None = None,
     organisation: Organisation | None = None, language: str = "en", base_url: str,
@@ -217,7 +213,7 @@ def invite(
     with transaction.atomic():
         invitation = Invitation.objects.create(
             network=network, role=role, desk=desk, organisation=organisation, email=email,
-            language=language, token_hash=_token_hash(raw), invited_by=actor,
+            language=language, token_hash=hash_token(raw), invited_by=actor,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
         )
         record_audit(actor, "invitation.sent", invitation, scope=scope_of(network))
@@ -238,7 +234,7 @@ def invite(
 def open_invitation(raw: str) -> Invitation:
     """The live invitation behind a link, or InvitationInvalid. Reading changes nothing."""
     invitation = Invitation.objects.select_related("network", "desk").filter(
-        token_hash=_token_hash(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        token_hash=hash_token(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).first()
     if invitation is None:
         raise InvitationInvalid
@@ -250,7 +246,7 @@ def accept_invitation(raw: str, *, username: str, password: str, first_name: str
     double tap on a slow line) finds the invitation used and raises InvitationInvalid."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(
-            token_hash=_token_hash(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
+            token_hash=hash_token(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
         ).first()
         if invitation is None:
             raise InvitationInvalid

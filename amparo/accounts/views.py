@@ -45,7 +45,7 @@ class _RefusedIsTooMany:
     """A form view whose refusal for too many attempts answers 429 with Retry-After."""
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        return gates.answer(super().form_invalid(form), form)  # type: ignore[misc]
+        return gates.answer(super().form_invalid(form), form)  # type: ignore[misc]  # a mixin: the view it is mixed into supplies form_invalid
 
 
 def _user(request: HttpRequest) -> User:

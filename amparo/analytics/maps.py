@@ -262,8 +262,8 @@ class MapFilter(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("attack_type", "perpetrator", "risk_factor", "profile"):
-            self.fields[name].choices = _term_choices(name)  # type: ignore[attr-defined]
-        self.fields["country"].choices = [("", _("All countries"))] + [  # type: ignore[attr-defined]
+            self.fields[name].choices = _term_choices(name)  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
+        self.fields["country"].choices = [("", _("All countries"))] + [  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
             (code, countries.name(code)) for code in loaded_countries()]
 
     def stats_filters(self) -> dict[str, Any]:

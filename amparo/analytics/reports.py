@@ -188,7 +188,7 @@ def static_file_for(url: str) -> Path | None:
 
 
 def _fetcher_class() -> Any:
-    from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # type: ignore[import-untyped]  # weasyprint ships no type hints
 
     class StaticOnlyFetcher(URLFetcher):
         """Serves the app's own static files and refuses everything else: no network request,
@@ -217,7 +217,7 @@ def static_only_fetcher() -> Any:
 
 def render_pdf(html: str, fetcher: Any = None) -> bytes:
     """The PDF of a whole HTML document, fetching only the app's static files."""
-    from weasyprint import HTML  # type: ignore[import-untyped]
+    from weasyprint import HTML  # type: ignore[import-untyped]  # weasyprint ships no type hints
 
     fetcher = fetcher or static_only_fetcher()
     return bytes(HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher).write_pdf())

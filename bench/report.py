@@ -59,7 +59,7 @@ def _stats_bench():  # noqa: ANN202 - bench/stats.py, loaded as a module: its ge
 
 def _make_report(audience: str):  # noqa: ANN202
     from amparo.analytics import reports
-    from amparo.analytics.models_geo import SECTION_CODES, Report
+    from amparo.analytics.models import SECTION_CODES, Report
     from amparo.network.models import Desk
 
     desk = Desk.objects.select_related("network").get(slug="bench-desk")

@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amparo.accounts.models import User
-from amparo.analytics import reports
-from amparo.analytics.models import Grouping
-from amparo.analytics.models_geo import SECTIONS, Report
+from amparo.accounts.requests import signed_in_user
+from amparo.analytics import reports, services
+from amparo.analytics.models import SECTIONS, Grouping, Report
 from amparo.core.security import staff_page
 from amparo.core.widgets import DateInput
 from amparo.network import countries, permissions
@@ -131,13 +131,8 @@ class ReportForm(forms.Form):
         return data
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
-
-
 def _visible(request: HttpRequest, pk: int | None = None) -> list[Report]:
-    user = _user(request)
+    user = signed_in_user(request)
     return reports.visible_reports(user, permissions.documented_desks(user), permissions.coordinated_networks(user),
                                    pk=pk)
 
@@ -146,11 +141,11 @@ def _visible(request: HttpRequest, pk: int | None = None) -> list[Report]:
 @report_staff_required
 @staff_page
 def reports_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = ReportForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = reports.request_report(
+        report = services.request_report(
             user, network_=data["network"], audience=data["audience"], language=data["language"],
             date_from=data["date_from"], date_to=data["date_to"],
             desks=list(data.get("desks") or []) if data["audience"] == Report.Audience.INTERNAL else [],

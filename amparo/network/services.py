@@ -22,6 +22,7 @@ from amparo.accounts.models import User
 from amparo.core import audit
 from amparo.core.services import record_audit
 from amparo.core.tokens import hash_token
+from amparo.network.actions import Action
 from amparo.network.models import (
     AuditAnchorDelivery,
     Desk,
@@ -52,7 +53,7 @@ def create_network(
         network.full_clean()
         network.ring = vault.create_ring(f"network:{slug}")
         network.save()
-        record_audit(actor, "network.created", network, scope=scope_of(network))
+        record_audit(actor, Action.NETWORK_CREATED, network, scope=scope_of(network))
     return network
 
 
@@ -62,7 +63,7 @@ def create_organisation(actor: Actor, network: Network, *, name: str, country: s
         organisation = Organisation(network=network, name=name, country=country)
         organisation.full_clean()
         organisation.save()
-        record_audit(actor, "organisation.created", organisation, scope=scope_of(network))
+        record_audit(actor, Action.ORGANISATION_CREATED, organisation, scope=scope_of(network))
     return organisation
 
 
@@ -77,7 +78,7 @@ def create_desk(
         desk.full_clean()
         desk.ring = vault.create_ring(f"desk:{slug}")
         desk.save()
-        record_audit(actor, "desk.created", desk, scope=scope_of(network))
+        record_audit(actor, Action.DESK_CREATED, desk, scope=scope_of(network))
     return desk
 
 
@@ -87,7 +88,7 @@ def update_desk(actor: Actor, desk: Desk, *, name: str, countries: list[str]) ->
         desk.name, desk.countries = name, sorted(countries)
         desk.full_clean()
         desk.save(update_fields=["name", "countries"])
-        record_audit(actor, "desk.updated", desk, scope=scope_of(desk.network))
+        record_audit(actor, Action.DESK_UPDATED, desk, scope=scope_of(desk.network))
     return desk
 
 
@@ -109,7 +110,7 @@ def add_membership(
         ring = _ring_of(membership)
         if ring is not None:
             vault.add_ring_member(ring, user, actor=actor)
-        record_audit(actor, "membership.added", membership, scope=scope_of(network))
+        record_audit(actor, Action.MEMBERSHIP_ADDED, membership, scope=scope_of(network))
     return membership
 
 
@@ -146,7 +147,7 @@ def end_membership(actor: Actor, membership: Membership) -> Membership:
                         "recovery sheet first, or give the role to someone else and wait until "
                         "they have logged in."
                     )) from exc
-            record_audit(actor, "membership.ended", locked, scope=scope_of(locked.network))
+            record_audit(actor, Action.MEMBERSHIP_ENDED, locked, scope=scope_of(locked.network))
     return locked
 
 
@@ -216,7 +217,7 @@ def invite(
             language=language, token_hash=hash_token(raw), invited_by=actor,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
         )
-        record_audit(actor, "invitation.sent", invitation, scope=scope_of(network))
+        record_audit(actor, Action.INVITATION_SENT, invitation, scope=scope_of(network))
         with translation.override(language):
             send_mail(
                 subject=_("An invitation for you"),
@@ -256,7 +257,7 @@ def accept_invitation(raw: str, *, username: str, password: str, first_name: str
                        desk=invitation.desk, organisation=invitation.organisation)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        record_audit(user, "invitation.accepted", invitation, scope=scope_of(invitation.network))
+        record_audit(user, Action.INVITATION_ACCEPTED, invitation, scope=scope_of(invitation.network))
     return user
 
 
@@ -297,7 +298,7 @@ def save_contact(actor: User, *, user: User, network: Network, values: dict[str,
                 if text else None
             setattr(contact, name, sealed)
         contact.save()
-        record_audit(actor, "contact.updated", contact, scope=scope_of(network))
+        record_audit(actor, Action.CONTACT_UPDATED, contact, scope=scope_of(network))
     return contact
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.vault import crypto
+from amparo.vault.actions import Action
 from amparo.vault.errors import KeyLocked, RecoveryNeeded, WrongSecret
 from amparo.vault.models import KeyRing, MemberKey
 from amparo.vault.services.epochs import new_epoch, refresh_pending
@@ -31,7 +32,7 @@ def create_member_key(user: User, password: str) -> tuple[Unlocked, str]:
             wrapped_by_recovery=crypto.encrypt(
                 crypto.derive_key(normal_code(code), recovery_salt, ops=ops, mem=mem), private, aad),
         )
-        record_audit(user, "vault.member_key_created", object_type="accounts.user", object_id=user.pk)
+        record_audit(user, Action.MEMBER_KEY_CREATED, object_type="accounts.user", object_id=user.pk)
         # Rings she joined before she had a key (an invited documenter is given her role before
         # she chooses her password) and that nobody could open yet start with her key.
         empty = list(KeyRing.objects.filter(members__user=user, epochs__isnull=True).values_list("id", flat=True))
@@ -88,7 +89,7 @@ def recover_member_key(user: User, recovery_code: str, password: str) -> Unlocke
     unlocked = Unlocked(user.pk, private)
     with transaction.atomic():
         rewrap_for_password(unlocked, password)
-        record_audit(user, "vault.member_key_recovered", object_type="accounts.user", object_id=user.pk)
+        record_audit(user, Action.MEMBER_KEY_RECOVERED, object_type="accounts.user", object_id=user.pk)
     return unlocked
 
 
@@ -103,6 +104,6 @@ def reissue_recovery_code(unlocked: Unlocked) -> str:
         unlocked.private_key, label_bytes(f"member-key:{unlocked.user_id}"))
     with transaction.atomic():
         key.save(update_fields=["recovery_salt", "wrapped_by_recovery"])
-        record_audit("system", "vault.recovery_code_reissued", object_type="accounts.user",
+        record_audit("system", Action.RECOVERY_CODE_REISSUED, object_type="accounts.user",
                      object_id=unlocked.user_id)
     return code

@@ -12,6 +12,7 @@ from django.utils import timezone
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.vault import crypto
+from amparo.vault.actions import Action
 from amparo.vault.errors import KeyLocked, WrongSecret
 from amparo.vault.models import Grant, KeyRing, RingMember
 from amparo.vault.services.epochs import refresh_pending
@@ -46,7 +47,7 @@ def issue_recovery_sheet(ring: KeyRing, unlocked: Unlocked) -> str:
             epoch.save(update_fields=["sealed_to_recovery"])
         ring.recovery_public_key, ring.recovery_confirmed_at = public, None
         ring.save(update_fields=["recovery_public_key", "recovery_confirmed_at"])
-        record_audit("system", "vault.recovery_sheet_issued", object_type="vault.keyring", object_id=ring.pk)
+        record_audit("system", Action.RECOVERY_SHEET_ISSUED, object_type="vault.keyring", object_id=ring.pk)
     return _sheet_text(seed)
 
 
@@ -58,7 +59,7 @@ def confirm_recovery_sheet(ring: KeyRing, typed: str) -> None:
         raise WrongSecret
     ring.recovery_confirmed_at = timezone.now()
     ring.save(update_fields=["recovery_confirmed_at"])
-    record_audit("system", "vault.recovery_sheet_confirmed", object_type="vault.keyring", object_id=ring.pk)
+    record_audit("system", Action.RECOVERY_SHEET_CONFIRMED, object_type="vault.keyring", object_id=ring.pk)
 
 
 def restore_from_sheet(ring: KeyRing, sheet: str, user: User) -> int:
@@ -80,5 +81,5 @@ def restore_from_sheet(ring: KeyRing, sheet: str, user: User) -> int:
             Grant.objects.create(epoch=epoch, user=user, sealed_private_key=crypto.seal_to(target, epoch_private))
             made += 1
         refresh_pending(ring)
-        record_audit(user, "vault.ring_restored_from_sheet", object_type="vault.keyring", object_id=ring.pk)
+        record_audit(user, Action.RING_RESTORED_FROM_SHEET, object_type="vault.keyring", object_id=ring.pk)
     return made

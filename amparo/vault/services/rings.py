@@ -8,6 +8,7 @@ from django.db import transaction
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.vault import crypto
+from amparo.vault.actions import Action
 from amparo.vault.errors import LastKeyHolder
 from amparo.vault.models import Grant, KeyRing, RingEpoch, RingMember
 from amparo.vault.services.epochs import new_epoch, refresh_pending
@@ -30,7 +31,7 @@ def add_ring_member(ring: KeyRing, user: User, *, actor: User | str = "system") 
             new_epoch(ring, "created")
         refresh_pending(ring)
         if created:
-            record_audit(actor, "vault.ring_member_added", object_type="vault.keyring", object_id=ring.pk)
+            record_audit(actor, Action.RING_MEMBER_ADDED, object_type="vault.keyring", object_id=ring.pk)
     member.refresh_from_db()
     return member
 
@@ -55,7 +56,7 @@ def remove_ring_member(
         if ring.epochs.exists():
             new_epoch(ring, reason)
         refresh_pending(ring)
-        record_audit(actor, "vault.ring_member_removed", object_type="vault.keyring", object_id=ring.pk)
+        record_audit(actor, Action.RING_MEMBER_REMOVED, object_type="vault.keyring", object_id=ring.pk)
 
 
 def complete_pending_grants(unlocked: Unlocked) -> int:
@@ -80,7 +81,7 @@ def complete_pending_grants(unlocked: Unlocked) -> int:
         for ring in KeyRing.objects.filter(id__in={r for r, _ in waiting}):
             refresh_pending(ring)
             # Who handed the keys over, and in which ring: the trust boundary made visible.
-            record_audit(unlocked.user_id, "vault.grants_completed", object_type="vault.keyring",
+            record_audit(unlocked.user_id, Action.GRANTS_COMPLETED, object_type="vault.keyring",
                          object_id=ring.pk)
     return made
 

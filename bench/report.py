@@ -59,15 +59,16 @@ def _stats_bench():  # noqa: ANN202 - bench/stats.py, loaded as a module: its ge
 
 def _make_report(audience: str):  # noqa: ANN202
     from amparo.analytics import reports
-    from amparo.analytics.models_geo import SECTION_CODES, Report
+    from amparo.analytics.models import SECTION_CODES, Report
     from amparo.network.models import Desk
+    from amparo.vault import services as vault
 
     desk = Desk.objects.select_related("network").get(slug="bench-desk")
     return Report.objects.create(
         network=desk.network, desk=desk if audience == "internal" else None, audience=audience, language="en",
         date_from=date(2021, 1, 1), date_to=date(2023, 12, 31), sections=list(SECTION_CODES),
         scope={"desks": [desk.slug] if audience == "internal" else [], "countries": [], "grouping": ""},
-        introduction=reports.vault.seal_with_service_key("Benchmark", label=reports.LABEL_INTRO))
+        introduction=vault.seal_with_service_key("Benchmark", label=reports.LABEL_INTRO))
 
 
 def _key_holder() -> None:

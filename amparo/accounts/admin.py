@@ -6,6 +6,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from amparo.accounts import services
+from amparo.accounts.actions import Action
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
 
@@ -22,7 +23,7 @@ class AmparoUserAdmin(UserAdmin):
         if closing:
             obj.is_active = True  # deactivate_account below does it, or refuses
         super().save_model(request, obj, form, change)
-        record_audit(request.user, "account.changed_in_admin" if change else "account.created_in_admin", obj)
+        record_audit(request.user, Action.CHANGED_IN_ADMIN if change else Action.CREATED_IN_ADMIN, obj)
         if closing:
             try:
                 with transaction.atomic():
@@ -31,5 +32,5 @@ class AmparoUserAdmin(UserAdmin):
                 messages.error(request, str(refused))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
-        record_audit(request.user, "account.deleted_in_admin", obj)
+        record_audit(request.user, Action.DELETED_IN_ADMIN, obj)
         super().delete_model(request, obj)

@@ -14,16 +14,14 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from amparo.accounts.actions import Action
 from amparo.accounts.models import ApiToken, RecoveryCode, SecondFactor, User, UserSession
 from amparo.accounts.session_store import stored_key
 from amparo.core.services import record_audit
+from amparo.core.tokens import hash_token
 
 RECOVERY_CODES = 10
 TOKEN_PREFIX = "amp"  # noqa: S105 - a label, not a secret
-
-
-def _sha256(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def _code_digest(code: str) -> str:
@@ -48,7 +46,7 @@ def create_user(
             user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-        record_audit(actor or "system", "account.created", user)
+        record_audit(actor or "system", Action.CREATED, user)
     return user
 
 
@@ -57,7 +55,7 @@ def set_password(user: User, password: str, *, actor: User | None = None) -> Non
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
-        record_audit(actor or user, "account.password_set", user)
+        record_audit(actor or user, Action.PASSWORD_SET, user)
 
 
 # --- Second factor --------------------------------------------------------------------------
@@ -109,7 +107,7 @@ def confirm_second_factor(user: User, code: str) -> list[str] | None:
         factor.confirmed_at = timezone.now()
         factor.save(update_fields=["confirmed_at"])
         codes = issue_recovery_codes(user)
-        record_audit(user, "account.second_factor_enrolled", user)
+        record_audit(user, Action.SECOND_FACTOR_ENROLLED, user)
     return codes
 
 
@@ -119,7 +117,7 @@ def issue_recovery_codes(user: User) -> list[str]:
     with transaction.atomic():
         RecoveryCode.objects.filter(user=user).delete()
         RecoveryCode.objects.bulk_create(RecoveryCode(user=user, code_hash=_code_digest(c)) for c in codes)
-        record_audit(user, "account.recovery_codes_issued", user)
+        record_audit(user, Action.RECOVERY_CODES_ISSUED, user)
     return codes
 
 
@@ -134,7 +132,7 @@ def verify_second_factor(user: User, code: str) -> bool:
         user=user, code_hash=_code_digest(code), used_at__isnull=True
     ).update(used_at=timezone.now())
     if spent:
-        record_audit(user, "account.recovery_code_used", user)
+        record_audit(user, Action.RECOVERY_CODE_USED, user)
     return bool(spent)
 
 
@@ -143,7 +141,7 @@ def remove_second_factor(user: User, *, actor: User) -> None:
     with transaction.atomic():
         SecondFactor.objects.filter(user=user).delete()
         RecoveryCode.objects.filter(user=user).delete()
-        record_audit(actor, "account.second_factor_removed", user)
+        record_audit(actor, Action.SECOND_FACTOR_REMOVED, user)
 
 
 # --- Deactivation ---------------------------------------------------------------------------
@@ -168,7 +166,7 @@ def deactivate_account(actor: User | str, user: User) -> None:
         Session.objects.filter(session_key__in=keys).delete()
         UserSession.objects.filter(user=locked).delete()
         ApiToken.objects.filter(user=locked, revoked_at__isnull=True).update(revoked_at=timezone.now())
-        record_audit(actor, "account.deactivated", locked)
+        record_audit(actor, Action.DEACTIVATED, locked)
     user.is_active = False
 
 
@@ -183,6 +181,11 @@ def record_session(user: User, session_key: str) -> UserSession:
     return session
 
 
+def forget_session(session_key: str) -> None:
+    """At logout: the session (given by its raw key) no longer belongs to anyone."""
+    UserSession.objects.filter(session_key=stored_key(session_key)).delete()
+
+
 def end_session(user: User, session_key: str) -> bool:
     """End one of the person's sessions wherever it is (`session_key` as stored, from her
     list of sessions); False if it was not hers."""
@@ -190,7 +193,7 @@ def end_session(user: User, session_key: str) -> bool:
         owned = UserSession.objects.filter(user=user, session_key=session_key).delete()[0]
         if owned:
             Session.objects.filter(session_key=session_key).delete()
-            record_audit(user, "account.session_ended", user)
+            record_audit(user, Action.SESSION_ENDED, user)
     return bool(owned)
 
 
@@ -203,7 +206,7 @@ def end_other_sessions(user: User, keep: str | None) -> int:
         Session.objects.filter(session_key__in=keys).delete()
         others.delete()
         if keys:
-            record_audit(user, "account.other_sessions_ended", user)
+            record_audit(user, Action.OTHER_SESSIONS_ENDED, user)
     return len(keys)
 
 
@@ -216,10 +219,10 @@ def create_api_token(user: User, *, name: str, days: int) -> tuple[ApiToken, str
     raw = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name, prefix=prefix, token_hash=_sha256(raw),
+            user=user, name=name, prefix=prefix, token_hash=hash_token(raw),
             expires_at=timezone.now() + timedelta(days=days),
         )
-        record_audit(user, "account.api_token_created", token)
+        record_audit(user, Action.API_TOKEN_CREATED, token)
     return token, raw
 
 
@@ -228,13 +231,13 @@ def revoke_api_token(token: ApiToken, *, actor: User) -> None:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            record_audit(actor, "account.api_token_revoked", token)
+            record_audit(actor, Action.API_TOKEN_REVOKED, token)
 
 
 def user_for_api_token(raw: str) -> User | None:
     """The active person behind a live token, or None (unknown, expired or revoked)."""
     token = ApiToken.objects.select_related("user").filter(
-        token_hash=_sha256(raw.strip()), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        token_hash=hash_token(raw.strip()), revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).first()
     if token is None or not token.user.is_active:
         return None

@@ -37,7 +37,7 @@ class SessionStore(db.SessionStore):
         return bool(self.model.objects.filter(session_key=stored_key(session_key)).exists())
 
     def create_model_instance(self, data: dict[str, Any]) -> Any:
-        return self.model(session_key=stored_key(self._get_or_create_session_key()),  # type: ignore[attr-defined]
+        return self.model(session_key=stored_key(self._get_or_create_session_key()),  # type: ignore[attr-defined]  # SessionBase's private helper is absent from django-stubs
                           session_data=self.encode(data), expire_date=self.get_expiry_date())
 
     def delete(self, session_key: str | None = None) -> None:

@@ -14,9 +14,8 @@ from django.dispatch import Signal, receiver
 from django.http import HttpRequest
 
 from amparo.accounts import services
-from amparo.accounts.models import User, UserSession
+from amparo.accounts.models import User
 from amparo.accounts.session_keys import STARTED
-from amparo.accounts.session_store import stored_key
 
 # Sent with request, user and password once the password is known to be right.
 password_verified = Signal()
@@ -40,5 +39,5 @@ def _session_started(sender: Any, request: HttpRequest, user: User, **kwargs: An
 @receiver(user_logged_out)
 def _session_ended(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None and request.session.session_key:
-        UserSession.objects.filter(session_key=stored_key(request.session.session_key)).delete()
+        services.forget_session(request.session.session_key)
     logged_out.send(sender=User, request=request, user=user)

@@ -31,6 +31,7 @@ from amparo.accounts.forms import (
 )
 from amparo.accounts.gates import Gate, TooManyAttempts
 from amparo.accounts.models import ApiToken, User, UserSession
+from amparo.accounts.requests import signed_in_user
 from amparo.accounts.session_keys import PENDING_LOGIN as PENDING
 from amparo.accounts.session_keys import SECOND_FACTOR_OK, SECOND_FACTOR_REQUIRED
 from amparo.accounts.session_store import stored_key
@@ -45,12 +46,7 @@ class _RefusedIsTooMany:
     """A form view whose refusal for too many attempts answers 429 with Retry-After."""
 
     def form_invalid(self, form: Any) -> HttpResponse:
-        return gates.answer(super().form_invalid(form), form)  # type: ignore[misc]
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - login_required guarantees it
-    return request.user
+        return gates.answer(super().form_invalid(form), form)  # type: ignore[misc]  # a mixin: the view it is mixed into supplies form_invalid
 
 
 def _safe_next(request: HttpRequest, candidate: str | None) -> str:
@@ -141,7 +137,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 def security(request: HttpRequest) -> HttpResponse:
     """One page for a person's own safety settings: second factor, sessions, tokens."""
-    user = _user(request)
+    user = signed_in_user(request)
     return render(request, "accounts/security.html", {
         "has_second_factor": services.has_second_factor(user),
         "recovery_left": user.recovery_codes.filter(used_at__isnull=True).count(),
@@ -155,7 +151,7 @@ def security(request: HttpRequest) -> HttpResponse:
 def second_factor(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: show the secret (as text and as a QR code), confirm a code,
     then show the ten recovery codes once."""
-    user = _user(request)
+    user = signed_in_user(request)
     if services.has_second_factor(user):
         return redirect("accounts:security")
     factor = services.start_second_factor(user) if request.method == "GET" else user.second_factor
@@ -187,7 +183,7 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, after proving the second factor again."""
-    user = _user(request)
+    user = signed_in_user(request)
     form = CodeForm(request.POST, user=user, gate=Gate.NEW_RECOVERY_CODES)
     if not form.is_valid():
         if form.has_error("code", gates.THROTTLED):
@@ -202,7 +198,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     target = UserSession.objects.filter(user=user, pk=session_id).first()
     if target is None:
         raise Http404
@@ -220,7 +216,7 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def sessions_end_others(request: HttpRequest) -> HttpResponse:
-    count = services.end_other_sessions(_user(request), request.session.session_key)
+    count = services.end_other_sessions(signed_in_user(request), request.session.session_key)
     messages.success(request, _("Other sessions ended: %(count)d.") % {"count": count})
     return redirect("accounts:security")
 
@@ -230,7 +226,7 @@ def sessions_end_others(request: HttpRequest) -> HttpResponse:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """Tokens for integrations. They skip the second factor, so only people who have one may
     create them; the full token is shown once."""
-    user = _user(request)
+    user = signed_in_user(request)
     if not services.has_second_factor(user):
         messages.error(request, _("Turn on the second factor before creating API tokens."))
         return redirect("accounts:security")
@@ -246,8 +242,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=token_id, user=_user(request))
-    services.revoke_api_token(token, actor=_user(request))
+    token = get_object_or_404(ApiToken, pk=token_id, user=signed_in_user(request))
+    services.revoke_api_token(token, actor=signed_in_user(request))
     messages.success(request, _("The token was revoked."))
     return redirect("accounts:api_tokens")
 

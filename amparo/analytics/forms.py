@@ -50,14 +50,14 @@ class StatsFilter(forms.Form):
 
     def __init__(self, *args: Any, desks: QuerySet[Desk], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["desk"].choices = [("", _("Every desk I may see"))] + [  # type: ignore[attr-defined]
+        self.fields["desk"].choices = [("", _("Every desk I may see"))] + [  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
             (d.slug, d.name) for d in desks]
-        self.fields["grouping"].choices = [(g.code, g.label()) for g in Grouping.objects.all()]  # type: ignore[attr-defined]
-        self.fields["country"].choices = [("", _("Any country"))] + countries.choices()  # type: ignore[attr-defined]
+        self.fields["grouping"].choices = [(g.code, g.label()) for g in Grouping.objects.all()]  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
+        self.fields["country"].choices = [("", _("Any country"))] + countries.choices()  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
         for name, kind in (("attack_type", Term.Kind.ATTACK_TYPE), ("perpetrator", Term.Kind.PERPETRATOR),
                            ("risk_factor", Term.Kind.RISK_FACTOR), ("profile", Term.Kind.PROFILE),
                            ("gender", Term.Kind.GENDER)):
-            self.fields[name].choices = [("", _("Any"))] + _terms(kind)  # type: ignore[attr-defined]
+            self.fields[name].choices = [("", _("Any"))] + _terms(kind)  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
 
     def filters(self) -> dict[str, Any]:
         """The filters for `stats.compute` (call after is_valid)."""
@@ -79,7 +79,7 @@ class PublicFilter(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(str(y), str(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["year"].choices = [(str(y), str(y)) for y in years]  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
 
 
 class GroupingForm(forms.Form):
@@ -125,7 +125,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, grouping: Grouping, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.grouping = grouping
-        self.fields["region"].choices = [(r.code, r.label()) for r in grouping.regions.all()] + [  # type: ignore[attr-defined]
+        self.fields["region"].choices = [(r.code, r.label()) for r in grouping.regions.all()] + [  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
             ("", _("No region (take them out)"))]
         self.fields["region"].required = False
 

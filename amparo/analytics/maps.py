@@ -22,7 +22,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from amparo.analytics import geo, stats
-from amparo.analytics.models_geo import Boundary
+from amparo.analytics.models import Boundary
 from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
@@ -262,8 +262,8 @@ class MapFilter(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("attack_type", "perpetrator", "risk_factor", "profile"):
-            self.fields[name].choices = _term_choices(name)  # type: ignore[attr-defined]
-        self.fields["country"].choices = [("", _("All countries"))] + [  # type: ignore[attr-defined]
+            self.fields[name].choices = _term_choices(name)  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
+        self.fields["country"].choices = [("", _("All countries"))] + [  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
             (code, countries.name(code)) for code in loaded_countries()]
 
     def stats_filters(self) -> dict[str, Any]:
@@ -362,59 +362,3 @@ def open_points(unlocked: Unlocked, desks: Sequence[Desk], filters: Mapping[str,
             found.append(MapPoint(round(x, 1), round(y, 1), incident_id))
     more = incidents.count() - MAX_POINTS if len(chosen) > MAX_POINTS else 0
     return found, more
-
-
-# --- Loading subdivision boundaries (manage.py load_boundaries) ---------------------------------
-
-CODE_PROPERTIES = ("iso_3166_2", "ISO3166-2", "iso3166_2", "shapeISO", "code", "id")
-
-
-@dataclass
-class Loaded:
-    loaded: list[str] = field(default_factory=list)
-    unmatched: list[str] = field(default_factory=list)  # "feature 3: 'XX-99' (why)"
-
-
-def _feature_code(feature: Mapping[str, Any], code_property: str | None) -> str:
-    properties = feature.get("properties") or {}
-    names = (code_property,) if code_property else CODE_PROPERTIES
-    for name in names:
-        value = properties.get(name) if name != "id" else feature.get("id", properties.get("id"))
-        if value:
-            return str(value).strip().upper()
-    return ""
-
-
-def load_boundaries(actor: Any, collection: Mapping[str, Any], *, code_property: str | None = None,
-                    source: str = "") -> Loaded:
-    """Store the subdivisions of a GeoJSON FeatureCollection, matched to ISO 3166-2 codes
-    (checked against pycountry); features that match no code, or have no polygon, are listed
-    in `unmatched` and left out. Loading a code again replaces its outline."""
-    import pycountry
-    from django.db import transaction
-
-    from amparo.core.services import record_audit
-
-    result = Loaded()
-    chosen: dict[str, tuple[str, str, dict[str, Any]]] = {}
-    for index, feature in enumerate(collection.get("features") or [], start=1):
-        code = _feature_code(feature, code_property)
-        subdivision = pycountry.subdivisions.get(code=code) if code else None
-        geometry = feature.get("geometry") or {}
-        if subdivision is None:
-            result.unmatched.append(f"feature {index}: {code or 'no code'!r} is no ISO 3166-2 code")
-            continue
-        if not geo.geojson_polygons(geometry):
-            result.unmatched.append(f"feature {index}: {code} has no polygon")
-            continue
-        name = str((feature.get("properties") or {}).get("name") or subdivision.name)
-        chosen[code] = (str(subdivision.country_code), name, geometry)
-    with transaction.atomic():
-        for code, (country, name, geometry) in chosen.items():
-            Boundary.objects.update_or_create(code=code, defaults={
-                "country": country, "name": name[:200], "geometry": geometry, "source": source[:200]})
-            result.loaded.append(code)
-        if chosen:
-            record_audit(actor, "boundaries.loaded", object_type="analytics.boundary",
-                         object_id=",".join(sorted({c for c, _n, _g in chosen.values()})))
-    return result

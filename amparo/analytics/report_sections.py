@@ -16,7 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from amparo.analytics import geo, maps, stats
-from amparo.analytics.models_geo import SECTIONS, Report
+from amparo.analytics.models import SECTIONS, Report
 from amparo.network import countries
 from amparo.network.models import Desk
 

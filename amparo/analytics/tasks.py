@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from amparo.analytics import reports
+from amparo.analytics import services
 
 
 @shared_task(name="amparo.analytics.tasks.generate_report", acks_late=True)
 def generate_report(report_id: int) -> str:
     """Make one assessment report. Safe to run twice or on two workers at once: the report is
     claimed with a conditional UPDATE and only the claimant writes it ("skipped" otherwise)."""
-    return reports.generate(report_id)
+    return services.generate(report_id)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amparo.accounts.models import User
+from amparo.accounts.requests import signed_in_user
 from amparo.analytics import charts, services, stats
 from amparo.analytics.forms import GroupingForm, MoveForm, PublicFilter, RegionForm, StatsFilter
 from amparo.analytics.models import Grouping
@@ -26,11 +26,6 @@ from amparo.network.permissions import coordinator_required, desk_staff_required
 from amparo.registry.models import Incident
 
 STATE_COLOURS = {"state": charts.PALETTE[0], "non_state": charts.PALETTE[1], "unknown": charts.PALETTE[7]}
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
-
 
 def _language() -> str:
     return (translation.get_language() or "en")[:2]
@@ -193,7 +188,7 @@ def _public_page(request: HttpRequest) -> HttpResponse:
 def groupings(request: HttpRequest) -> HttpResponse:
     form = GroupingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        grouping = services.create_grouping(_user(request), **form.cleaned_data)
+        grouping = services.create_grouping(signed_in_user(request), **form.cleaned_data)
         messages.success(request, _("Grouping created. Add its regions, then put countries in them."))
         return redirect("analytics:grouping", grouping_code=grouping.code)
     return render(request, "analytics/stats/groupings.html", {
@@ -209,11 +204,11 @@ def grouping(request: HttpRequest, grouping_code: str) -> HttpResponse:
     region_form = RegionForm(request.POST if action == "region" else None, grouping=chosen, prefix="region")
     move_form = MoveForm(request.POST if action == "move" else None, grouping=chosen, prefix="move")
     if action == "region" and region_form.is_valid():
-        services.add_region(_user(request), chosen, **region_form.cleaned_data)
+        services.add_region(signed_in_user(request), chosen, **region_form.cleaned_data)
         messages.success(request, _("Region added."))
         return redirect("analytics:grouping", grouping_code=chosen.code)
     if action == "move" and move_form.is_valid():
-        moved = services.move_countries(_user(request), chosen, move_form.cleaned_data["countries"],
+        moved = services.move_countries(signed_in_user(request), chosen, move_form.cleaned_data["countries"],
                                         move_form.cleaned_data["region"])
         messages.success(request, _("%(n)s countries moved.") % {"n": moved})
         return redirect("analytics:grouping", grouping_code=chosen.code)

@@ -26,9 +26,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amparo.accounts.models import User
-from amparo.analytics import reports
-from amparo.analytics.models import Grouping
-from amparo.analytics.models_geo import SECTIONS, Report
+from amparo.accounts.requests import signed_in_user
+from amparo.analytics import reports, services
+from amparo.analytics.models import SECTIONS, Grouping, Report
 from amparo.core.security import staff_page
 from amparo.core.widgets import DateInput
 from amparo.network import countries, permissions
@@ -67,14 +67,14 @@ class ReportForm(forms.Form):
         self.user = user
         self.coordinated = permissions.coordinated_networks(user)
         self.documented = permissions.documented_desks(user)
-        self.fields["network"].queryset = Network.objects.filter(  # type: ignore[attr-defined]
+        self.fields["network"].queryset = Network.objects.filter(  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
             pk__in=[*self.coordinated.values_list("pk", flat=True),
                     *self.documented.values_list("network_id", flat=True)]).order_by("name")
-        self.fields["desks"].queryset = (permissions.visible_desks(user)  # type: ignore[attr-defined]
+        self.fields["desks"].queryset = (permissions.visible_desks(user)  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
                                          if self.coordinated.exists() else self.documented).order_by("name")
-        self.fields["grouping"].choices = [(g.code, g.label()) for g in Grouping.objects.all()]  # type: ignore[attr-defined]
+        self.fields["grouping"].choices = [(g.code, g.label()) for g in Grouping.objects.all()]  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
         if not self.coordinated.exists():  # a documenter: internal reports of her own desks only
-            self.fields["audience"].choices = [(Report.Audience.INTERNAL, Report.Audience.INTERNAL.label)]  # type: ignore[attr-defined]
+            self.fields["audience"].choices = [(Report.Audience.INTERNAL, Report.Audience.INTERNAL.label)]  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
         self.initial.setdefault("language", (translation.get_language() or "en")[:2])
         self.initial.setdefault("submission_key", secrets.token_urlsafe(24))
         first, last = self._period_of_the_data()
@@ -86,7 +86,7 @@ class ReportForm(forms.Form):
         the latest incident, if dated later): a report asked for as it comes covers the data.
         Without any dated incident, the last twelve months."""
         today = date.today()  # noqa: DTZ011 - a calendar default, not a moment
-        desks = self.fields["desks"].queryset  # type: ignore[attr-defined]
+        desks = self.fields["desks"].queryset  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
         found = Incident.objects.counted().filter(desk__in=desks).aggregate(
             first=Min("occurred_on"), last=Max("occurred_on"))
         if found["first"] is None:
@@ -131,13 +131,8 @@ class ReportForm(forms.Form):
         return data
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
-
-
 def _visible(request: HttpRequest, pk: int | None = None) -> list[Report]:
-    user = _user(request)
+    user = signed_in_user(request)
     return reports.visible_reports(user, permissions.documented_desks(user), permissions.coordinated_networks(user),
                                    pk=pk)
 
@@ -146,11 +141,11 @@ def _visible(request: HttpRequest, pk: int | None = None) -> list[Report]:
 @report_staff_required
 @staff_page
 def reports_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = signed_in_user(request)
     form = ReportForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = reports.request_report(
+        report = services.request_report(
             user, network_=data["network"], audience=data["audience"], language=data["language"],
             date_from=data["date_from"], date_to=data["date_to"],
             desks=list(data.get("desks") or []) if data["audience"] == Report.Audience.INTERNAL else [],

@@ -14,4 +14,4 @@ class CoreConfig(AppConfig):
 
         # A file name of any script and length must not make the whole form fail (uploads.py).
         limit = max(getattr(multipartparser, "MAX_TOTAL_HEADER_SIZE", 0), PART_HEADERS_MAX_BYTES)
-        multipartparser.MAX_TOTAL_HEADER_SIZE = limit  # type: ignore[attr-defined]
+        multipartparser.MAX_TOTAL_HEADER_SIZE = limit  # type: ignore[attr-defined]  # a module constant django-stubs does not declare

@@ -33,7 +33,7 @@ def reshows_on_csrf_failure(reshow: Reshow) -> Callable[[V], V]:
     """Mark a view whose form, refused by the CSRF check, comes back filled in: `reshow(request,
     **url_kwargs)` renders the page with the posted fields (it must write nothing)."""
     def mark(view: V) -> V:
-        view.amparo_csrf_reshow = reshow  # type: ignore[attr-defined]
+        view.amparo_csrf_reshow = reshow  # type: ignore[attr-defined]  # a mark on the view function, read by the error and page-kind middleware
         return view
     return mark
 
@@ -123,10 +123,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     except Resolver404:
         match = None
     reshow = getattr(match.func, "amparo_csrf_reshow", None) if match else None
-    if reshow is not None:
+    if reshow is not None and match is not None:
         messages.warning(request, _("Your page was open for a while, so we need you to send it again. "
                                     "What you wrote is below."))
-        response = reshow(request, *match.args, **match.kwargs)  # type: ignore[union-attr]
+        response = reshow(request, *match.args, **match.kwargs)
         response.status_code = 403
         return response
     fields = [(name, value) for name, values in request.POST.lists() for value in values

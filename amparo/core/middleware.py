@@ -38,7 +38,7 @@ class SecurityHeadersMiddleware:
         if kind is None:
             kind = getattr(getattr(view_func, "view_class", None), "amparo_page_kind", None)
         if kind:
-            request.amparo_page_kind = kind  # type: ignore[attr-defined]
+            request.amparo_page_kind = kind  # type: ignore[attr-defined]  # a mark for this request only; HttpRequest declares no such attribute
 
 
 class NoReferrerCsrfMiddleware(CsrfViewMiddleware):
@@ -57,15 +57,15 @@ class NoReferrerCsrfMiddleware(CsrfViewMiddleware):
         if request.META.get("HTTP_ORIGIN") == "null":
             site = request.META.get("HTTP_SEC_FETCH_SITE")
             if site is not None and site not in {"same-origin", "none"}:
-                return self._reject(request, f"Cross-site request refused (Sec-Fetch-Site: {site}).")  # type: ignore[attr-defined]
+                return self._reject(request, f"Cross-site request refused (Sec-Fetch-Site: {site}).")  # type: ignore[attr-defined]  # CsrfViewMiddleware._reject is private and absent from django-stubs
             del request.META["HTTP_ORIGIN"]
-            request.amparo_null_origin = True  # type: ignore[attr-defined]
+            request.amparo_null_origin = True  # type: ignore[attr-defined]  # a mark for this request only; HttpRequest declares no such attribute
         return super().process_view(request, callback, callback_args, callback_kwargs)
 
     def _check_referer(self, request: HttpRequest) -> None:
         if getattr(request, "amparo_null_origin", False) and "HTTP_REFERER" not in request.META:
             return  # the browser withheld it by our own policy; Sec-Fetch-Site was checked
-        super()._check_referer(request)  # type: ignore[misc]
+        super()._check_referer(request)  # type: ignore[misc]  # CsrfViewMiddleware._check_referer is private and absent from django-stubs
 
 
 class ErrorPagesMiddleware:

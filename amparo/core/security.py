@@ -24,5 +24,5 @@ V = TypeVar("V", bound=Callable[..., object])
 
 def staff_page(view: V) -> V:
     """Mark a view as a staff page: it gets the staff policy instead of the strict one."""
-    view.amparo_page_kind = "staff"  # type: ignore[attr-defined]
+    view.amparo_page_kind = "staff"  # type: ignore[attr-defined]  # a mark on the view function, read by the error and page-kind middleware
     return view

@@ -45,7 +45,7 @@ class WholeNameFile(InMemoryUploadedFile):
     def _set_whole_name(self, name: str | None) -> None:
         self._name = _whole_name(name)
 
-    name = property(UploadedFile._get_name, _set_whole_name)  # type: ignore[attr-defined]
+    name = property(UploadedFile._get_name, _set_whole_name)  # type: ignore[attr-defined]  # UploadedFile._get_name is private and absent from django-stubs
 
 
 class FileTooLarge(RequestDataTooBig):

@@ -20,7 +20,7 @@ class CountriesField(forms.CharField):
         kwargs.setdefault("help_text", _("Two-letter ISO codes separated by commas, e.g. HN, GT."))
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]  # narrows Field.to_python's return to the list this field gives
         text = super().to_python(value)
         try:
             return countries.normalise(text or "")
@@ -77,8 +77,8 @@ class RoleInNetworkForm(forms.Form):
     def __init__(self, *args: Any, network: Network, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.network = network
-        self.fields["desk"].queryset = network.desks.all()  # type: ignore[attr-defined]
-        self.fields["organisation"].queryset = network.organisations.all()  # type: ignore[attr-defined]
+        self.fields["desk"].queryset = network.desks.all()  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
+        self.fields["organisation"].queryset = network.organisations.all()  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

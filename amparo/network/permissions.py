@@ -9,38 +9,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from amparo.accounts.models import User
 from amparo.network.models import Desk, Membership, Network, Role
 
 F = TypeVar("F", bound=Callable[..., Any])
+# Whoever a request carries: a signed-in person, or nobody (every check then answers no).
+Someone = User | AnonymousUser | None
 
 
-def _is_person(user: Any) -> bool:
+def _is_person(user: Someone) -> TypeGuard[User]:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def memberships(user: Any) -> QuerySet[Membership]:
+def memberships(user: Someone) -> QuerySet[Membership]:
     if not _is_person(user):
         return Membership.objects.none()
     return Membership.objects.active().filter(user=user).select_related("network", "desk")
 
 
-def roles_of(user: Any) -> set[str]:
+def roles_of(user: Someone) -> set[str]:
     return set(memberships(user).values_list("role", flat=True))
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: Someone, *roles: str) -> bool:
     return memberships(user).filter(role__in=roles).exists()
 
 
-def coordinated_networks(user: Any) -> QuerySet[Network]:
+def coordinated_networks(user: Someone) -> QuerySet[Network]:
     """Networks the person coordinates: her own, and every child of a coalition she coordinates."""
     ids = list(memberships(user).filter(role=Role.COORDINATOR).values_list("network_id", flat=True))
     if not ids:
@@ -48,23 +52,23 @@ def coordinated_networks(user: Any) -> QuerySet[Network]:
     return Network.objects.filter(Q(id__in=ids) | Q(parent_id__in=ids)).distinct()
 
 
-def coordinates_a_coalition(user: Any) -> bool:
+def coordinates_a_coalition(user: Someone) -> bool:
     """She coordinates a coalition (not only a national network): what coalition-wide lists
     need, such as exporting the supporters."""
     return memberships(user).filter(role=Role.COORDINATOR, network__kind=Network.Kind.COALITION).exists()
 
 
-def is_coordinator_of(user: Any, network: Network) -> bool:
+def is_coordinator_of(user: Someone, network: Network) -> bool:
     return coordinated_networks(user).filter(pk=network.pk).exists()
 
 
-def documented_desks(user: Any) -> QuerySet[Desk]:
+def documented_desks(user: Someone) -> QuerySet[Desk]:
     """Desks where the person is a documenter: the only desks whose cases she works on."""
     ids = memberships(user).filter(role=Role.DOCUMENTER).values_list("desk_id", flat=True)
     return Desk.objects.filter(id__in=list(ids))
 
 
-def visible_desks(user: Any) -> QuerySet[Desk]:
+def visible_desks(user: Someone) -> QuerySet[Desk]:
     """Desks whose page the person may see: her own desks, and desks of networks she coordinates.
 
     Seeing a desk's page is not reading its cases: that needs the desk's key ring."""
@@ -73,25 +77,25 @@ def visible_desks(user: Any) -> QuerySet[Desk]:
     return Desk.objects.filter(Q(id__in=own) | Q(network_id__in=networks)).select_related("network")
 
 
-def is_documenter_of(user: Any, desk: Desk) -> bool:
+def is_documenter_of(user: Someone, desk: Desk) -> bool:
     return documented_desks(user).filter(pk=desk.pk).exists()
 
 
-def audit_scopes(user: Any) -> list[str]:
+def audit_scopes(user: Someone) -> list[str]:
     return [f"network:{pk}" for pk in coordinated_networks(user).values_list("id", flat=True)]
 
 
 # --- Lookups for views: 404 for what this person cannot see ---------------------------------
 
-def network_for_coordinator(user: Any, slug: str) -> Network:
+def network_for_coordinator(user: Someone, slug: str) -> Network:
     return get_object_or_404(coordinated_networks(user), slug=slug)
 
 
-def desk_for_viewer(user: Any, slug: str) -> Desk:
+def desk_for_viewer(user: Someone, slug: str) -> Desk:
     return get_object_or_404(visible_desks(user), slug=slug)
 
 
-def membership_for_coordinator(user: Any, pk: int) -> Membership:
+def membership_for_coordinator(user: Someone, pk: int) -> Membership:
     networks = coordinated_networks(user)
     membership = Membership.objects.select_related("network", "user").filter(pk=pk).first()
     if membership is None or not networks.filter(pk=membership.network_id).exists():
@@ -111,7 +115,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
-        return login_required(wrapped)  # type: ignore[return-value]
+        return login_required(wrapped)  # type: ignore[return-value]  # login_required's stub returns a plain callable, not F
 
     return decorator
 

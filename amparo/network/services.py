@@ -6,7 +6,6 @@ entry is scoped to the network concerned, so that network's coordinators can rea
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -22,6 +21,8 @@ from amparo.accounts import services as accounts
 from amparo.accounts.models import User
 from amparo.core import audit
 from amparo.core.services import record_audit
+from amparo.core.tokens import hash_token
+from amparo.network.actions import Action
 from amparo.network.models import (
     AuditAnchorDelivery,
     Desk,
@@ -52,7 +53,7 @@ def create_network(
         network.full_clean()
         network.ring = vault.create_ring(f"network:{slug}")
         network.save()
-        record_audit(actor, "network.created", network, scope=scope_of(network))
+        record_audit(actor, Action.NETWORK_CREATED, network, scope=scope_of(network))
     return network
 
 
@@ -62,7 +63,7 @@ def create_organisation(actor: Actor, network: Network, *, name: str, country: s
         organisation = Organisation(network=network, name=name, country=country)
         organisation.full_clean()
         organisation.save()
-        record_audit(actor, "organisation.created", organisation, scope=scope_of(network))
+        record_audit(actor, Action.ORGANISATION_CREATED, organisation, scope=scope_of(network))
     return organisation
 
 
@@ -77,7 +78,7 @@ def create_desk(
         desk.full_clean()
         desk.ring = vault.create_ring(f"desk:{slug}")
         desk.save()
-        record_audit(actor, "desk.created", desk, scope=scope_of(network))
+        record_audit(actor, Action.DESK_CREATED, desk, scope=scope_of(network))
     return desk
 
 
@@ -87,7 +88,7 @@ def update_desk(actor: Actor, desk: Desk, *, name: str, countries: list[str]) ->
         desk.name, desk.countries = name, sorted(countries)
         desk.full_clean()
         desk.save(update_fields=["name", "countries"])
-        record_audit(actor, "desk.updated", desk, scope=scope_of(desk.network))
+        record_audit(actor, Action.DESK_UPDATED, desk, scope=scope_of(desk.network))
     return desk
 
 
@@ -109,7 +110,7 @@ def add_membership(
         ring = _ring_of(membership)
         if ring is not None:
             vault.add_ring_member(ring, user, actor=actor)
-        record_audit(actor, "membership.added", membership, scope=scope_of(network))
+        record_audit(actor, Action.MEMBERSHIP_ADDED, membership, scope=scope_of(network))
     return membership
 
 
@@ -146,7 +147,7 @@ def end_membership(actor: Actor, membership: Membership) -> Membership:
                         "recovery sheet first, or give the role to someone else and wait until "
                         "they have logged in."
                     )) from exc
-            record_audit(actor, "membership.ended", locked, scope=scope_of(locked.network))
+            record_audit(actor, Action.MEMBERSHIP_ENDED, locked, scope=scope_of(locked.network))
     return locked
 
 
@@ -199,10 +200,6 @@ class InvitationInvalid(Exception):
     """The link is unknown, used or expired: the page says so without telling which."""
 
 
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
 def invite(
     actor: User, network: Network, *, email: str, role: str, desk: Desk | None = None,
     organisation: Organisation | None = None, language: str = "en", base_url: str,
@@ -217,10 +214,10 @@ def invite(
     with transaction.atomic():
         invitation = Invitation.objects.create(
             network=network, role=role, desk=desk, organisation=organisation, email=email,
-            language=language, token_hash=_token_hash(raw), invited_by=actor,
+            language=language, token_hash=hash_token(raw), invited_by=actor,
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
         )
-        record_audit(actor, "invitation.sent", invitation, scope=scope_of(network))
+        record_audit(actor, Action.INVITATION_SENT, invitation, scope=scope_of(network))
         with translation.override(language):
             send_mail(
                 subject=_("An invitation for you"),
@@ -238,7 +235,7 @@ def invite(
 def open_invitation(raw: str) -> Invitation:
     """The live invitation behind a link, or InvitationInvalid. Reading changes nothing."""
     invitation = Invitation.objects.select_related("network", "desk").filter(
-        token_hash=_token_hash(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
+        token_hash=hash_token(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
     ).first()
     if invitation is None:
         raise InvitationInvalid
@@ -250,7 +247,7 @@ def accept_invitation(raw: str, *, username: str, password: str, first_name: str
     double tap on a slow line) finds the invitation used and raises InvitationInvalid."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(
-            token_hash=_token_hash(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
+            token_hash=hash_token(raw), accepted_at__isnull=True, expires_at__gt=timezone.now()
         ).first()
         if invitation is None:
             raise InvitationInvalid
@@ -260,7 +257,7 @@ def accept_invitation(raw: str, *, username: str, password: str, first_name: str
                        desk=invitation.desk, organisation=invitation.organisation)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        record_audit(user, "invitation.accepted", invitation, scope=scope_of(invitation.network))
+        record_audit(user, Action.INVITATION_ACCEPTED, invitation, scope=scope_of(invitation.network))
     return user
 
 
@@ -301,7 +298,7 @@ def save_contact(actor: User, *, user: User, network: Network, values: dict[str,
                 if text else None
             setattr(contact, name, sealed)
         contact.save()
-        record_audit(actor, "contact.updated", contact, scope=scope_of(network))
+        record_audit(actor, Action.CONTACT_UPDATED, contact, scope=scope_of(network))
     return contact
 
 

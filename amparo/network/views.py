@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from amparo.accounts import gates
 from amparo.accounts.gates import Gate, TooManyAttempts
 from amparo.accounts.models import User
+from amparo.accounts.requests import signed_in_user
 from amparo.accounts.signals import password_verified
 from amparo.core.models import AuditEntry
 from amparo.core.security import staff_page
@@ -40,11 +41,6 @@ from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered, WrongSecret
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
-
-
 @require_GET
 @permissions.coordinator_required
 @staff_page
@@ -59,7 +55,7 @@ def network_index(request: HttpRequest) -> HttpResponse:
 def network_detail(request: HttpRequest, network_slug: str) -> HttpResponse:
     network = permissions.network_for_coordinator(request.user, network_slug)
     own_ring = network.ring is not None and Membership.objects.active().filter(
-        user=_user(request), role=Role.COORDINATOR, network=network).exists()
+        user=signed_in_user(request), role=Role.COORDINATOR, network=network).exists()
     return render(request, "network/network_detail.html", {
         "network": network,
         "own_ring": own_ring,
@@ -77,7 +73,7 @@ def desk_create(request: HttpRequest, network_slug: str) -> HttpResponse:
     network = permissions.network_for_coordinator(request.user, network_slug)
     form = DeskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        desk = services.create_desk(_user(request), network, **form.cleaned_data)
+        desk = services.create_desk(signed_in_user(request), network, **form.cleaned_data)
         messages.success(request, _("The desk was created."))
         return redirect("network:desk_detail", desk_slug=desk.slug)
     return render(request, "network/desk_form.html", {"form": form, "network": network})
@@ -108,7 +104,7 @@ def desk_edit(request: HttpRequest, desk_slug: str) -> HttpResponse:
     network = permissions.network_for_coordinator(request.user, desk.network.slug)
     form = DeskEditForm(request.POST or None, initial={"name": desk.name, "countries": desk.countries})
     if request.method == "POST" and form.is_valid():
-        services.update_desk(_user(request), desk, **form.cleaned_data)
+        services.update_desk(signed_in_user(request), desk, **form.cleaned_data)
         messages.success(request, _("The desk was saved."))
         return redirect("network:desk_detail", desk_slug=desk.slug)
     return render(request, "network/desk_form.html", {"form": form, "network": network, "desk": desk})
@@ -121,7 +117,7 @@ def organisation_create(request: HttpRequest, network_slug: str) -> HttpResponse
     network = permissions.network_for_coordinator(request.user, network_slug)
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.create_organisation(_user(request), network, **form.cleaned_data)
+        services.create_organisation(signed_in_user(request), network, **form.cleaned_data)
         messages.success(request, _("The organisation was added."))
         return redirect("network:network_detail", network_slug=network.slug)
     return render(request, "network/organisation_form.html", {"form": form, "network": network})
@@ -136,7 +132,7 @@ def members(request: HttpRequest, network_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.add_membership(
-            _user(request), user=data["username"], role=data["role"], network=network,
+            signed_in_user(request), user=data["username"], role=data["role"], network=network,
             desk=data["desk"], organisation=data["organisation"],
         )
         messages.success(request, _("The role was given."))
@@ -155,7 +151,7 @@ def members(request: HttpRequest, network_slug: str) -> HttpResponse:
 def membership_end(request: HttpRequest, membership_id: int) -> HttpResponse:
     membership = permissions.membership_for_coordinator(request.user, membership_id)
     try:
-        services.end_membership(_user(request), membership)
+        services.end_membership(signed_in_user(request), membership)
     except services.LastKeyHolderError as exc:
         messages.error(request, exc.messages[0])
     else:
@@ -188,7 +184,7 @@ def invite(request: HttpRequest, network_slug: str) -> HttpResponse:
     form = InviteForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         try:
-            services.invite(_user(request), network, base_url=f"{request.scheme}://{request.get_host()}",
+            services.invite(signed_in_user(request), network, base_url=f"{request.scheme}://{request.get_host()}",
                             **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -224,7 +220,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def _membership_in(request: HttpRequest, network_id: int) -> Network:
     """A network where she holds an active role (any role), else 404."""
     network = Network.objects.filter(
-        pk=network_id, memberships__user=_user(request), memberships__ended_at__isnull=True
+        pk=network_id, memberships__user=signed_in_user(request), memberships__ended_at__isnull=True
     ).distinct().first()
     if network is None:
         raise Http404
@@ -236,7 +232,7 @@ def _membership_in(request: HttpRequest, network_id: int) -> Network:
 def my_contact(request: HttpRequest, network_id: int) -> HttpResponse:
     """Her own contact details for one network, sealed to its coordinators and to herself."""
     network = _membership_in(request, network_id)
-    contact = MemberContact.objects.filter(user=_user(request), network=network).first()
+    contact = MemberContact.objects.filter(user=signed_in_user(request), network=network).first()
     unlocked = vault_session.unlocked_for(request)
     initial: dict[str, str] = {}
     if contact is not None:
@@ -246,7 +242,8 @@ def my_contact(request: HttpRequest, network_id: int) -> HttpResponse:
             return render(request, "network/key_locked.html", status=200)
     form = ContactForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.save_contact(_user(request), user=_user(request), network=network, values=form.cleaned_data)
+        me = signed_in_user(request)
+        services.save_contact(me, user=me, network=network, values=form.cleaned_data)
         messages.success(request, _("Your contact details were saved, locked for your coordinators."))
         return redirect("accounts:dashboard")
     return render(request, "network/my_contact.html", {"form": form, "network": network})
@@ -320,7 +317,7 @@ def _confirm_sheet(request: HttpRequest, owner: Desk | Network) -> HttpResponse:
             return True
 
         try:
-            confirmed = gates.check_secret(_user(request), Gate.SHEET_CONFIRM, verify)
+            confirmed = gates.check_secret(signed_in_user(request), Gate.SHEET_CONFIRM, verify)
         except TooManyAttempts as refusal:
             form.add_error("sheet", gates.form_error(refusal))
         else:
@@ -338,7 +335,7 @@ def _restore(request: HttpRequest, owner: Desk | Network) -> HttpResponse:
     form = SheetForm(request.POST or None)
     ring = owner.ring
     if request.method == "POST" and form.is_valid() and ring is not None:
-        typed, user = form.cleaned_data["sheet"], _user(request)
+        typed, user = form.cleaned_data["sheet"], signed_in_user(request)
 
         def verify() -> int | None:  # how many keys she was given (maybe 0), None if refused
             try:
@@ -362,7 +359,8 @@ def _own_network(request: HttpRequest, network_slug: str) -> Network:
     """A network she coordinates herself: its ring is the coordinators' (a coalition's
     coordinator sees national networks but is not in their ring)."""
     network = permissions.network_for_coordinator(request.user, network_slug)
-    if not Membership.objects.active().filter(user=_user(request), role=Role.COORDINATOR, network=network).exists():
+    coordinators = Membership.objects.active().filter(role=Role.COORDINATOR, network=network)
+    if not coordinators.filter(user=signed_in_user(request)).exists():
         raise PermissionDenied
     return network
 
@@ -419,7 +417,7 @@ def network_create(request: HttpRequest, network_slug: str) -> HttpResponse:
         raise Http404
     form = NetworkForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        created = services.create_network(_user(request), kind=Network.Kind.NATIONAL, parent=coalition,
+        created = services.create_network(signed_in_user(request), kind=Network.Kind.NATIONAL, parent=coalition,
                                           **form.cleaned_data)
         messages.success(request, _("The network was created."))
         return redirect("network:network_detail", network_slug=created.slug)

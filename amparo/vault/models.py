@@ -42,8 +42,8 @@ class KeyRing(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def current_epoch(self) -> RingEpoch:
-        return self.epochs.order_by("-number").first()  # type: ignore[return-value]
+    def current_epoch(self) -> RingEpoch | None:
+        return self.epochs.order_by("-number").first()
 
 
 class RingMember(models.Model):

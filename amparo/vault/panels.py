@@ -6,12 +6,13 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from amparo.accounts.models import User
 from amparo.core import panels
 from amparo.vault import services, session
 
 
 def _key(request: HttpRequest) -> dict[str, Any] | None:
-    if not services.has_member_key(request.user):
+    if not isinstance(request.user, User) or not services.has_member_key(request.user):
         return None
     return {
         "unlocked": session.unlocked_for(request) is not None,

@@ -60,7 +60,7 @@ def keep_unlocked(request: HttpRequest, unlocked: Unlocked, *, new_recovery_code
         request.session[NEW_CODE_KEY] = base64.b64encode(
             crypto.encrypt(secret, new_recovery_code.encode(), b"amparo:vault-new-code")).decode()
     request.session.pop(NEEDS_RECOVERY, None)
-    request._amparo_unlocked = unlocked  # type: ignore[attr-defined]
+    request._amparo_unlocked = unlocked  # type: ignore[attr-defined]  # a mark for this request only; HttpRequest declares no such attribute
 
 
 def unlocked_for(request: HttpRequest) -> Unlocked | None:
@@ -79,7 +79,7 @@ def unlocked_for(request: HttpRequest) -> Unlocked | None:
     except (crypto.CryptoError, ValueError):
         return None
     unlocked = Unlocked(int(user_id), private)
-    request._amparo_unlocked = unlocked  # type: ignore[attr-defined]
+    request._amparo_unlocked = unlocked  # type: ignore[attr-defined]  # a mark for this request only; HttpRequest declares no such attribute
     return unlocked
 
 
@@ -100,7 +100,7 @@ def forget(request: HttpRequest) -> None:
     for key in (SESSION_KEY, NEW_CODE_KEY):
         request.session.pop(key, None)
     setattr(request, _DELETE, True)
-    request._amparo_unlocked = None  # type: ignore[attr-defined]
+    request._amparo_unlocked = None  # type: ignore[attr-defined]  # a mark for this request only; HttpRequest declares no such attribute
 
 
 def apply_cookie(request: HttpRequest, response: HttpResponse) -> None:

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from amparo.accounts import gates
 from amparo.accounts.gates import Gate, TooManyAttempts
+from amparo.accounts.requests import signed_in_user
 from amparo.vault import services, session
 from amparo.vault.errors import KeyLocked, WrongSecret
 from amparo.vault.forms import PasswordProofForm, RecoverForm
@@ -38,7 +39,7 @@ def new_recovery_code(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Log in again to make a new recovery code."))
         return redirect("accounts:security")
     form = PasswordProofForm(request.POST)
-    user = request.user
+    user = signed_in_user(request)
     password = form.cleaned_data["password"] if form.is_valid() else ""
     try:
         right = gates.check_secret(user, Gate.NEW_KEY_RECOVERY_CODE,
@@ -59,7 +60,7 @@ def recover(request: HttpRequest) -> HttpResponse:
     """After a password reset: the recovery code opens her key again. A wrong code changes
     nothing and the form comes back with what she typed."""
     form = RecoverForm(request.POST or None)
-    user = request.user
+    user = signed_in_user(request)
     if request.method == "POST" and form.is_valid():
         code, password = form.cleaned_data["code"], form.cleaned_data["password"]
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from amparo.analytics import reports
-from amparo.analytics.models_geo import SECTION_CODES, Report
+from amparo.analytics.models import SECTION_CODES, Report
 from amparo.network import services as network
 
 

@@ -89,7 +89,7 @@ def _write_report(client: Any, world: Any, canary: str) -> None:
 
 
 def _sealed_writers() -> dict[Any, Any]:
-    from amparo.analytics.models_geo import Report
+    from amparo.analytics.models import Report
 
     return {Report: _write_report}
 

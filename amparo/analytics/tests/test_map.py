@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from amparo.analytics import geo, maps, stats
-from amparo.analytics.models_geo import Boundary
+from amparo.analytics.models import Boundary
 from amparo.analytics.tests.stats_data import make, ship_groupings
 from amparo.registry import services as registry
 from conftest import sign_in

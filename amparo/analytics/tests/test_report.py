@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from amparo.analytics import reports, tasks
-from amparo.analytics.models_geo import SECTION_CODES, Report
+from amparo.analytics.models import SECTION_CODES, Report
 from amparo.analytics.tests.report_data import report_form
 from amparo.analytics.tests.stats_data import make, ship_groupings
 from amparo.core.models import AuditEntry

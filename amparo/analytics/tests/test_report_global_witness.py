@@ -16,7 +16,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from amparo.analytics import reports, stats
-from amparo.analytics.models_geo import Report
+from amparo.analytics.models import Report
 from amparo.analytics.tests.report_data import report_form
 from amparo.analytics.tests.stats_data import ship_groupings
 from conftest import SCREENSHOTS, screenshot, sign_in

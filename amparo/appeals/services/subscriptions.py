@@ -9,7 +9,6 @@ the same whether or not the address is known, so it cannot be used to test who s
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import secrets
 from collections.abc import Iterable
@@ -40,16 +39,13 @@ from amparo.appeals.sealing import (
     supporter_phone_index,
 )
 from amparo.core.services import record_audit
+from amparo.core.tokens import hash_token
 from amparo.network import countries, permissions
 from amparo.network.models import Role
 from amparo.registry.models import Term
 
 CONFIRMATION_DAYS = 7
 SCOPE = "supporters"
-
-
-def _hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 @dataclass
@@ -84,7 +80,7 @@ def _link(base_url: str, path: str) -> str:
 
 def _send_confirmation(supporter: Supporter, email: str, base_url: str) -> None:
     raw = secrets.token_urlsafe(32)
-    Confirmation.objects.create(supporter=supporter, token_hash=_hash(raw),
+    Confirmation.objects.create(supporter=supporter, token_hash=hash_token(raw),
                                 expires_at=timezone.now() + timedelta(days=CONFIRMATION_DAYS))
     with translation.override(supporter.language_list()[0]):
         send_mail(
@@ -147,7 +143,7 @@ def subscribe(email: str, interests: Interests, *, base_url: str, phone: str = "
                         kind=kind, source=source, email_index=index,
                         email=seal_supporter_contact("email", email.strip()),
                         name=seal_supporter_contact("name", name.strip()) if name.strip() else None,
-                        token_hash=_hash(raw_token), token=seal_supporter_contact("token", raw_token))
+                        token_hash=hash_token(raw_token), token=seal_supporter_contact("token", raw_token))
                     _apply(supporter, interests, phone)
             except IntegrityError:  # the same address at the same moment: one row, the other's
                 supporter = Supporter.objects.get(email_index=index)
@@ -160,18 +156,18 @@ def subscribe(email: str, interests: Interests, *, base_url: str, phone: str = "
 def confirmation_for(raw: str) -> Confirmation | None:
     """The live confirmation behind a link; reading changes nothing."""
     return Confirmation.objects.select_related("supporter").filter(
-        token_hash=_hash(raw), used_at__isnull=True, expires_at__gt=timezone.now()).first()
+        token_hash=hash_token(raw), used_at__isnull=True, expires_at__gt=timezone.now()).first()
 
 
 def confirm(raw: str) -> Supporter | None:
     """Spend the one-time link: the subscription starts. None for an unknown, used or
     expired link."""
     with transaction.atomic():
-        spent = Confirmation.objects.filter(token_hash=_hash(raw), used_at__isnull=True,
+        spent = Confirmation.objects.filter(token_hash=hash_token(raw), used_at__isnull=True,
                                             expires_at__gt=timezone.now()).update(used_at=timezone.now())
         if not spent:
             return None
-        supporter = Confirmation.objects.get(token_hash=_hash(raw)).supporter
+        supporter = Confirmation.objects.get(token_hash=hash_token(raw)).supporter
         supporter.status, supporter.confirmed_at = Supporter.Status.CONFIRMED, timezone.now()
         supporter.unsubscribed_at = supporter.bounced_at = None
         supporter.save(update_fields=["status", "confirmed_at", "unsubscribed_at", "bounced_at"])
@@ -182,7 +178,7 @@ def confirm(raw: str) -> Supporter | None:
 def supporter_for_token(raw: str) -> Supporter | None:
     if not raw or len(raw) > 64:
         return None
-    return Supporter.objects.filter(token_hash=_hash(raw)).exclude(status=Supporter.Status.PENDING).first()
+    return Supporter.objects.filter(token_hash=hash_token(raw)).exclude(status=Supporter.Status.PENDING).first()
 
 
 def change_preferences(supporter: Supporter, interests: Interests, *, phone: str | None = None) -> Supporter:
@@ -320,7 +316,7 @@ def add_demo_supporter(email: str, interests: Interests, *, name: str = "") -> S
         supporter = Supporter.objects.create(
             email_index=supporter_email_index(email), email=seal_supporter_contact("email", email),
             name=seal_supporter_contact("name", name) if name else None,
-            token_hash=_hash(raw_token), token=seal_supporter_contact("token", raw_token),
+            token_hash=hash_token(raw_token), token=seal_supporter_contact("token", raw_token),
             status=Supporter.Status.CONFIRMED, confirmed_at=timezone.now())
         _apply(supporter, interests, None)
         record_audit("system", Action.DEMO_SUPPORTER_ADDED, supporter, scope=SCOPE)

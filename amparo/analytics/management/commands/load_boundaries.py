@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amparo.analytics import maps
+from amparo.analytics import services
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="a GeoJSON FeatureCollection")
         parser.add_argument("--code-property", dest="code_property", default=None,
                             help="the feature property holding the ISO 3166-2 code (default: the first of "
-                                 + ", ".join(maps.CODE_PROPERTIES) + ")")
+                                 + ", ".join(services.CODE_PROPERTIES) + ")")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -33,8 +33,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path} cannot be read as GeoJSON: {exc}") from exc
         if not isinstance(collection, dict) or collection.get("type") != "FeatureCollection":
             raise CommandError(f"{path} is not a GeoJSON FeatureCollection.")
-        result = maps.load_boundaries("system", collection, code_property=options["code_property"],
-                                      source=path.name)
+        result = services.load_boundaries("system", collection, code_property=options["code_property"],
+                                          source=path.name)
         for line in result.unmatched:
             self.stderr.write(f"unmatched {line}")
         self.stdout.write(f"{len(result.loaded)} subdivisions loaded"

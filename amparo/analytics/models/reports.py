@@ -1,4 +1,4 @@
-"""Subdivision boundaries for the map, and assessment reports.
+"""Assessment reports.
 
 A report is made by a background job from coarse counts only (`stats.compute`). An internal
 report's output is sealed to a desk's key ring (and to the person who asked for it) before it
@@ -13,24 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.network.models import Desk, Network
 from amparo.vault.fields import SealedField
-
-
-class Boundary(models.Model):
-    """The outline of one ISO 3166-2 subdivision, loaded by `manage.py load_boundaries`."""
-
-    code = models.CharField(_("ISO 3166-2 code"), max_length=8, unique=True)
-    country = models.CharField(_("country"), max_length=2, db_index=True)
-    name = models.CharField(_("name"), max_length=200)
-    geometry = models.JSONField()  # a GeoJSON Polygon or MultiPolygon, in degrees
-    source = models.CharField(max_length=200, blank=True)
-    loaded_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["country", "code"]
-
-    def __str__(self) -> str:
-        return self.code
-
 
 SECTIONS = [
     ("summary", _("Summary")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from amparo.accounts.models import User
+from amparo.analytics.actions import Action
 from amparo.analytics.models import Grouping, Region, RegionCountry
 from amparo.core.services import record_audit
 from amparo.network.permissions import audit_scopes
@@ -21,7 +22,7 @@ def create_grouping(actor: User, *, code: str, label_en: str, label_es: str = ""
         grouping = Grouping.objects.create(code=code, kind=Grouping.Kind.CUSTOM, label_en=label_en,
                                            label_es=label_es, label_fr=label_fr, label_pt=label_pt,
                                            position=Grouping.objects.count() + 1)
-        record_audit(actor, "analytics.grouping_created", grouping, scope=_scope(actor))
+        record_audit(actor, Action.GROUPING_CREATED, grouping, scope=_scope(actor))
     return grouping
 
 
@@ -31,7 +32,7 @@ def add_region(actor: User, grouping: Grouping, *, code: str, label_en: str, lab
         region = Region.objects.create(grouping=grouping, code=code, label_en=label_en, label_es=label_es,
                                        label_fr=label_fr, label_pt=label_pt,
                                        position=grouping.regions.count() + 1)
-        record_audit(actor, "analytics.region_added", region, scope=_scope(actor))
+        record_audit(actor, Action.REGION_ADDED, region, scope=_scope(actor))
     return region
 
 
@@ -44,5 +45,5 @@ def move_countries(actor: User, grouping: Grouping, countries: list[str], region
         if region is not None:
             RegionCountry.objects.bulk_create([RegionCountry(grouping=grouping, region=region, country=c)
                                                for c in countries])
-        record_audit(actor, "analytics.countries_moved", grouping, scope=_scope(actor))
+        record_audit(actor, Action.COUNTRIES_MOVED, grouping, scope=_scope(actor))
     return len(countries)

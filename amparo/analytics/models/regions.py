@@ -76,5 +76,3 @@ class RegionCountry(models.Model):
     def __str__(self) -> str:
         return f"{self.country} in {self.region_id}"
 
-
-from amparo.analytics.models_geo import Boundary, Report  # noqa: E402,F401  (map and reports, issue 9)

@@ -1,0 +1,87 @@
+"""The vault's API for the other apps, named by intent. All key handling happens here.
+
+Sealing needs only public keys, so it works anywhere (a request, a command, a worker).
+Opening what is sealed to a ring needs an `Unlocked` member key, which exists only inside
+that member's own request; the only thing a worker may open is data sealed with the
+service key.
+
+A module per job: `member_keys` (her keypair), `rings` (who may read), `epochs` (a ring's
+keys over time), `recovery_sheet`, `sealing` (records and attachments), `service_key` (and
+blind indexes), `receipts` (anonymous reporters). Callers use `from amparo.vault import
+services as vault` and the names below.
+"""
+
+from amparo.vault.services.keys import Text, Unlocked, has_member_key, new_recovery_code
+from amparo.vault.services.member_keys import (
+    create_member_key,
+    mark_needs_recovery,
+    recover_member_key,
+    reissue_recovery_code,
+    rewrap_for_password,
+    unlock_with_password,
+)
+from amparo.vault.services.receipts import (
+    ReporterKeys,
+    derive_reporter_keys,
+    normal_receipt,
+    receipt_binding,
+    receipt_binding_valid,
+)
+from amparo.vault.services.recovery_sheet import confirm_recovery_sheet, issue_recovery_sheet, restore_from_sheet
+from amparo.vault.services.rings import (
+    add_ring_member,
+    complete_pending_grants,
+    create_ring,
+    is_reader,
+    pending_members,
+    remove_ring_member,
+)
+from amparo.vault.services.sealing import (
+    open_attachment,
+    open_sealed,
+    open_sealed_bytes,
+    open_with_private_key,
+    seal_attachment,
+    seal_for_epochs,
+    seal_for_ring,
+    seal_for_rings,
+)
+from amparo.vault.services.service_key import blind_index, open_with_service_key, seal_with_service_key
+
+__all__ = [
+    "ReporterKeys",
+    "Text",
+    "Unlocked",
+    "add_ring_member",
+    "blind_index",
+    "complete_pending_grants",
+    "confirm_recovery_sheet",
+    "create_member_key",
+    "create_ring",
+    "derive_reporter_keys",
+    "has_member_key",
+    "is_reader",
+    "issue_recovery_sheet",
+    "mark_needs_recovery",
+    "new_recovery_code",
+    "normal_receipt",
+    "open_attachment",
+    "open_sealed",
+    "open_sealed_bytes",
+    "open_with_private_key",
+    "open_with_service_key",
+    "pending_members",
+    "receipt_binding",
+    "receipt_binding_valid",
+    "recover_member_key",
+    "reissue_recovery_code",
+    "remove_ring_member",
+    "restore_from_sheet",
+    "rewrap_for_password",
+    "seal_attachment",
+    "seal_for_epochs",
+    "seal_for_ring",
+    "seal_for_rings",
+    "seal_with_service_key",
+    "unlock_with_password",
+]

@@ -22,10 +22,11 @@ from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
 from amparo.registry import services
-from amparo.registry.models import Defender, Incident, Term
-from amparo.registry.vocabulary import FORMULA_STARTS
+from amparo.registry.models import Defender, Incident
 from amparo.vault import services as vault
 from amparo.vault.services import Unlocked
+from amparo.vocabulary.models import Term
+from amparo.vocabulary.rules import FORMULA_STARTS
 
 CHUNK = 500
 TERMS = ("attack_types", "perpetrators", "risk_factors", "profiles", "victim_genders")

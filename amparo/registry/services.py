@@ -26,10 +26,11 @@ from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
 from amparo.registry import bounds
-from amparo.registry.models import AnonymousReceipt, Attachment, Defender, DeskIndexKey, FollowUp, Incident, Term
+from amparo.registry.models import AnonymousReceipt, Attachment, Defender, DeskIndexKey, FollowUp, Incident
 from amparo.vault import services as vault
 from amparo.vault.errors import NotAReader
 from amparo.vault.services import Unlocked
+from amparo.vocabulary.models import Term
 
 
 def _scope(desk: Desk) -> str:

@@ -18,7 +18,8 @@ from typing import Any
 import pycountry
 
 from amparo.registry import bounds
-from amparo.registry.models import Defender, Incident, Term
+from amparo.registry.models import Defender, Incident
+from amparo.vocabulary.models import Term
 
 
 class MappingError(ValueError):

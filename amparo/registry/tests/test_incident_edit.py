@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import translation
 
 from amparo.registry import services
-from amparo.registry.models import Defender, Incident, Term
+from amparo.registry.models import Defender, Incident
 from amparo.tests.formparse import forms_of
+from amparo.vocabulary.models import Term
 from conftest import sign_in
 
 

@@ -9,8 +9,9 @@ from PIL import Image
 from amparo.network import services as network
 from amparo.network.models import Role
 from amparo.registry import services
-from amparo.registry.models import Defender, Incident, Term
+from amparo.registry.models import Defender, Incident
 from amparo.vault import services as vault
+from amparo.vocabulary.models import Term
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db

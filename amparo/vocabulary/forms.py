@@ -1,5 +1,5 @@
 """Forms of the vocabulary pages. They parse and offer choices; the rules live in
-`amparo.registry.vocabulary`, whose services check every write."""
+`amparo.vocabulary`, whose services check every write."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amparo.core import uploads
-from amparo.registry import vocabulary
-from amparo.registry.models import Term
+from amparo.vocabulary import queries, rules
+from amparo.vocabulary.models import Term
 
 IMPORT_MAX_BYTES = 1024 * 1024  # far more than a vocabulary needs; uploads stay in memory
 STATE_CHOICES = [("", _("Same as its broader term")), ("yes", _("State actor")), ("no", _("Non-state actor"))]
@@ -20,7 +20,7 @@ class TermForm(forms.Form):
     """A term of one kind: new (with its code) or existing (code and kind never change)."""
 
     code = forms.CharField(
-        label=_("Code"), max_length=vocabulary.CODE_MAX,
+        label=_("Code"), max_length=rules.CODE_MAX,
         help_text=_("Lowercase, with dots between levels, e.g. attack.threat.death. It never changes: "
                     "spreadsheets and other systems refer to the term by it."))
     parent = forms.ChoiceField(label=_("Broader term"), required=False)
@@ -29,17 +29,17 @@ class TermForm(forms.Form):
         choices=STATE_CHOICES,
         help_text=_("A narrower term is always what its broader term is; a top-level term needs an "
                     "answer. Statistics count an unknown perpetrator as non-state."))
-    label_en = forms.CharField(label=_("Label in English"), max_length=vocabulary.LABEL_MAX)
-    label_es = forms.CharField(label=_("Label in Spanish"), max_length=vocabulary.LABEL_MAX, required=False)
-    label_fr = forms.CharField(label=_("Label in French"), max_length=vocabulary.LABEL_MAX, required=False)
-    label_pt = forms.CharField(label=_("Label in Portuguese"), max_length=vocabulary.LABEL_MAX, required=False)
+    label_en = forms.CharField(label=_("Label in English"), max_length=rules.LABEL_MAX)
+    label_es = forms.CharField(label=_("Label in Spanish"), max_length=rules.LABEL_MAX, required=False)
+    label_fr = forms.CharField(label=_("Label in French"), max_length=rules.LABEL_MAX, required=False)
+    label_pt = forms.CharField(label=_("Label in Portuguese"), max_length=rules.LABEL_MAX, required=False)
 
     def __init__(self, *args: Any, kind: str, term: Term | None = None, **kwargs: Any) -> None:
         if term is not None:
             kwargs.setdefault("initial", {
                 "parent": str(term.parent_id or ""),
-                "state_actor": "" if term.parent_id else vocabulary.yes_no(term.state_actor),
-                **{name: getattr(term, name) for name in vocabulary.LABELS},
+                "state_actor": "" if term.parent_id else rules.yes_no(term.state_actor),
+                **{name: getattr(term, name) for name in rules.LABELS},
             })
         super().__init__(*args, **kwargs)
         self.kind, self.term = kind, term
@@ -47,7 +47,7 @@ class TermForm(forms.Form):
             del self.fields["code"]
         if kind != Term.Kind.PERPETRATOR:
             del self.fields["state_actor"]
-        for language in vocabulary.LANGUAGES:
+        for language in rules.LANGUAGES:
             field = self.fields[f"label_{language}"]
             field.widget.attrs["lang"] = language
             if language != "en":
@@ -57,9 +57,9 @@ class TermForm(forms.Form):
     def _parents(self) -> list[tuple[str, str]]:
         """Terms of the same kind that are offered, indented as a tree; never the term itself
         or one under it. Its present broader term stays a choice even if retired."""
-        entries = vocabulary.terms_for(self.kind)
+        entries = queries.terms_for(self.kind)
         mine = [entry for entry in entries if self.term is not None and entry.term.pk == self.term.pk]
-        below = {entry.term.pk for entry in vocabulary.flatten(mine)}
+        below = {entry.term.pk for entry in queries.flatten(mine)}
         choices = [("", str(_("None: a top-level term")))]
         choices += [(str(entry.term.pk), "— " * entry.depth + entry.label)
                     for entry in entries if entry.term.pk not in below]

@@ -1,5 +1,5 @@
 """Pages where coordinators keep the shared vocabulary. Thin: parse, authorise, call a service
-in `amparo.registry.vocabulary`, render. The vocabulary belongs to no network: every
+in `amparo.vocabulary`, render. The vocabulary belongs to no network: every
 coordinator keeps it, and everyone else gets 403."""
 
 from __future__ import annotations
@@ -11,19 +11,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from amparo.accounts.models import User
+from amparo.accounts.requests import signed_in_user
 from amparo.core.security import staff_page
 from amparo.network.permissions import coordinator_required
-from amparo.registry import vocabulary
-from amparo.registry.forms_vocabulary import ImportForm, TermForm
-from amparo.registry.models import Term
+from amparo.vocabulary import queries, services
+from amparo.vocabulary.forms import ImportForm, TermForm
+from amparo.vocabulary.models import Term
 
 SHOWN_ERRORS = 100  # an import with more problems lists the first ones: the page stays light
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
 
 
 def _kind(kind: str) -> Term.Kind:
@@ -42,7 +37,7 @@ def _refused(form: TermForm, error: ValidationError) -> None:
 @coordinator_required
 @staff_page
 def vocabulary_index(request: HttpRequest) -> HttpResponse:
-    return render(request, "registry/vocabulary/index.html", {"kinds": vocabulary.counts_by_kind()})
+    return render(request, "vocabulary/index.html", {"kinds": queries.counts_by_kind()})
 
 
 @require_GET
@@ -50,8 +45,8 @@ def vocabulary_index(request: HttpRequest) -> HttpResponse:
 @staff_page
 def vocabulary_kind(request: HttpRequest, kind: str) -> HttpResponse:
     chosen = _kind(kind)
-    return render(request, "registry/vocabulary/kind.html", {
-        "kind": chosen, "tree": vocabulary.tree_for(chosen, include_retired=True),
+    return render(request, "vocabulary/kind.html", {
+        "kind": chosen, "tree": queries.tree_for(chosen, include_retired=True),
         "is_perpetrator": chosen == Term.Kind.PERPETRATOR,
     })
 
@@ -64,13 +59,13 @@ def term_create(request: HttpRequest, kind: str) -> HttpResponse:
     form = TermForm(request.POST or None, kind=chosen)
     if request.method == "POST" and form.is_valid():
         try:
-            term = vocabulary.create_term(_user(request), kind=chosen, **form.cleaned_data)
+            term = services.create_term(signed_in_user(request), kind=chosen, **form.cleaned_data)
         except ValidationError as exc:
             _refused(form, exc)
         else:
             messages.success(request, _("“%(label)s” was added.") % {"label": term.label()})
             return redirect("registry:vocabulary_kind", kind=chosen)
-    return render(request, "registry/vocabulary/term_form.html", {"form": form, "kind": chosen})
+    return render(request, "vocabulary/term_form.html", {"form": form, "kind": chosen})
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,13 +76,13 @@ def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
     form = TermForm(request.POST or None, kind=term.kind, term=term)
     if request.method == "POST" and form.is_valid():
         try:
-            vocabulary.update_term(_user(request), term, **form.cleaned_data)
+            services.update_term(signed_in_user(request), term, **form.cleaned_data)
         except ValidationError as exc:
             _refused(form, exc)
         else:
             messages.success(request, _("“%(label)s” was saved.") % {"label": term.label()})
             return redirect("registry:vocabulary_kind", kind=term.kind)
-    return render(request, "registry/vocabulary/term_form.html", {
+    return render(request, "vocabulary/term_form.html", {
         "form": form, "kind": Term.Kind(term.kind), "term": term,
     })
 
@@ -96,7 +91,7 @@ def term_edit(request: HttpRequest, term_id: int) -> HttpResponse:
 @coordinator_required
 @staff_page
 def term_retire(request: HttpRequest, term_id: int) -> HttpResponse:
-    term = vocabulary.retire_term(_user(request), get_object_or_404(Term, pk=term_id))
+    term = services.retire_term(signed_in_user(request), get_object_or_404(Term, pk=term_id))
     messages.success(request, _("“%(label)s” is retired: forms no longer offer it, and records that use it "
                                 "keep it.") % {"label": term.label()})
     return redirect("registry:vocabulary_kind", kind=term.kind)
@@ -108,7 +103,7 @@ def term_retire(request: HttpRequest, term_id: int) -> HttpResponse:
 def term_restore(request: HttpRequest, term_id: int) -> HttpResponse:
     term = get_object_or_404(Term, pk=term_id)
     try:
-        vocabulary.restore_term(_user(request), term)
+        services.restore_term(signed_in_user(request), term)
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("registry:term_edit", term_id=term.pk)
@@ -125,7 +120,7 @@ def vocabulary_export(request: HttpRequest) -> HttpResponse:
         _kind(kind)
     # The byte-order mark tells spreadsheet programs that the file is UTF-8, so "Ameaças" stays
     # "Ameaças"; the import skips it.
-    response = HttpResponse("\ufeff" + vocabulary.export_csv(kind), content_type="text/csv; charset=utf-8")
+    response = HttpResponse("\ufeff" + services.export_csv(kind), content_type="text/csv; charset=utf-8")
     name = f"amparo-vocabulary-{kind}.csv" if kind else "amparo-vocabulary.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -138,7 +133,7 @@ def vocabulary_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        result = vocabulary.import_csv(form.cleaned_data["file"], _user(request))
+        result = services.import_csv(form.cleaned_data["file"], signed_in_user(request))
         if result.ok:
             messages.success(request, _(
                 "The file is in: %(created)d added, %(updated)d changed, %(retired)d retired, %(restored)d "
@@ -146,7 +141,7 @@ def vocabulary_import(request: HttpRequest) -> HttpResponse:
                     "created": result.created, "updated": result.updated, "retired": result.retired,
                     "restored": result.restored, "unchanged": result.unchanged})
             return redirect("registry:vocabulary")
-    return render(request, "registry/vocabulary/import.html", {
+    return render(request, "vocabulary/import.html", {
         "form": form, "result": result,
         "errors": result.errors[:SHOWN_ERRORS] if result else [],
         "more_errors": max(0, len(result.errors) - SHOWN_ERRORS) if result else 0,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from amparo.registry import views_vocabulary as views
+from amparo.vocabulary import views
 
 urlpatterns = [
     path("", views.vocabulary_index, name="vocabulary"),

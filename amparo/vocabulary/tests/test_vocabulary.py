@@ -13,15 +13,17 @@ from django.utils import translation
 
 from amparo.core.models import AuditEntry
 from amparo.network.tests.factories import UserFactory
-from amparo.registry import vocabulary
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
+from amparo.vocabulary import queries, rules, services
+from amparo.vocabulary.models import Term
+from amparo.vocabulary.services import csv_transfer
 from conftest import enrol_second_factor, sign_in
 
 pytestmark = pytest.mark.django_db
 
-SHIPPED = importlib.import_module("amparo.registry.migrations.0002_vocabulary")
-OUTCOMES = importlib.import_module("amparo.registry.migrations.0006_appeal_outcomes")
-HEADER = ",".join(vocabulary.COLUMNS)
+SHIPPED = importlib.import_module("amparo.vocabulary.migrations.0002_shipped_vocabulary")
+OUTCOMES = importlib.import_module("amparo.vocabulary.migrations.0003_appeal_outcomes")
+HEADER = ",".join(rules.COLUMNS)
 
 
 def _audit_since(before: int) -> list[AuditEntry]:
@@ -45,8 +47,8 @@ def test_it_ships_terms_of_every_kind_each_with_four_labels():
     per_kind = {kind: shipped.filter(kind=kind).count() for kind in Term.Kind.values}
     assert all(count >= 5 for count in per_kind.values()), per_kind
     for term in shipped:
-        assert all(getattr(term, name).strip() for name in vocabulary.LABELS), term.code
-        assert vocabulary.CODE.match(term.code) and term.code == term.code.lower()
+        assert all(getattr(term, name).strip() for name in rules.LABELS), term.code
+        assert rules.CODE.match(term.code) and term.code == term.code.lower()
         assert term.parent is None or term.parent.kind == term.kind
 
 
@@ -58,7 +60,7 @@ def test_it_marks_every_perpetrator_state_or_not_and_each_branch_alike():
         assert term.state_actor == term.parent.state_actor, term.code
     assert _code("perpetrator.state.police").state_actor is True
     assert _code("perpetrator.non_state.company.security").state_actor is False
-    unknown = _code(vocabulary.UNKNOWN_PERPETRATOR)
+    unknown = _code(rules.UNKNOWN_PERPETRATOR)
     assert unknown.parent is None and unknown.state_actor is False
 
 
@@ -78,18 +80,18 @@ def test_it_ships_again_without_duplicates_and_unships_only_when_unused(world):
 
 
 def test_it_falls_back_to_english_for_a_missing_label(world):
-    term = vocabulary.create_term("system", kind="theme", code="theme.water_commons", label_en="Water commons",
+    term = services.create_term("system", kind="theme", code="theme.water_commons", label_en="Water commons",
                                   label_es="Bienes comunes del agua")
     assert term.label("es") == "Bienes comunes del agua"
     assert term.label("fr") == term.label("pt") == "Water commons"
     with translation.override("fr"):
-        entry = next(e for e in vocabulary.terms_for("theme") if e.term == term)
+        entry = next(e for e in queries.terms_for("theme") if e.term == term)
         assert entry.label == "Water commons" and entry.in_english
         assert entry.missing == ["Français", "Portugais"]  # language names in the reader's language
 
 
 def test_it_gives_terms_in_reading_order_with_their_depth():
-    entries = vocabulary.terms_for(Term.Kind.ATTACK_TYPE)
+    entries = queries.terms_for(Term.Kind.ATTACK_TYPE)
     codes = [entry.term.code for entry in entries]
     assert codes[:2] == ["attack.threat", "attack.threat.death"]
     assert [e.depth for e in entries[:2]] == [0, 1]
@@ -102,13 +104,13 @@ def test_it_gives_terms_in_reading_order_with_their_depth():
 
 def test_it_audits_every_write_with_the_coordinators_network(world):
     coordinator, before = world.users["coordinator"], _head()
-    term = vocabulary.create_term(coordinator, kind="risk_factor", code="risk.context.drought",
+    term = services.create_term(coordinator, kind="risk_factor", code="risk.context.drought",
                                   label_en="Drought", parent=_code("risk.context"))
-    vocabulary.update_term(coordinator, term, label_pt="Seca")
-    vocabulary.update_term(coordinator, term, label_pt="Seca")  # nothing changed, nothing written
-    vocabulary.retire_term(coordinator, term)
-    vocabulary.retire_term(coordinator, term)
-    vocabulary.restore_term(coordinator, term)
+    services.update_term(coordinator, term, label_pt="Seca")
+    services.update_term(coordinator, term, label_pt="Seca")  # nothing changed, nothing written
+    services.retire_term(coordinator, term)
+    services.retire_term(coordinator, term)
+    services.restore_term(coordinator, term)
     entries = _audit_since(before)
     assert [e.action for e in entries] == ["term.created", "term.updated", "term.retired", "term.restored"]
     assert {(e.object_type, e.object_id) for e in entries} == {("registry.term", str(term.pk))}
@@ -134,7 +136,7 @@ def test_it_refuses_a_term_that_breaks_a_rule(fields, field):
     parent = values.pop("parent", None)
     before = Term.objects.count()
     with pytest.raises(ValidationError) as refused:
-        vocabulary.create_term("system", parent=_code(parent) if parent else None, **values)
+        services.create_term("system", parent=_code(parent) if parent else None, **values)
     assert field in refused.value.message_dict
     assert Term.objects.count() == before
 
@@ -143,25 +145,25 @@ def test_it_refuses_to_put_a_term_under_itself_or_a_narrower_term():
     threat = _code("attack.threat")
     for parent in (threat, _code("attack.threat.death")):
         with pytest.raises(ValidationError) as refused:
-            vocabulary.update_term("system", threat, parent=parent)
+            services.update_term("system", threat, parent=parent)
         assert "parent" in refused.value.message_dict
     assert _code("attack.threat").parent is None
 
 
 def test_it_stores_a_double_submit_once():
-    first = vocabulary.create_term("system", kind="gender", code="gender.two_spirit", label_en="Two-spirit")
-    again = vocabulary.create_term("system", kind="gender", code="gender.two_spirit", label_en="Two-spirit")
+    first = services.create_term("system", kind="gender", code="gender.two_spirit", label_en="Two-spirit")
+    again = services.create_term("system", kind="gender", code="gender.two_spirit", label_en="Two-spirit")
     assert first.pk == again.pk
     with pytest.raises(ValidationError):
-        vocabulary.create_term("system", kind="gender", code="gender.two_spirit", label_en="Something else")
+        services.create_term("system", kind="gender", code="gender.two_spirit", label_en="Something else")
 
 
 def test_it_lets_a_perpetrator_inherit_its_state_and_carries_a_change_down_the_branch():
-    mayor = vocabulary.create_term("system", kind="perpetrator", code="perpetrator.state.local.mayor",
+    mayor = services.create_term("system", kind="perpetrator", code="perpetrator.state.local.mayor",
                                    label_en="Mayors", parent=_code("perpetrator.state.local"))
     assert mayor.state_actor is True
     company = _code("perpetrator.non_state.company")
-    vocabulary.update_term("system", company, parent=_code("perpetrator.state"), state_actor=None)
+    services.update_term("system", company, parent=_code("perpetrator.state"), state_actor=None)
     assert _code("perpetrator.non_state.company").state_actor is True
     assert _code("perpetrator.non_state.company.security").state_actor is True
     assert _code("perpetrator.non_state.company.agribusiness").state_actor is True
@@ -171,15 +173,15 @@ def test_it_keeps_a_retired_term_on_old_records_but_out_of_what_is_offered(world
     online, leak = _code("attack.online"), _code("attack.online.leak")
     incident = Incident.objects.create(desk=world.desk_a)
     incident.attack_types.add(leak)
-    vocabulary.retire_term("system", online)
+    services.retire_term("system", online)
     assert set(incident.attack_types.all()) == {leak}
-    offered = {entry.term.code for entry in vocabulary.terms_for("attack_type")}
+    offered = {entry.term.code for entry in queries.terms_for("attack_type")}
     assert "attack.online" not in offered and "attack.online.leak" not in offered
-    everything = {entry.term.code for entry in vocabulary.terms_for("attack_type", include_retired=True)}
+    everything = {entry.term.code for entry in queries.terms_for("attack_type", include_retired=True)}
     assert {"attack.online", "attack.online.leak"} <= everything
     with pytest.raises(ValidationError):
-        vocabulary.restore_term("system", leak)  # its broader term is still retired
-    vocabulary.restore_term("system", online)
+        services.restore_term("system", leak)  # its broader term is still retired
+    services.restore_term("system", online)
     assert _code("attack.online.leak").retired_at is None  # retired with it, back with it
     assert Term.objects.filter(pk=leak.pk).exists()
 
@@ -187,13 +189,13 @@ def test_it_keeps_a_retired_term_on_old_records_but_out_of_what_is_offered(world
 # --- CSV -----------------------------------------------------------------------------------------
 
 def test_it_round_trips_the_csv_without_changing_anything():
-    vocabulary.retire_term("system", _code("attack.raid"))
-    exported, before = vocabulary.export_csv(), _head()
-    result = vocabulary.import_csv(exported, "system")
+    services.retire_term("system", _code("attack.raid"))
+    exported, before = services.export_csv(), _head()
+    result = services.import_csv(exported, "system")
     assert result.ok and (result.created, result.updated, result.retired, result.restored) == (0, 0, 0, 0)
     assert result.unchanged == Term.objects.count()
     assert _audit_since(before) == []
-    assert vocabulary.export_csv() == exported
+    assert services.export_csv() == exported
     rows = list(csv.DictReader(io.StringIO(exported)))
     assert {row["kind"] for row in rows} == set(Term.Kind.values)
     assert next(r for r in rows if r["code"] == "attack.raid.seizure")["retired"] == "yes"
@@ -201,28 +203,28 @@ def test_it_round_trips_the_csv_without_changing_anything():
 
 
 def test_it_exports_one_kind():
-    rows = list(csv.DictReader(io.StringIO(vocabulary.export_csv("gender"))))
+    rows = list(csv.DictReader(io.StringIO(services.export_csv("gender"))))
     assert [row["code"] for row in rows][:2] == ["gender.woman", "gender.man"]
     assert {row["kind"] for row in rows} == {"gender"}
 
 
 def test_it_escapes_cells_that_a_spreadsheet_would_run_as_formulas():
     for label in ("=HYPERLINK(\"http://x\")", "+1", "-1", "@SUM(A1)"):
-        vocabulary.create_term("system", kind="theme", code=f"theme.t{ord(label[0])}", label_en=label)
-    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(vocabulary.export_csv("theme")))}
+        services.create_term("system", kind="theme", code=f"theme.t{ord(label[0])}", label_en=label)
+    rows = {row["code"]: row for row in csv.DictReader(io.StringIO(services.export_csv("theme")))}
     assert rows["theme.t61"]["label_en"] == "'=HYPERLINK(\"http://x\")"
     assert rows["theme.t43"]["label_en"] == "'+1"
     assert rows["theme.t45"]["label_en"] == "'-1"
     assert rows["theme.t64"]["label_en"] == "'@SUM(A1)"
-    assert vocabulary._escape("\tcmd") == "'\tcmd" and vocabulary._escape("\rcmd") == "'\rcmd"
-    assert vocabulary._escape("Threats") == "Threats"
-    result = vocabulary.import_csv(vocabulary.export_csv("theme"), "system")  # read back as they were
+    assert csv_transfer._escape("\tcmd") == "'\tcmd" and csv_transfer._escape("\rcmd") == "'\rcmd"
+    assert csv_transfer._escape("Threats") == "Threats"
+    result = services.import_csv(services.export_csv("theme"), "system")  # read back as they were
     assert result.ok and result.updated == 0
     assert _code("theme.t61").label_en == "=HYPERLINK(\"http://x\")"
 
 
 def test_it_imports_new_changed_retired_and_restored_terms_in_any_order():
-    vocabulary.retire_term("system", _code("gender.another"))
+    services.retire_term("system", _code("gender.another"))
     before = _head()
     text = "\n".join([
         "kind,code,parent,state_actor,label_en,label_es,retired",
@@ -232,7 +234,7 @@ def test_it_imports_new_changed_retired_and_restored_terms_in_any_order():
         "gender,gender.another,,,Another gender,Otro género,no",
         "profile,profile.student,,,Student,Estudiante,yes",
     ])
-    result = vocabulary.import_csv(text, "system")
+    result = services.import_csv(text, "system")
     assert result.ok, result.errors
     assert (result.created, result.updated, result.retired, result.restored) == (2, 1, 1, 1)
     mayor = _code("perpetrator.state.local.mayor")
@@ -249,16 +251,16 @@ def test_it_imports_a_change_of_state_that_carries_down_past_terms_the_file_leav
         "perpetrator,perpetrator.non_state.company.security,perpetrator.non_state.company,,Private security",
         "perpetrator,perpetrator.non_state,,yes,Non-state actors",
     ])
-    result = vocabulary.import_csv(text, "system")
+    result = services.import_csv(text, "system")
     assert result.ok, result.errors
     for code in ("perpetrator.non_state", "perpetrator.non_state.company", "perpetrator.non_state.company.security",
                  "perpetrator.non_state.armed_group.insurgent"):
         assert _code(code).state_actor is True, code
-    assert vocabulary.import_csv(vocabulary.export_csv(), "system").updated == 0
+    assert services.import_csv(services.export_csv(), "system").updated == 0
 
 
 def test_it_reports_import_errors_by_line_and_writes_nothing():
-    count, before, exported = Term.objects.count(), _head(), vocabulary.export_csv()
+    count, before, exported = Term.objects.count(), _head(), services.export_csv()
     text = "\n".join([
         HEADER,
         "theme,theme.fine,,,A fine new theme,,,,",                        # 2: good, not written
@@ -274,19 +276,19 @@ def test_it_reports_import_errors_by_line_and_writes_nothing():
         "attack_type,attack.threat,attack.threat.death,,Threats,,,,",    # 12: under its own branch
         "profile,gender.trans_man,,,T,,,,",                                # 13: a kind never changes
     ])
-    result = vocabulary.import_csv(text, "system")
+    result = services.import_csv(text, "system")
     assert not result.ok
     found = {(error.line, error.column) for error in result.errors}
     assert found == {(3, "kind"), (4, "parent"), (5, "parent"), (6, "state_actor"), (7, "label_en"),
                      (8, "code"), (9, "retired"), (10, "state_actor"), (11, ""), (12, "parent"), (13, "kind")}
     assert [error.line for error in result.errors] == sorted(error.line for error in result.errors)
     assert Term.objects.count() == count and _audit_since(before) == []
-    assert vocabulary.export_csv() == exported
+    assert services.export_csv() == exported
 
 
 def test_it_refuses_a_file_whose_first_line_does_not_name_the_columns():
     for text in ("", "code,label\nx,y", "kind,code,label_en,colour\ntheme,theme.x,X,red"):
-        result = vocabulary.import_csv(text, "system")
+        result = services.import_csv(text, "system")
         assert [(e.line, e.column) for e in result.errors] == [(1, "")]
 
 
@@ -357,7 +359,7 @@ def test_it_offers_only_the_same_kind_as_broader_term_and_state_only_for_perpetr
 
 
 def test_it_shows_the_tree_in_the_readers_language(coordinator):
-    vocabulary.create_term("system", kind="gender", code="gender.two_spirit", label_en="Two-spirit")
+    services.create_term("system", kind="gender", code="gender.two_spirit", label_en="Two-spirit")
     coordinator.cookies["django_language"] = "pt"
     page = coordinator.get("/registry/vocabulary/gender/").content.decode()
     assert "Pessoa não binária" in page and 'lang="en">Two-spirit</a>' in page
@@ -418,13 +420,13 @@ def admin_client(client, db):
 
 def test_it_writes_admin_changes_through_the_services_with_an_audit_entry(admin_client):
     before = _head()
-    response = admin_client.post("/admin/registry/term/add/", {
+    response = admin_client.post("/admin/vocabulary/term/add/", {
         "kind": "risk_factor", "code": "risk.context.mining_town", "parent": _code("risk.context").pk,
         "state_actor": "unknown", "label_en": "Mining town", "label_es": "", "label_fr": "", "label_pt": ""})
     assert response.status_code == 302, response.content.decode()[:2000]
     term = _code("risk.context.mining_town")
     police = _code("perpetrator.state.police")
-    response = admin_client.post(f"/admin/registry/term/{police.pk}/change/", {
+    response = admin_client.post(f"/admin/vocabulary/term/{police.pk}/change/", {
         "parent": police.parent_id, "state_actor": "true", "label_en": "Police forces", "label_es": "Policía",
         "label_fr": "Police", "label_pt": "Polícia"})
     assert response.status_code == 302 and _code("perpetrator.state.police").label_en == "Police forces"
@@ -436,12 +438,12 @@ def test_it_writes_admin_changes_through_the_services_with_an_audit_entry(admin_
 
 def test_it_gives_admin_refusals_back_on_the_form_and_never_deletes(admin_client):
     police = _code("perpetrator.state.police")
-    response = admin_client.post(f"/admin/registry/term/{police.pk}/change/", {
+    response = admin_client.post(f"/admin/vocabulary/term/{police.pk}/change/", {
         "parent": police.parent_id, "state_actor": "false", "label_en": "Police", "label_es": "", "label_fr": "",
         "label_pt": ""})
     assert response.status_code == 200 and "is a state actor, so this one is too" in response.content.decode()
     assert _code("perpetrator.state.police").state_actor is True
-    assert admin_client.get(f"/admin/registry/term/{police.pk}/delete/").status_code in {302, 403}
+    assert admin_client.get(f"/admin/vocabulary/term/{police.pk}/delete/").status_code in {302, 403}
     assert Term.objects.filter(pk=police.pk).exists()
-    listing = admin_client.get("/admin/registry/term/?kind__exact=gender&retired=no&q=trans")
+    listing = admin_client.get("/admin/vocabulary/term/?kind__exact=gender&retired=no&q=trans")
     assert listing.status_code == 200 and "gender.trans_woman" in listing.content.decode()

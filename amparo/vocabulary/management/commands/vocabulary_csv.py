@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from amparo.registry import vocabulary
-from amparo.registry.models import Term
+from amparo.vocabulary import services
+from amparo.vocabulary.models import Term
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "export":
-            text = vocabulary.export_csv(options["kind"])
+            text = services.export_csv(options["kind"])
             if options["file"]:
                 Path(options["file"]).write_text(text, encoding="utf-8")
             else:
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             text = Path(options["file"]).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc}") from exc
-        result = vocabulary.import_csv(text, "system")
+        result = services.import_csv(text, "system")
         if not result.ok:
             for error in result.errors:
                 column = f" ({error.column})" if error.column else ""

@@ -51,8 +51,9 @@ from amparo.core.models import AuditEntry
 from amparo.network.models import Desk
 from amparo.network.permissions import visible_desks
 from amparo.registry.bounds import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, MAX_VICTIMS
-from amparo.registry.models import Incident, Term
-from amparo.registry.vocabulary import UNKNOWN_PERPETRATOR
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
+from amparo.vocabulary.rules import UNKNOWN_PERPETRATOR
 
 DEFAULT_GROUPING = "un-sr"
 CONTINENTS = "continents"

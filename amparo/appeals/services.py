@@ -23,9 +23,10 @@ from amparo.core.services import record_audit
 from amparo.network import permissions
 from amparo.network import services as network
 from amparo.network.models import Desk, Network
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 from amparo.vault.services import Unlocked
+from amparo.vocabulary.models import Term
 
 from . import sealing
 from .models import (

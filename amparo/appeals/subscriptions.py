@@ -31,8 +31,8 @@ from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import countries, permissions
 from amparo.network.models import Role
-from amparo.registry.models import Term
 from amparo.vault import services as vault
+from amparo.vocabulary.models import Term
 
 from .models import LANGUAGE_CODES, Confirmation, Supporter, SupporterCountry
 

@@ -74,12 +74,6 @@ NOT_PAGES: dict[str, str] = {
 
 # Fields kept in clear on purpose, each with its reason (amparo/tests/test_sealed_or_clear.py).
 CLEAR_FIELDS: dict[str, str] = {
-    "registry.Term.kind": "vocabulary kind code",
-    "registry.Term.code": "vocabulary code, e.g. 'attack.threat'",
-    "registry.Term.label_en": "vocabulary label",
-    "registry.Term.label_es": "vocabulary label",
-    "registry.Term.label_fr": "vocabulary label",
-    "registry.Term.label_pt": "vocabulary label",
     "registry.Defender.kind": "status code (a person, a group)",
     "registry.Defender.name_index": "keyed hash of her name (the key is sealed to the desk)",
     "registry.Incident.status": "status code",

@@ -110,7 +110,8 @@ def main() -> int:
     from django.db import connection
 
     from amparo.network.models import Desk
-    from amparo.registry.views import PAGE_SIZE, filter_inbox
+    from amparo.registry.queries import filter_inbox
+    from amparo.registry.views import PAGE_SIZE
     from amparo.vocabulary.models import Term
 
     desk = Desk.objects.get(slug="bench-desk")

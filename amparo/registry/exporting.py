@@ -22,6 +22,7 @@ from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
 from amparo.registry import services
+from amparo.registry.actions import Action
 from amparo.registry.models import Defender, Incident
 from amparo.vault import services as vault
 from amparo.vault.services import Unlocked
@@ -46,7 +47,7 @@ def may_export(user: Any, desk: Desk) -> bool:
 
 def record_export(actor: User | int, desk: Desk, fmt: str) -> None:
     """The audit entry of an export: who exported which desk (never what)."""
-    record_audit(actor, f"incidents.exported.{fmt}", object_type="network.desk", object_id=desk.pk,
+    record_audit(actor, Action.exported(fmt), object_type="network.desk", object_id=desk.pk,
                  scope=network.scope_of(desk.network))
 
 

@@ -25,7 +25,8 @@ from amparo.accounts.models import User
 from amparo.core import counters
 from amparo.core.services import record_audit
 from amparo.network import services as network
-from amparo.registry import services
+from amparo.registry import sealing, services
+from amparo.registry.actions import Action
 from amparo.registry.models import AnonymousReceipt, Attachment, Defender, Incident, Message
 from amparo.vault import services as vault
 from amparo.vault.errors import NoKeyHolder
@@ -168,17 +169,9 @@ def refresh(opened: Opened) -> Opened:
 
 
 def _open(incident: Incident, keys: ReporterKeys) -> Opened:
-    narrative = vault.open_with_private_key(keys.private_key, incident.narrative,
-                                            label=services.label("incident", "narrative")) \
-        if incident.narrative else ""
-    thread = [(m, vault.open_with_private_key(keys.private_key, m.body, label=services.label("message", "body")))
-              for m in incident.messages.all()]
+    narrative = sealing.open_incident_narrative_with_receipt(keys.private_key, incident)
+    thread = [(m, sealing.open_reporter_message_with_receipt(keys.private_key, m)) for m in incident.messages.all()]
     return Opened(incident, keys, narrative, thread)
-
-
-def _seal_message(incident: Incident, public_key: bytes, text: str) -> bytes:
-    return network.seal_for_desk(incident.desk, text, label=services.label("message", "body"),
-                                 also_to=[public_key])
 
 
 def add_reporter_message(opened: Opened, text: str, *, upload: Upload | None = None) -> Message | None:
@@ -188,8 +181,8 @@ def add_reporter_message(opened: Opened, text: str, *, upload: Upload | None = N
     with transaction.atomic():
         if text.strip():
             message = Message.objects.create(incident=incident, author=Message.Author.REPORTER,
-                                             body=_seal_message(incident, opened.keys.public_key, text))
-            record_audit(ANONYMOUS, "incident.message_from_reporter", incident,
+                                             body=sealing.seal_reporter_message(incident, text, opened.keys.public_key))
+            record_audit(ANONYMOUS, Action.MESSAGE_FROM_REPORTER, incident,
                          scope=network.scope_of(incident.desk.network))
         if upload is not None:
             services.add_attachment(ANONYMOUS, incident, filename=upload.filename,
@@ -204,18 +197,17 @@ def reply_to_reporter(actor: User, incident: Incident, text: str) -> Message:
     receipt = AnonymousReceipt.objects.get(incident=incident)
     with transaction.atomic():
         message = Message.objects.create(incident=incident, author=Message.Author.DESK,
-                                         body=_seal_message(incident, bytes(receipt.public_key), text))
+                                         body=sealing.seal_reporter_message(incident, text, bytes(receipt.public_key)))
         if incident.status == Incident.Status.RECEIVED:
             Incident.objects.filter(pk=incident.pk).update(status=Incident.Status.TRIAGE)
             incident.status = Incident.Status.TRIAGE
-        record_audit(actor, "incident.message_to_reporter", incident, scope=network.scope_of(incident.desk.network))
+        record_audit(actor, Action.MESSAGE_TO_REPORTER, incident, scope=network.scope_of(incident.desk.network))
     return message
 
 
 def open_thread(unlocked: vault.Unlocked | None, incident: Incident) -> list[tuple[Message, str]]:
     """The conversation, for a member of the desk."""
-    return [(m, vault.open_sealed(unlocked, m.body, label=services.label("message", "body")))
-            for m in incident.messages.all()]
+    return [(m, sealing.open_reporter_message(unlocked, m)) for m in incident.messages.all()]
 
 
 # --- Retention ------------------------------------------------------------------------------
@@ -234,7 +226,7 @@ def expire_untriaged_reports(now: datetime | None = None) -> int:
         files = list(Attachment.objects.filter(incident=incident).values_list("stored_name", flat=True))
         with transaction.atomic():
             alone = [d.pk for d in incident.defenders.all() if not d.incidents.exclude(pk=incident.pk).exists()]
-            record_audit("system", "incident.expired", incident, scope=network.scope_of(incident.desk.network))
+            record_audit("system", Action.EXPIRED, incident, scope=network.scope_of(incident.desk.network))
             incident.delete()  # receipts, messages, attachments and follow-ups go with it
             Defender.objects.filter(pk__in=alone).delete()
         for name in files:

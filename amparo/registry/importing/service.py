@@ -24,6 +24,7 @@ from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
+from amparo.registry.actions import Action
 from amparo.registry.importing.mapping import TERM_FIELDS, Lookups, Mapping, load_mapping, parse_mapping
 from amparo.registry.importing.rows import DefenderRow, RowData, RowError, read_rows
 from amparo.registry.models import Defender, ImportedRecord, ImportRun, Incident
@@ -135,7 +136,7 @@ def _write(desk: Desk, mapping: Mapping, actor: Actor, result: ImportResult, new
             done += len(batch)
             if progress:
                 progress("written", done, total)
-        record_audit(actor, "incidents.imported", run, scope=network.scope_of(desk.network))
+        record_audit(actor, Action.IMPORTED, run, scope=network.scope_of(desk.network))
     return int(run.pk)
 
 

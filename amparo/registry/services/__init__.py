@@ -20,17 +20,15 @@ from amparo.registry.services.cases import (
 from amparo.registry.services.common import desk_scope, label
 from amparo.registry.services.images import Cleaned, without_metadata
 from amparo.registry.services.names import (
-    desk_index_key,
     find_defenders,
     index_pending_names,
-    name_index,
-    normalise_name,
+    name_indexes,
 )
 
 __all__ = [
     "AttachmentRefused", "Cleaned", "IncidentData", "add_attachment", "add_follow_up", "assign",
-    "create_defender", "desk_index_key", "desk_scope", "find_defenders", "index_pending_names", "label",
-    "mark_duplicate", "move_attachment", "move_to_desk", "name_index", "normalise_name", "open_attachment",
+    "create_defender", "desk_scope", "find_defenders", "index_pending_names", "label",
+    "mark_duplicate", "move_attachment", "move_to_desk", "name_indexes", "open_attachment",
     "open_defender_name", "open_incident", "record_incident", "set_status", "update_incident",
     "withdraw_consent", "without_metadata",
 ]

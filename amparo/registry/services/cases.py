@@ -20,7 +20,7 @@ from amparo.registry.actions import Action
 from amparo.registry.models import AnonymousReceipt, Defender, FollowUp, Incident
 from amparo.registry.services.attachments import move_attachment
 from amparo.registry.services.common import desk_scope, label
-from amparo.registry.services.names import desk_index_key, name_index
+from amparo.registry.services.names import name_indexes
 from amparo.vault import services as vault
 from amparo.vault.errors import NotAReader
 from amparo.vault.services import Unlocked
@@ -46,11 +46,10 @@ def create_defender(
         defender.profiles.set(list(profiles))
         if unlocked is not None:
             try:
-                key = desk_index_key(desk, unlocked)
+                [defender.name_index] = name_indexes(desk, unlocked, [name])
             except NotAReader:
-                key = None
-            if key is not None:
-                defender.name_index = name_index(key, name)
+                pass
+            else:
                 defender.save(update_fields=["name_index"])
         record_audit(actor, Action.DEFENDER_CREATED, defender, scope=desk_scope(desk))
     return defender

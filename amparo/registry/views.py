@@ -24,7 +24,7 @@ from amparo.core.security import staff_page
 from amparo.network import countries, permissions
 from amparo.network import services as network
 from amparo.network.models import Desk, Membership, Role
-from amparo.registry import intake, queries, sealing, services
+from amparo.registry import queries, sealing, services
 from amparo.registry.forms import (
     AttachmentForm,
     DefenderReportForm,
@@ -37,6 +37,7 @@ from amparo.registry.forms import (
 from amparo.registry.forms_intake import ReplyForm
 from amparo.registry.history import words as history_words
 from amparo.registry.models import Attachment, Incident
+from amparo.registry.services import intake
 from amparo.vault import session as vault_session
 from amparo.vault import short_lived
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered

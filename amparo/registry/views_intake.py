@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from amparo.core import uploads
 from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
-from amparo.registry import intake, services
+from amparo.registry import services
 from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
 from amparo.registry.models import Incident
+from amparo.registry.services import intake
 from amparo.vault import short_lived
 
 # What her report's status means, in plain words.

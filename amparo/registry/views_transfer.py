@@ -36,7 +36,7 @@ from amparo.core.middleware import NoReferrerCsrfMiddleware
 from amparo.core.security import staff_page
 from amparo.network import permissions
 from amparo.network.models import Role
-from amparo.registry import exporting, importing
+from amparo.registry.transfer import exporting, importing
 from amparo.vault import session as vault_session
 
 SHOWN_ERRORS = 200

@@ -34,7 +34,8 @@ _HER: dict[tuple[int, str], tuple[dict[str, Any], str]] = {}
 
 
 def _her_conversation(world) -> tuple[dict[str, Any], str]:
-    from amparo.registry import intake, services
+    from amparo.registry import services
+    from amparo.registry.services import intake
     from amparo.vault import short_lived
 
     if (id(world), "anonymous") not in _HER:

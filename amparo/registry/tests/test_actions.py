@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from amparo.core.audit import AuditAction
-from amparo.registry import exporting, history
+from amparo.registry import history
 from amparo.registry.actions import Action
 from amparo.registry.models import Incident
+from amparo.registry.transfer import exporting
 from amparo.vocabulary.actions import Action as VocabularyAction
 
 

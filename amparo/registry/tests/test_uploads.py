@@ -24,8 +24,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, encode_multipart
 from PIL import Image
 
-from amparo.registry import intake, services
+from amparo.registry import services
 from amparo.registry.models import Attachment, Incident, Message
+from amparo.registry.services import intake
 from amparo.registry.tests.test_intake import issued
 from conftest import sign_in
 

@@ -25,9 +25,9 @@ from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
 from amparo.registry.actions import Action
-from amparo.registry.importing.mapping import TERM_FIELDS, Lookups, Mapping, load_mapping, parse_mapping
-from amparo.registry.importing.rows import DefenderRow, RowData, RowError, read_rows
 from amparo.registry.models import Defender, ImportedRecord, ImportRun, Incident
+from amparo.registry.transfer.importing.mapping import TERM_FIELDS, Lookups, Mapping, load_mapping, parse_mapping
+from amparo.registry.transfer.importing.rows import DefenderRow, RowData, RowError, read_rows
 from amparo.vault.errors import NoKeyHolder
 
 BATCH = 1000

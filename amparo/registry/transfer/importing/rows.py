@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from amparo.registry.exporting import unescape_formula
-from amparo.registry.importing.mapping import (
+from amparo.registry.models import Defender, Incident
+from amparo.registry.transfer.exporting import unescape_formula
+from amparo.registry.transfer.importing.mapping import (
     BOOLEANS,
     CHOICES,
     DEFENDER_FIELDS,
@@ -28,7 +29,6 @@ from amparo.registry.importing.mapping import (
     fold,
     subdivision_code,
 )
-from amparo.registry.models import Defender, Incident
 from amparo.vault import services as vault
 
 KEY_PURPOSE, DIGEST_PURPOSE = "registry.import.key", "registry.import.row"

@@ -25,9 +25,11 @@ from amparo.accounts.models import User
 from amparo.core import counters
 from amparo.core.services import record_audit
 from amparo.network import services as network
-from amparo.registry import sealing, services
+from amparo.registry import sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import AnonymousReceipt, Attachment, Defender, Incident, Message
+from amparo.registry.services.attachments import add_attachment
+from amparo.registry.services.cases import IncidentData, record_incident
 from amparo.vault import services as vault
 from amparo.vault.errors import NoKeyHolder
 from amparo.vault.services import ReporterKeys
@@ -91,14 +93,14 @@ class Upload:
     size: int
 
 
-def submit_anonymous_report(receipt: str, binding: str, data: services.IncidentData, *,
+def submit_anonymous_report(receipt: str, binding: str, data: IncidentData, *,
                             upload: Upload | None = None) -> Incident:
     """Seal the report to the desk of its country (or the coalition desk) and to the key her
     receipt gives, then store it. The same receipt again stores nothing twice."""
     return submit_and_open(receipt, binding, data, upload=upload).incident
 
 
-def submit_and_open(receipt: str, binding: str, data: services.IncidentData, *,
+def submit_and_open(receipt: str, binding: str, data: IncidentData, *,
                     upload: Upload | None = None) -> Opened:
     """`submit_anonymous_report`, answering with her report opened by the key her receipt gave
     (derived once: Argon2id is the cost of a submission)."""
@@ -108,7 +110,7 @@ def submit_and_open(receipt: str, binding: str, data: services.IncidentData, *,
     return _open(_submit(keys, data, upload), keys)
 
 
-def _submit(keys: ReporterKeys, data: services.IncidentData, upload: Upload | None) -> Incident:
+def _submit(keys: ReporterKeys, data: IncidentData, upload: Upload | None) -> Incident:
     found = AnonymousReceipt.objects.filter(lookup_tag=keys.lookup_tag).select_related("incident").first()
     if found is not None:
         return found.incident
@@ -117,12 +119,12 @@ def _submit(keys: ReporterKeys, data: services.IncidentData, upload: Upload | No
         raise NoDesk
     try:
         with transaction.atomic():
-            incident = services.record_incident(ANONYMOUS, desk, data, channel=Incident.Channel.ANONYMOUS,
+            incident = record_incident(ANONYMOUS, desk, data, channel=Incident.Channel.ANONYMOUS,
                                                 also_to=[keys.public_key])
             AnonymousReceipt.objects.create(lookup_tag=keys.lookup_tag, incident=incident,
                                             public_key=keys.public_key)
             if upload is not None:
-                services.add_attachment(ANONYMOUS, incident, filename=upload.filename,
+                add_attachment(ANONYMOUS, incident, filename=upload.filename,
                                         content_type=upload.content_type, file=upload.file, size=upload.size)
     except NoKeyHolder as exc:  # a desk nobody can read yet cannot take a report
         raise NoDesk from exc
@@ -185,7 +187,7 @@ def add_reporter_message(opened: Opened, text: str, *, upload: Upload | None = N
             record_audit(ANONYMOUS, Action.MESSAGE_FROM_REPORTER, incident,
                          scope=network.scope_of(incident.desk.network))
         if upload is not None:
-            services.add_attachment(ANONYMOUS, incident, filename=upload.filename,
+            add_attachment(ANONYMOUS, incident, filename=upload.filename,
                                     content_type=upload.content_type, file=upload.file, size=upload.size)
     return message
 

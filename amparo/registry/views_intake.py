@@ -84,7 +84,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 return _show_form(request, form, receipt, status=400)
             else:
                 return _keep(request, opened, receipt)
-        elif intake.vault.receipt_binding_valid(receipt, binding):
+        elif intake.issued_here(receipt, binding):
             return _show_form(request, form, receipt, status=400)
     receipt, binding = intake.issue_receipt(get_language() or "en")
     form = AnonymousReportForm(initial={"receipt": receipt, "binding": binding})

@@ -72,6 +72,12 @@ def issue_receipt(language: str) -> tuple[str, str]:
     return receipt, vault.receipt_binding(receipt)
 
 
+def issued_here(receipt: str, binding: str) -> bool:
+    """True when `binding` proves that these receipt words were issued by this server (a form
+    sent back with its own words, not words made up or taken from elsewhere)."""
+    return vault.receipt_binding_valid(receipt, binding)
+
+
 # --- The global limit -----------------------------------------------------------------------
 
 WINDOW = 60

@@ -237,7 +237,7 @@ def vocabulary(db):
 
     from django.apps import apps
 
-    from amparo.registry.models import Term
+    from amparo.vocabulary.models import Term
 
     if not Term.objects.filter(code="attack.threat.death").exists():
-        importlib.import_module("amparo.registry.migrations.0002_vocabulary").ship(apps, None)
+        importlib.import_module("amparo.vocabulary.migrations.0002_shipped_vocabulary").ship(apps, None)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "amparo.accounts",
     "amparo.vault",
     "amparo.network",
+    "amparo.vocabulary",
     "amparo.registry",
     "amparo.analytics",
     "amparo.appeals",

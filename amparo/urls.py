@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from amparo.accounts import api as accounts_api
 from amparo.network import api as network_api
 from amparo.registry import api as registry_api
+from amparo.vocabulary import api as vocabulary_api
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="schema"),
@@ -20,7 +21,7 @@ api_patterns: list[URLPattern | URLResolver] = [
          name="membership_end"),
     path("desks/", network_api.DeskList.as_view(), name="desks"),
     path("desks/<slug:desk_slug>/", network_api.DeskDetail.as_view(), name="desk"),
-    path("vocabulary/", registry_api.VocabularyList.as_view(), name="vocabulary"),
+    path("vocabulary/", vocabulary_api.VocabularyList.as_view(), name="vocabulary"),
     path("incidents/", registry_api.IncidentList.as_view(), name="incidents"),
     path("incidents/<int:incident_id>/", registry_api.IncidentDetail.as_view(), name="incident"),
     path("defenders/", registry_api.DefenderList.as_view(), name="defenders"),

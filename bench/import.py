@@ -132,9 +132,9 @@ def baseline(path: Path, desk, mapping) -> tuple[float, float, int]:  # noqa: AN
     from django.db import transaction
 
     from amparo.network import services as network
-    from amparo.registry.importing.mapping import Lookups
-    from amparo.registry.importing.rows import read_rows
     from amparo.registry.models import Defender, ImportedRecord, ImportRun, Incident
+    from amparo.registry.transfer.importing.mapping import Lookups
+    from amparo.registry.transfer.importing.rows import read_rows
 
     lookups = Lookups()
     errors: list = []
@@ -199,8 +199,8 @@ def main() -> int:
         try:
             from django.db import connection
 
-            from amparo.registry import importing
             from amparo.registry.models import Incident
+            from amparo.registry.transfer import importing
 
             path = workdir / "generated.csv"
             started = time.perf_counter()

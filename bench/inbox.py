@@ -51,8 +51,9 @@ def generate(count: int) -> None:
     from amparo.network import services as network
     from amparo.network.models import Network, Role
     from amparo.network.tests.factories import UserFactory
-    from amparo.registry.models import Incident, Term
+    from amparo.registry.models import Incident
     from amparo.vault import services as vault
+    from amparo.vocabulary.models import Term
 
     started = time.perf_counter()
     net = network.create_network("system", name="Bench", slug="bench", kind=Network.Kind.NATIONAL, country="HN")
@@ -109,8 +110,9 @@ def main() -> int:
     from django.db import connection
 
     from amparo.network.models import Desk
-    from amparo.registry.models import Term
-    from amparo.registry.views import PAGE_SIZE, filter_inbox
+    from amparo.registry.queries import filter_inbox
+    from amparo.registry.views import PAGE_SIZE
+    from amparo.vocabulary.models import Term
 
     desk = Desk.objects.get(slug="bench-desk")
     threat = Term.objects.filter(kind=Term.Kind.ATTACK_TYPE, parent__isnull=True).first()

@@ -72,8 +72,8 @@ def world() -> None:
 def run(count: int) -> float:
     from django.test import Client
 
-    from amparo.registry import intake
     from amparo.registry.models import Incident
+    from amparo.registry.services import intake
 
     client = Client()
     receipts = [intake.issue_receipt("es") for _ in range(count * 2)]

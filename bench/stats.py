@@ -60,7 +60,7 @@ def generate(count: int, backend: str) -> float:
 
     from amparo.network import services as network
     from amparo.network.models import Network
-    from amparo.registry.models import Term
+    from amparo.vocabulary.models import Term
 
     started = time.perf_counter()
     coalition = network.create_network("system", name="Bench coalition", slug="bench", kind=Network.Kind.COALITION)

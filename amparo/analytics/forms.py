@@ -13,8 +13,9 @@ from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry.bounds import FIRST_YEAR, LAST_YEAR, check_period_date
-from amparo.registry.models import Incident, Term
-from amparo.registry.vocabulary import flatten, tree_for
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
+from amparo.vocabulary.queries import flatten, tree_for
 
 DATE = DateInput()
 

@@ -27,10 +27,11 @@ from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry.bounds import check_period_date
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
 from amparo.vault import services as vault
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 from amparo.vault.services import Unlocked
+from amparo.vocabulary.models import Term
 
 # Viridis in six steps (light to dark): ordered in lightness, readable with every common colour
 # vision deficiency and in greyscale print.

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 
-from amparo.registry.models import Term
+from amparo.vocabulary.models import Term
 
 from .models import Action, Addressee, Appeal, AppealText, AppealUpdate, UpdateText
 from .queries import published

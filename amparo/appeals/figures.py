@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 
 from amparo.network import countries
-from amparo.registry.models import Term
+from amparo.vocabulary.models import Term
 
 from .models import Action, Appeal
 

@@ -13,7 +13,8 @@ from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry.bounds import check_event_date
 from amparo.registry.forms import TermChoices
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
 
 from .models import LANGUAGES, Action, Addressee, AppealText, Response, Supporter
 from .services import AppealData

@@ -1,4 +1,4 @@
-"""REST endpoints for the vocabulary, defenders and incidents, with the pages' authorisation:
+"""REST endpoints for defenders and incidents, with the pages' authorisation:
 cases only for their desk's documenters (404 for another desk's), and sealed fields only when
 the member's key is unlocked in this session (a token alone never opens them)."""
 
@@ -23,37 +23,14 @@ from amparo.network import permissions
 from amparo.network.api import DeskAmong, HasRole
 from amparo.network.models import Role
 from amparo.registry import bounds, services
-from amparo.registry.models import Defender, Incident, Term
+from amparo.registry.models import Defender, Incident
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
+from amparo.vocabulary.models import Term
 
 
 class IsDocumenter(HasRole):
     roles = (Role.DOCUMENTER,)
-
-
-class TermSerializer(serializers.ModelSerializer[Term]):
-    broader = serializers.CharField(source="parent.code", default=None, read_only=True, allow_null=True)
-    labels = serializers.SerializerMethodField()
-    retired = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Term
-        fields = ["code", "kind", "broader", "labels", "state_actor", "retired"]
-
-    def get_labels(self, term: Term) -> dict[str, str]:
-        return {lang: term.label(lang) for lang in ("en", "es", "fr", "pt")}
-
-    def get_retired(self, term: Term) -> bool:
-        return term.retired_at is not None
-
-
-class VocabularyList(ListAPIView[Term]):
-    """The whole vocabulary, for any signed-in person or token."""
-
-    serializer_class = TermSerializer
-    pagination_class = None
-    queryset = Term.objects.select_related("parent").order_by("kind", "position", "code")
 
 
 def _codes() -> Any:

@@ -12,8 +12,9 @@ from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
 from amparo.registry import bounds
-from amparo.registry.models import Defender, Incident, Term
+from amparo.registry.models import Defender, Incident
 from amparo.registry.services import IncidentData
+from amparo.vocabulary.models import Term
 
 
 class TermChoices(forms.ModelMultipleChoiceField):

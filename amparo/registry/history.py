@@ -6,23 +6,24 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
+from amparo.registry.actions import STATUS_PREFIX, Action
 from amparo.registry.models import Incident
 
 WORDS: dict[str, Promise] = {
-    "incident.recorded": pgettext_lazy("incident history", "Recorded"),
-    "incident.updated": pgettext_lazy("incident history", "Edited"),
-    "incident.consent_withdrawn": pgettext_lazy("incident history", "Consent withdrawn"),
-    "incident.assigned": pgettext_lazy("incident history", "Assigned"),
-    "incident.marked_duplicate": pgettext_lazy("incident history", "Marked as a duplicate"),
-    "incident.follow_up_added": pgettext_lazy("incident history", "Follow-up added"),
-    "incident.moved_out": pgettext_lazy("incident history", "Handed to another desk"),
-    "incident.moved_in": pgettext_lazy("incident history", "Received from another desk"),
-    "incident.attachment_added": pgettext_lazy("incident history", "File added"),
-    "incident.message_from_reporter": pgettext_lazy("incident history", "Message from the person who reported"),
-    "incident.message_to_reporter": pgettext_lazy("incident history", "Answer sent to the person who reported"),
-    "incident.expired": pgettext_lazy("incident history", "Deleted after the retention period"),
+    Action.INCIDENT_RECORDED: pgettext_lazy("incident history", "Recorded"),
+    Action.INCIDENT_UPDATED: pgettext_lazy("incident history", "Edited"),
+    Action.CONSENT_WITHDRAWN: pgettext_lazy("incident history", "Consent withdrawn"),
+    Action.ASSIGNED: pgettext_lazy("incident history", "Assigned"),
+    Action.MARKED_DUPLICATE: pgettext_lazy("incident history", "Marked as a duplicate"),
+    Action.FOLLOW_UP_ADDED: pgettext_lazy("incident history", "Follow-up added"),
+    Action.MOVED_OUT: pgettext_lazy("incident history", "Handed to another desk"),
+    Action.MOVED_IN: pgettext_lazy("incident history", "Received from another desk"),
+    Action.ATTACHMENT_ADDED: pgettext_lazy("incident history", "File added"),
+    Action.MESSAGE_FROM_REPORTER: pgettext_lazy("incident history", "Message from the person who reported"),
+    Action.MESSAGE_TO_REPORTER: pgettext_lazy("incident history", "Answer sent to the person who reported"),
+    Action.EXPIRED: pgettext_lazy("incident history", "Deleted after the retention period"),
 }
-STATUS = "incident.status."
+STATUS = STATUS_PREFIX
 
 
 def words(action: str) -> str:

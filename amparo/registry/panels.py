@@ -28,12 +28,3 @@ def _defender(request: HttpRequest) -> dict[str, Any] | None:
 def register() -> None:
     panels.register("registry/panel_desk.html", _desks, order=25)
     panels.register("registry/panel_defender.html", _defender, order=21)
-    register_vocabulary()
-
-
-def _vocabulary(request: HttpRequest) -> dict[str, Any] | None:
-    return {} if permissions.has_role(request.user, Role.COORDINATOR) else None
-
-
-def register_vocabulary() -> None:
-    panels.register("registry/panel_vocabulary.html", _vocabulary, order=45)

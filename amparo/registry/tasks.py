@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from amparo.registry import intake
+from amparo.registry.services import intake
 
 
 @shared_task(name="amparo.registry.tasks.expire_untriaged_reports", acks_late=True)

@@ -4,7 +4,7 @@ from amparo.registry import views, views_transfer
 
 app_name = "registry"
 urlpatterns = [
-    path("vocabulary/", include("amparo.registry.urls_vocabulary")),
+    path("vocabulary/", include("amparo.vocabulary.urls")),
     path("desk/<slug:desk_slug>/inbox/", views.inbox, name="inbox"),
     path("desk/<slug:desk_slug>/new/", views.incident_new, name="incident_new"),
     path("desk/<slug:desk_slug>/transfer/", views_transfer.transfer, name="transfer"),

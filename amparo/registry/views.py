@@ -3,12 +3,12 @@ authorise (only the desk's documenters; 404 for another desk's case), call a ser
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.models import User
+from amparo.accounts.requests import signed_in_user
 from amparo.core import uploads
 from amparo.core.models import AuditEntry
 from amparo.core.security import staff_page
 from amparo.network import countries, permissions
 from amparo.network import services as network
 from amparo.network.models import Desk, Membership, Role
-from amparo.registry import intake, services
+from amparo.registry import queries, sealing, services
 from amparo.registry.forms import (
     AttachmentForm,
     DefenderReportForm,
@@ -36,6 +37,7 @@ from amparo.registry.forms import (
 from amparo.registry.forms_intake import ReplyForm
 from amparo.registry.history import words as history_words
 from amparo.registry.models import Attachment, Incident
+from amparo.registry.services import intake
 from amparo.vault import session as vault_session
 from amparo.vault import short_lived
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
@@ -43,11 +45,6 @@ from amparo.vault.services import Unlocked
 
 documenter_required = permissions.role_required(Role.DOCUMENTER)
 PAGE_SIZE = 25
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
 
 
 def _desk(request: HttpRequest, desk_slug: str) -> Desk:
@@ -69,39 +66,6 @@ def _locked(request: HttpRequest) -> HttpResponse:
     return render(request, "network/key_locked.html")
 
 
-def filter_inbox(desk: Desk, data: dict[str, Any], defender_ids: list[int] | None) -> QuerySet[Incident]:
-    """The inbox query: coarse columns only, so it needs no key and uses the desk's indexes."""
-    incidents = Incident.objects.filter(desk=desk)
-    if data.get("status"):
-        incidents = incidents.filter(status=data["status"])
-    if data.get("country"):
-        incidents = incidents.filter(country=data["country"])
-    if data.get("since"):
-        incidents = incidents.filter(occurred_on__gte=data["since"])
-    if data.get("until"):
-        incidents = incidents.filter(occurred_on__lte=data["until"])
-    if data.get("attack_type"):
-        term = data["attack_type"]
-        incidents = incidents.filter(Q(attack_types=term) | Q(attack_types__parent=term))
-    if data.get("perpetrator"):
-        term = data["perpetrator"]
-        incidents = incidents.filter(Q(perpetrators=term) | Q(perpetrators__parent=term))
-    if data.get("state") in {"state", "non_state"}:
-        incidents = incidents.filter(perpetrators__state_actor=data["state"] == "state")
-    if data.get("assignee") == "none":
-        incidents = incidents.filter(assignee__isnull=True)
-    elif data.get("assignee"):
-        incidents = incidents.filter(assignee_id=data["assignee"])
-    if defender_ids is not None:
-        incidents = incidents.filter(defenders__in=defender_ids)
-    joined = any(data.get(k) for k in ("attack_type", "perpetrator")) or data.get("state") in {"state", "non_state"}
-    if joined or defender_ids is not None:
-        # Only a filter across a many-to-many relation can repeat a row; DISTINCT on 100,000
-        # rows costs more than the rest of the page (bench/inbox.py).
-        incidents = incidents.distinct()
-    return incidents.order_by("-created_at", "-id")
-
-
 @require_GET
 @documenter_required
 @staff_page
@@ -118,7 +82,8 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
         defender_ids = [d.pk for d in services.find_defenders(desk, unlocked, data["name"])]
     elif unlocked is not None:
         services.index_pending_names(desk, unlocked)
-    incidents = filter_inbox(desk, data, defender_ids).select_related("assignee").prefetch_related("attack_types")
+    incidents = queries.filter_inbox(desk, data, defender_ids)
+    incidents = incidents.select_related("assignee").prefetch_related("attack_types")
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -135,7 +100,7 @@ def incident_new(request: HttpRequest, desk_slug: str) -> HttpResponse:
     desk = _desk(request, desk_slug)
     form = IncidentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user, unlocked = _user(request), _unlocked(request)
+        user, unlocked = signed_in_user(request), _unlocked(request)
         defenders = []
         if form.cleaned_data["defender_name"]:
             defenders.append(services.create_defender(
@@ -157,8 +122,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     try:
         sealed = services.open_incident(unlocked, incident)
         names = [(d, services.open_defender_name(unlocked, d)) for d in incident.defenders.all()]
-        follow_ups = [(f, services.vault.open_sealed(unlocked, f.note, label=services.label("followup", "note")))
-                      for f in incident.follow_ups.all()]
+        follow_ups = [(f, sealing.open_follow_up_note(unlocked, f)) for f in incident.follow_ups.all()]
         thread = intake.open_thread(unlocked, incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
@@ -173,9 +137,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "move_form": MoveForm(desks=Desk.objects.exclude(pk=incident.desk_id)),
         "follow_up_form": FollowUpForm(), "duplicate_form": DuplicateForm(),
         "statuses": [s for s in Incident.Status.choices if s[0] != Incident.Status.DUPLICATE],
-        "attachments": [(a, services.vault.open_sealed(unlocked, a.filename,
-                                                       label=services.label("attachment", "filename")))
-                        for a in incident.attachments.all()],
+        "attachments": [(a, sealing.open_attachment_name(unlocked, a)) for a in incident.attachments.all()],
         "attachment_form": AttachmentForm(),
         "anonymous": incident.channel == Incident.Channel.ANONYMOUS, "thread": thread, "reply_form": ReplyForm(),
     })
@@ -207,10 +169,110 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
     # incident itself, so it neither shows nor asks for them.
     del form.fields["defender_name"], form.fields["defender_kind"]
     if request.method == "POST" and form.is_valid():
-        services.update_incident(_user(request), incident, form.incident_data())
+        services.update_incident(signed_in_user(request), incident, form.incident_data())
         messages.success(request, _("The incident was saved."))
         return redirect("registry:incident", incident_id=incident.pk)
     return render(request, "registry/incident_form.html", {"form": form, "desk": incident.desk, "incident": incident})
+
+
+def _set_status(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
+    try:
+        services.set_status(user, incident, request.POST.get("status", ""))
+    except ValueError:
+        messages.error(request, _("Choose a status."))
+    return None
+
+
+def _assign(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
+    chosen = request.POST.get("assignee") or ""
+    team = Membership.objects.active().filter(desk=incident.desk, role=Role.DOCUMENTER)
+    assignee = team.filter(user_id=chosen).first() if chosen.isdigit() else None
+    services.assign(user, incident, assignee.user if assignee else None)
+    return None
+
+
+def _duplicate(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
+    form = DuplicateForm(request.POST)
+    original = Incident.objects.filter(pk=form.data.get("original") or 0, desk=incident.desk).first() \
+        if form.is_valid() else None
+    if original is None or original.pk == incident.pk:
+        messages.error(request, _("There is no other incident with this number in your desk."))
+    else:
+        services.mark_duplicate(user, incident, original)
+        messages.success(request, _("Marked as a duplicate; its details were added to the original."))
+    return None
+
+
+def _follow_up(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
+    follow_up = FollowUpForm(request.POST)
+    if follow_up.is_valid():
+        services.add_follow_up(user, incident, **follow_up.cleaned_data)
+    else:
+        messages.error(request, _("A follow-up needs a date and a note."))
+    return None
+
+
+def _attach(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
+    attach = AttachmentForm(files=request.FILES)
+    if not attach.is_valid():  # none chosen, or over the limit: nothing stored, and said
+        for error in attach.errors.get("file", []):
+            messages.error(request, str(error))
+        return None
+    upload = attach.cleaned_data["file"]
+    try:
+        services.add_attachment(user, incident, filename=upload.name or "file",
+                                content_type=upload.content_type or "", file=upload, size=upload.size or 0)
+    except services.AttachmentRefused:
+        messages.error(request, uploads.too_large_message(settings.ATTACHMENT_MAX_BYTES))
+    else:
+        messages.success(request, _("The file was added, locked for the desk."))
+    return None
+
+
+def _reply(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
+    if incident.channel != Incident.Channel.ANONYMOUS:
+        raise Http404
+    reply = ReplyForm(request.POST)
+    if reply.is_valid():
+        intake.reply_to_reporter(user, incident, reply.cleaned_data["text"])
+        messages.success(request, _("Your answer was sent. She will read it when she comes back."))
+    else:
+        messages.error(request, _("Write an answer first."))
+    return None
+
+
+def _withdraw_consent(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
+    services.withdraw_consent(user, incident)
+    messages.success(request, _("Consent withdrawn: the incident is for documentation only from now on."))
+    return None
+
+
+def _move(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
+    move = MoveForm(request.POST, desks=Desk.objects.exclude(pk=incident.desk_id))
+    unlocked = _unlocked(request)
+    if not move.is_valid():
+        messages.error(request, _("Choose a desk."))
+        return None
+    if unlocked is None:
+        return _locked(request)
+    target = move.cleaned_data["desk"]
+    services.move_to_desk(user, incident, target, unlocked)
+    messages.success(request, _("The case was handed to %(desk)s.") % {"desk": target.name})
+    # The case left this desk: back to her inbox, where it no longer is.
+    return redirect("registry:inbox", desk_slug=_home_desk(request, target))
+
+
+ActionHandler = Callable[[HttpRequest, Incident, User], HttpResponse | None]
+ACTIONS: dict[str, ActionHandler] = {
+    "status": _set_status,
+    "assign": _assign,
+    "duplicate": _duplicate,
+    "follow-up": _follow_up,
+    "attach": _attach,
+    "reply": _reply,
+    "withdraw-consent": _withdraw_consent,
+    "move": _move,
+}
 
 
 @require_POST
@@ -218,74 +280,13 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
 @staff_page
 def incident_action(request: HttpRequest, incident_id: int, action: str) -> HttpResponse:
     """Triage, assignment, duplicates, follow-ups, consent withdrawal and moving to another
-    desk: each a POST from the incident's page, each one service call."""
-    incident, user = _incident(request, incident_id), _user(request)
-    if action == "status":
-        try:
-            services.set_status(user, incident, request.POST.get("status", ""))
-        except ValueError:
-            messages.error(request, _("Choose a status."))
-    elif action == "assign":
-        chosen = request.POST.get("assignee") or ""
-        team = Membership.objects.active().filter(desk=incident.desk, role=Role.DOCUMENTER)
-        assignee = team.filter(user_id=chosen).first() if chosen.isdigit() else None
-        services.assign(user, incident, assignee.user if assignee else None)
-    elif action == "duplicate":
-        form = DuplicateForm(request.POST)
-        original = Incident.objects.filter(pk=form.data.get("original") or 0, desk=incident.desk).first() \
-            if form.is_valid() else None
-        if original is None or original.pk == incident.pk:
-            messages.error(request, _("There is no other incident with this number in your desk."))
-        else:
-            services.mark_duplicate(user, incident, original)
-            messages.success(request, _("Marked as a duplicate; its details were added to the original."))
-    elif action == "follow-up":
-        follow_up = FollowUpForm(request.POST)
-        if follow_up.is_valid():
-            services.add_follow_up(user, incident, **follow_up.cleaned_data)
-        else:
-            messages.error(request, _("A follow-up needs a date and a note."))
-    elif action == "attach":
-        attach = AttachmentForm(files=request.FILES)
-        if not attach.is_valid():  # none chosen, or over the limit: nothing stored, and said
-            for error in attach.errors.get("file", []):
-                messages.error(request, str(error))
-        else:
-            upload = attach.cleaned_data["file"]
-            try:
-                services.add_attachment(user, incident, filename=upload.name or "file",
-                                        content_type=upload.content_type or "", file=upload,
-                                        size=upload.size or 0)
-            except services.AttachmentRefused:
-                messages.error(request, uploads.too_large_message(settings.ATTACHMENT_MAX_BYTES))
-            else:
-                messages.success(request, _("The file was added, locked for the desk."))
-    elif action == "reply" and incident.channel == Incident.Channel.ANONYMOUS:
-        reply = ReplyForm(request.POST)
-        if reply.is_valid():
-            intake.reply_to_reporter(user, incident, reply.cleaned_data["text"])
-            messages.success(request, _("Your answer was sent. She will read it when she comes back."))
-        else:
-            messages.error(request, _("Write an answer first."))
-    elif action == "withdraw-consent":
-        services.withdraw_consent(user, incident)
-        messages.success(request, _("Consent withdrawn: the incident is for documentation only from now on."))
-    elif action == "move":
-        move = MoveForm(request.POST, desks=Desk.objects.exclude(pk=incident.desk_id))
-        unlocked = _unlocked(request)
-        if not move.is_valid():
-            messages.error(request, _("Choose a desk."))
-        elif unlocked is None:
-            return _locked(request)
-        else:
-            target = move.cleaned_data["desk"]
-            services.move_to_desk(user, incident, target, unlocked)
-            messages.success(request, _("The case was handed to %(desk)s.") % {"desk": target.name})
-            # The case left this desk: back to her inbox, where it no longer is.
-            return redirect("registry:inbox", desk_slug=_home_desk(request, target))
-    else:
+    desk: each a POST from the incident's page, each one small handler and one service call."""
+    handler = ACTIONS.get(action)
+    if handler is None:
         raise Http404
-    return redirect("registry:incident", incident_id=incident.pk)
+    incident = _incident(request, incident_id)
+    response = handler(request, incident, signed_in_user(request))
+    return response or redirect("registry:incident", incident_id=incident.pk)
 
 
 @require_GET
@@ -322,7 +323,7 @@ def report(request: HttpRequest) -> HttpResponse:
     coalition desk) and to herself, so she can read it back."""
     form = DefenderReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = _user(request)
+        user = signed_in_user(request)
         desk = network.desk_for_country(form.cleaned_data["country"] or "") or _own_network_desk(user)
         if desk is None:
             form.add_error(None, _("No desk can receive this report yet. Please contact your network."))
@@ -348,7 +349,7 @@ def _own_network_desk(user: User) -> Desk | None:
 @require_GET
 @defender_required
 def my_reports(request: HttpRequest) -> HttpResponse:
-    reports = Incident.objects.filter(reporter=_user(request)).order_by("-created_at")
+    reports = Incident.objects.filter(reporter=signed_in_user(request)).order_by("-created_at")
     return render(request, "registry/my_reports.html", {"reports": reports})
 
 
@@ -369,15 +370,15 @@ def my_report_open(request: HttpRequest) -> HttpResponse:
         incident_id = int(request.POST.get("incident", ""))
     except ValueError:
         raise Http404 from None
-    return _her_page(request, get_object_or_404(Incident, pk=incident_id, reporter=_user(request)))
+    return _her_page(request, get_object_or_404(Incident, pk=incident_id, reporter=signed_in_user(request)))
 
 
 @require_POST
 @defender_required
 def my_report_withdraw(request: HttpRequest, incident_id: int) -> HttpResponse:
     """She takes back what she allowed: from now on the report is for documentation only."""
-    incident = get_object_or_404(Incident, pk=incident_id, reporter=_user(request))
-    services.withdraw_consent(_user(request), incident)
+    incident = get_object_or_404(Incident, pk=incident_id, reporter=signed_in_user(request))
+    services.withdraw_consent(signed_in_user(request), incident)
     messages.success(request, _("Done. Your report is now kept for documentation only."))
     return _her_page(request, incident)
 
@@ -386,7 +387,7 @@ def my_report_withdraw(request: HttpRequest, incident_id: int) -> HttpResponse:
 @defender_required
 def my_report(request: HttpRequest, token: str) -> HttpResponse:
     kept = short_lived.page(request.session, token)
-    incident = Incident.objects.filter(pk=kept.ref, reporter=_user(request)).first() if kept else None
+    incident = Incident.objects.filter(pk=kept.ref, reporter=signed_in_user(request)).first() if kept else None
     if incident is None:
         return render(request, "registry/my_report_closed.html", status=404)
     try:

@@ -19,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from amparo.core import uploads
 from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
-from amparo.registry import intake, services
+from amparo.registry import services
 from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
 from amparo.registry.models import Incident
+from amparo.registry.services import intake
 from amparo.vault import short_lived
 
 # What her report's status means, in plain words.
@@ -83,7 +84,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 return _show_form(request, form, receipt, status=400)
             else:
                 return _keep(request, opened, receipt)
-        elif intake.vault.receipt_binding_valid(receipt, binding):
+        elif intake.issued_here(receipt, binding):
             return _show_form(request, form, receipt, status=400)
     receipt, binding = intake.issue_receipt(get_language() or "en")
     form = AnonymousReportForm(initial={"receipt": receipt, "binding": binding})

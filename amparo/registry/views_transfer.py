@@ -31,12 +31,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from amparo.accounts.models import User
+from amparo.accounts.requests import signed_in_user
 from amparo.core.middleware import NoReferrerCsrfMiddleware
 from amparo.core.security import staff_page
 from amparo.network import permissions
 from amparo.network.models import Role
-from amparo.registry import exporting, importing
+from amparo.registry.transfer import exporting, importing
 from amparo.vault import session as vault_session
 
 SHOWN_ERRORS = 200
@@ -87,11 +87,6 @@ class UploadForm(forms.Form):
         return data
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # noqa: S101 - the decorators guarantee a login
-    return request.user
-
-
 def _max_mb() -> float:
     return round(settings.IMPORT_UPLOAD_MAX_BYTES / (1024 * 1024), 1)
 
@@ -118,7 +113,7 @@ def _transfer(request: HttpRequest, desk_slug: str) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             result = importing.import_bytes(upload.read(), desk, form.cleaned_data["mapping_json"],
-                                            actor=_user(request), dry_run=form.cleaned_data["dry_run"])
+                                            actor=signed_in_user(request), dry_run=form.cleaned_data["dry_run"])
         except importing.MappingError as exc:
             problems = exc.problems
         if result is not None and result.ok:
@@ -146,7 +141,7 @@ def export(request: HttpRequest, desk_slug: str, fmt: str) -> HttpResponseBase:
     unlocked = vault_session.unlocked_for(request)
     if unlocked is None or not exporting.may_export(request.user, desk):
         return render(request, "network/key_locked.html")
-    exporting.record_export(_user(request), desk, fmt)
+    exporting.record_export(signed_in_user(request), desk, fmt)
     if fmt == "csv":
         chunks: Any = exporting.csv_chunks(desk, unlocked)
         content_type = "text/csv; charset=utf-8"

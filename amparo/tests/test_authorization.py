@@ -188,7 +188,8 @@ def test_it_has_no_row_for_a_url_that_does_not_exist():
 def _values(world) -> dict[str, object]:
     """What each URL argument is filled with: objects of network A and desk A."""
     from amparo.registry import services as registry
-    from amparo.registry.models import Incident, Term
+    from amparo.registry.models import Incident
+    from amparo.vocabulary.models import Term
 
     incident = Incident.objects.filter(desk=world.desk_a, reporter=world.users["defender"]).first() or \
         registry.record_incident(world.users["defender"], world.desk_a,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _gettext
 
 from amparo.analytics.models import Grouping, Region
 from amparo.analytics.statistics.questions import DEFAULT_GROUPING, InvalidQuery
-from amparo.registry.models import Term
-from amparo.registry.vocabulary import UNKNOWN_PERPETRATOR
+from amparo.vocabulary.models import Term
+from amparo.vocabulary.rules import UNKNOWN_PERPETRATOR
 
 
 class Lookups:

@@ -32,7 +32,8 @@ from amparo.analytics.statistics.questions import (
     shown_filters,
 )
 from amparo.core.models import AuditEntry
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
 
 
 def check_public(dims: list[str], filters: dict[str, Any], desks: Any) -> None:

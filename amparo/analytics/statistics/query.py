@@ -40,7 +40,8 @@ from amparo.analytics.statistics.questions import (
 )
 from amparo.network.models import Desk
 from amparo.registry.bounds import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR, MAX_VICTIMS
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
 
 
 class YearOf(Func):

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from amparo.registry.bounds import FIRST_DAY, FIRST_YEAR, LAST_DAY, LAST_YEAR
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
 
 DEFAULT_GROUPING = "un-sr"
 CONTINENTS = "continents"

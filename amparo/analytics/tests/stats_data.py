@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from django.apps import apps
 
 from amparo.analytics.models import Grouping
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
 
 M2M = {"attack": "attack_types", "perps": "perpetrators", "risks": "risk_factors", "profiles": "profiles",
        "genders": "victim_genders"}

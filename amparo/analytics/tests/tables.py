@@ -27,7 +27,8 @@ AUTHORIZATION: dict[str, Row] = {
 
 def url_values(world) -> dict:
     from amparo.analytics.tests.stats_data import make, ship_groupings
-    from amparo.registry.models import Incident, Term
+    from amparo.registry.models import Incident
+    from amparo.vocabulary.models import Term
 
     ship_groupings()  # transactional tests flush the shipped groupings
     # A few incidents of desk A, so that the statistics pages draw their charts and tables

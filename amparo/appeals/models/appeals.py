@@ -23,8 +23,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from amparo.network.models import Desk, Network
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
 from amparo.vault.fields import SealedField
+from amparo.vocabulary.models import Term
 
 LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français"), ("pt", "Português")]
 LANGUAGE_CODES = [code for code, _name in LANGUAGES]

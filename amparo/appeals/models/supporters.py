@@ -14,8 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from amparo.registry.models import Term
 from amparo.vault.fields import SealedField
+from amparo.vocabulary.models import Term
 
 from .appeals import LANGUAGE_CODES, Appeal
 

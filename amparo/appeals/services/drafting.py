@@ -15,7 +15,8 @@ from amparo.appeals.models import LANGUAGE_CODES, Addressee, Appeal, AppealText
 from amparo.core.services import record_audit
 from amparo.network import permissions
 from amparo.network.models import Desk
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
 
 from .rules import AppealRefused, before_publication, must_document, scope
 

@@ -14,7 +14,7 @@ from amparo.appeals import models, sealing
 from amparo.appeals.actions import Action
 from amparo.appeals.models import Appeal, Response
 from amparo.core.services import record_audit
-from amparo.registry.models import Term
+from amparo.vocabulary.models import Term
 
 from .rules import AppealRefused, must_document, scope
 

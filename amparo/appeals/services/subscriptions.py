@@ -42,7 +42,7 @@ from amparo.core.services import record_audit
 from amparo.core.tokens import hash_token
 from amparo.network import countries, permissions
 from amparo.network.models import Role
-from amparo.registry.models import Term
+from amparo.vocabulary.models import Term
 
 CONFIRMATION_DAYS = 7
 SCOPE = "supporters"

@@ -13,7 +13,7 @@ def outcomes(vocabulary):
     does for the rest of the shipped vocabulary)."""
     from django.apps import apps
 
-    from amparo.registry.models import Term
+    from amparo.vocabulary.models import Term
 
     if not Term.objects.filter(kind=Term.Kind.OUTCOME).exists():
-        importlib.import_module("amparo.registry.migrations.0006_appeal_outcomes").ship(apps, None)
+        importlib.import_module("amparo.vocabulary.migrations.0003_appeal_outcomes").ship(apps, None)

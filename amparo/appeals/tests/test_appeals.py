@@ -17,8 +17,9 @@ from amparo.appeals.views_public import MAILTO_MAX, letters
 from amparo.network import services as network
 from amparo.network.models import Role
 from amparo.registry import services as registry
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
 from amparo.vault import services as vault
+from amparo.vocabulary.models import Term
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db

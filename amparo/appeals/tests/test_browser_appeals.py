@@ -13,8 +13,8 @@ from django.utils.translation import gettext
 
 from amparo.appeals.models import Appeal, AppealUpdate
 from amparo.registry import services as registry
-from amparo.registry.models import Term
 from amparo.registry.tests.test_browser_registry import _log_in
+from amparo.vocabulary.models import Term
 from conftest import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -23,8 +23,8 @@ from amparo.core.models import AuditEntry
 from amparo.network import services as network
 from amparo.network.models import Role
 from amparo.network.tests.factories import UserFactory
-from amparo.registry.models import Term
 from amparo.vault.tests.test_canary import _database_bytes
+from amparo.vocabulary.models import Term
 from conftest import enrol_second_factor, sign_in
 
 pytestmark = pytest.mark.django_db

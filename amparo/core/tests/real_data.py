@@ -29,7 +29,7 @@ LONG_FILE_NAMES = [
 
 
 def _terms(kind: str, count: int) -> list[Any]:
-    from amparo.registry.models import Term
+    from amparo.vocabulary.models import Term
 
     # The longest labels the vocabulary has: the widest rows a desk meets.
     terms = sorted(Term.objects.filter(kind=kind), key=lambda t: -len(t.label_es or t.label_en))

@@ -151,8 +151,8 @@ def test_after_the_quick_exit_back_and_reload_show_nothing_of_hers(live_server, 
     """JavaScript off, in Spanish, 360 px: she sends a report, then comes back with her words
     to the conversation; after each, the quick exit, Back and Reload show nothing of hers and
     re-post nothing."""
-    from amparo.registry import intake
     from amparo.registry.models import Incident, Message
+    from amparo.registry.services import intake
 
     posts: list[str] = []
     page = phone_without_js.new_page()

@@ -1,41 +1,8 @@
-"""The outcomes an urgent appeal closes with (FIELD-NOTES.md, "Urgent appeals"): whether the
-authorities answered and what came of it. A favourable result is broken down into the results
-the networks count (charges dropped, released, protection granted)."""
+"""The outcomes of urgent appeals once shipped here. Its terms are shipped by the vocabulary app now
+(amparo/vocabulary/migrations/0003_appeal_outcomes.py): a database migrated before the move holds them already,
+a new one gets them there. Kept, empty, so that the migration history stays whole."""
 
 from django.db import migrations
-
-# (code, broader term's code, label en, es, fr, pt)
-OUTCOMES = [
-    ("outcome.favourable", "", "Responded with a favourable result", "Respuesta con resultado favorable",
-     "Réponse avec un résultat favorable", "Resposta com resultado favorável"),
-    ("outcome.favourable.charges_dropped", "outcome.favourable", "Charges dropped", "Se retiraron los cargos",
-     "Abandon des poursuites", "Acusações retiradas"),
-    ("outcome.favourable.released", "outcome.favourable", "Released", "Liberada", "Libérée", "Libertada"),
-    ("outcome.favourable.protection_granted", "outcome.favourable", "Protection granted",
-     "Se otorgó protección", "Protection accordée", "Proteção concedida"),
-    ("outcome.favourable.investigation_opened", "outcome.favourable", "Investigation opened",
-     "Se abrió una investigación", "Enquête ouverte", "Investigação aberta"),
-    ("outcome.no_result", "", "Responded without result", "Respuesta sin resultado",
-     "Réponse sans résultat", "Resposta sem resultado"),
-    ("outcome.no_response", "", "No response", "Sin respuesta", "Pas de réponse", "Sem resposta"),
-    ("outcome.worsened", "", "Situation worsened", "La situación empeoró", "La situation s'est aggravée",
-     "A situação piorou"),
-]
-
-
-def ship(apps, schema_editor):
-    Term = apps.get_model("registry", "Term")
-    saved = {}
-    for position, (code, parent, en, es, fr, pt) in enumerate(OUTCOMES, start=1):
-        saved[code], _created = Term.objects.update_or_create(code=code, defaults=dict(
-            kind="outcome", parent=saved[parent] if parent else None, position=position,
-            label_en=en, label_es=es, label_fr=fr, label_pt=pt))
-
-
-def unship(apps, schema_editor):
-    Term = apps.get_model("registry", "Term")
-    for code, *_rest in reversed(OUTCOMES):
-        Term.objects.filter(code=code).delete()
 
 
 class Migration(migrations.Migration):
@@ -45,5 +12,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(ship, unship),
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

@@ -45,7 +45,8 @@ def _keep(world, who: str, pair: tuple[dict[str, Any], str]) -> tuple[dict[str, 
 
 
 def _her_conversation(world) -> tuple[dict[str, Any], str]:
-    from amparo.registry import intake, services
+    from amparo.registry import services
+    from amparo.registry.services import intake
     from amparo.vault import short_lived
 
     kept = _kept(world, "anonymous")
@@ -90,12 +91,6 @@ NOT_PAGES: dict[str, str] = {
 
 # Fields kept in clear on purpose, each with its reason (amparo/tests/test_sealed_or_clear.py).
 CLEAR_FIELDS: dict[str, str] = {
-    "registry.Term.kind": "vocabulary kind code",
-    "registry.Term.code": "vocabulary code, e.g. 'attack.threat'",
-    "registry.Term.label_en": "vocabulary label",
-    "registry.Term.label_es": "vocabulary label",
-    "registry.Term.label_fr": "vocabulary label",
-    "registry.Term.label_pt": "vocabulary label",
     "registry.Defender.kind": "status code (a person, a group)",
     "registry.Defender.name_index": "keyed hash of her name (the key is sealed to the desk)",
     "registry.Incident.status": "status code",

@@ -12,9 +12,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from amparo.registry import importing
 from amparo.registry.bounds import MAX_VICTIMS
 from amparo.registry.models import Incident
+from amparo.registry.transfer import importing
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db

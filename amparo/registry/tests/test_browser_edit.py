@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 
 from amparo.registry import services
-from amparo.registry.models import Term
+from amparo.vocabulary.models import Term
 from conftest import STANDING_PASSWORD, enrol_second_factor, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,8 +9,8 @@ import gzip
 import pytest
 from django.core.cache import cache
 
-from amparo.registry import intake
 from amparo.registry.models import Incident, Message
+from amparo.registry.services import intake
 from amparo.registry.tests.test_browser_registry import _log_in
 from conftest import screenshot
 

@@ -11,8 +11,9 @@ from django.core.cache import cache
 from amparo.network import services as network
 from amparo.network.models import Role
 from amparo.registry import services
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
 from amparo.vault import services as vault
+from amparo.vocabulary.models import Term
 from conftest import STANDING_PASSWORD, enrol_second_factor, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

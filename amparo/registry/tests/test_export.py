@@ -13,8 +13,10 @@ import pytest
 from django.core.management import call_command
 
 from amparo.core.models import AuditEntry
-from amparo.registry import exporting, importing, services
-from amparo.registry.models import Incident, Term
+from amparo.registry import services
+from amparo.registry.models import Incident
+from amparo.registry.transfer import exporting, importing
+from amparo.vocabulary.models import Term
 
 pytestmark = pytest.mark.django_db
 

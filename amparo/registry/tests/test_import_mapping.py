@@ -7,10 +7,11 @@ from datetime import date
 
 import pytest
 
-from amparo.registry import importing, services
-from amparo.registry.importing.mapping import MappingError
-from amparo.registry.importing.rows import split_cell
+from amparo.registry import services
 from amparo.registry.models import ImportedRecord, Incident
+from amparo.registry.transfer import importing
+from amparo.registry.transfer.importing.mapping import MappingError
+from amparo.registry.transfer.importing.rows import split_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,10 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 
 from amparo.core.models import AuditEntry
-from amparo.registry import importing, services
-from amparo.registry.importing.rows import row_key
+from amparo.registry import services
 from amparo.registry.models import Defender, ImportedRecord, Incident
+from amparo.registry.transfer import importing
+from amparo.registry.transfer.importing.rows import row_key
 
 pytestmark = pytest.mark.django_db
 

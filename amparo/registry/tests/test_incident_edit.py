@@ -9,8 +9,9 @@ from django.test import Client
 from django.utils import translation
 
 from amparo.registry import services
-from amparo.registry.models import Defender, Incident, Term
+from amparo.registry.models import Defender, Incident
 from amparo.tests.formparse import forms_of
+from amparo.vocabulary.models import Term
 from conftest import sign_in
 
 
@@ -112,8 +113,10 @@ def test_every_action_on_an_incident_has_words():
     from pathlib import Path
 
     from amparo.registry import history
+    from amparo.registry.actions import Action
 
     root = Path(history.__file__).parent
-    written = {code for path in root.rglob("*.py") if "tests" not in path.parts
-               for code in re.findall(r'record_audit\([^,]+,\s*"(incident\.[a-z_.]+)"', path.read_text())}
+    written = {Action[name].value for path in root.rglob("*.py") if "tests" not in path.parts
+               for name in re.findall(r'record_audit\([^,]+,\s*Action\.([A-Z_]+)\b', path.read_text())}
+    written = {code for code in written if code.startswith("incident.")}
     assert written and not written - set(history.WORDS), written - set(history.WORDS)

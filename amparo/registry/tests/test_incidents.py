@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import hmac
 import io
 import re
 
@@ -9,8 +11,9 @@ from PIL import Image
 from amparo.network import services as network
 from amparo.network.models import Role
 from amparo.registry import services
-from amparo.registry.models import Defender, Incident, Term
+from amparo.registry.models import Defender, DeskIndexKey, Incident
 from amparo.vault import services as vault
+from amparo.vocabulary.models import Term
 from conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +295,16 @@ def test_it_makes_ending_a_documenters_role_reseal_new_cases(world):
     later = services.record_incident("system", world.desk_a, services.IncidentData(narrative="after"))
     with pytest.raises(Exception):  # noqa: B017 - NotAReader
         services.open_incident(world.unlocked["supporter"], later)
+
+
+def test_the_vaults_desk_index_gives_the_fingerprints_stored_before_it_kept_the_key(world):
+    """Names indexed when the registry held the raw key (HMAC-SHA256 of the name, case and
+    spaces aside) are still found now that only the vault opens it."""
+    unlocked = world.unlocked["documenter_a"]
+    services.create_defender("system", world.desk_a, name="Berta Flores", unlocked=unlocked)
+    key = vault.open_sealed_bytes(unlocked, DeskIndexKey.objects.get(desk=world.desk_a).sealed_key,
+                                  label="registry.desk.index_key")
+    before = hmac.new(key, b"berta flores", hashlib.sha256).hexdigest()
+    assert Defender.objects.get().name_index == before
+    assert services.name_indexes(world.desk_a, unlocked, ["  BERTA   flores "]) == [before]
+    assert services.find_defenders(world.desk_a, unlocked, "berta flores") == [Defender.objects.get()]

@@ -18,8 +18,8 @@ from django.utils import timezone
 from PIL import Image
 
 from amparo.core.models import AuditEntry
-from amparo.registry import intake
 from amparo.registry.models import AnonymousReceipt, Attachment, Incident, Message
+from amparo.registry.services import intake
 from amparo.vault import services as vault
 from amparo.vault.tests.test_canary import _database_bytes, _sessions_and_cache
 from conftest import sign_in
@@ -330,8 +330,8 @@ def test_no_address_or_user_agent_is_kept_anywhere(client, world, settings, tmp_
 
 
 def test_no_code_of_ours_reads_the_clients_address():
-    root = Path(intake.__file__).parent
-    for path in [root / "intake.py", root / "views_intake.py", root / "forms_intake.py"]:
+    root = Path(intake.__file__).parent.parent
+    for path in [root / "services" / "intake.py", root / "views_intake.py", root / "forms_intake.py"]:
         text = path.read_text()
         assert "REMOTE_ADDR" not in text and "USER_AGENT" not in text and "FORWARDED" not in text
 

@@ -24,8 +24,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.client import BOUNDARY, encode_multipart
 from PIL import Image
 
-from amparo.registry import intake, services
+from amparo.registry import services
 from amparo.registry.models import Attachment, Incident, Message
+from amparo.registry.services import intake
 from amparo.registry.tests.test_intake import issued
 from conftest import sign_in
 
@@ -414,7 +415,7 @@ def test_the_fields_after_a_refused_file_still_arrive(rf, settings):
 def test_every_file_form_of_the_site_refuses_a_file_over_its_limit():
     from amparo.appeals.forms import ImportForm as SupportersImport
     from amparo.core.uploads import TooLargeFile
-    from amparo.registry.forms_vocabulary import IMPORT_MAX_BYTES, ImportForm
+    from amparo.vocabulary.forms import IMPORT_MAX_BYTES, ImportForm
 
     too_big = SimpleUploadedFile("terms.csv", b"a" * (IMPORT_MAX_BYTES + 1), content_type="text/csv")
     form = ImportForm(files={"file": too_big})

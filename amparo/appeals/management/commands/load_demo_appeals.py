@@ -16,8 +16,8 @@ from amparo.appeals.models import Appeal
 from amparo.appeals.services import subscriptions
 from amparo.network.management.commands.load_demo import DEMO_PASSWORD
 from amparo.network.models import Desk
-from amparo.registry.models import Term
 from amparo.vault import services as vault
+from amparo.vocabulary.models import Term
 
 SUPPORTERS = [
     # address, name, languages, countries, themes

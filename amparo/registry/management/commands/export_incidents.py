@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.accounts.models import User
 from amparo.network.models import Desk
-from amparo.registry import exporting
+from amparo.registry.transfer import exporting
 from amparo.vault import services as vault
 from amparo.vault.errors import VaultError
 

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from amparo.accounts.models import User
 from amparo.network.models import Desk
-from amparo.registry import importing
+from amparo.registry.transfer import importing
 
 
 class Command(BaseCommand):

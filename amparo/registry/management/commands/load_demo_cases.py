@@ -13,7 +13,8 @@ from django.db import transaction
 
 from amparo.network.models import Desk
 from amparo.registry import services
-from amparo.registry.models import Incident, Term
+from amparo.registry.models import Incident
+from amparo.vocabulary.models import Term
 
 CASES = [
     # desk, key, country, date, precision, attack types, perpetrators, consent, name, narrative

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from amparo.accounts.models import User
 from amparo.appeals.models import Action, Supporter
 from amparo.network import countries
-from amparo.registry import intake
 from amparo.registry.models import AnonymousReceipt, Incident, Message
+from amparo.registry.services import intake
 from amparo.tests.fuzz import SHORT, TEXT, amparo_counts, bounded, changed, form_values, shows_an_error
 from conftest import STANDING_PASSWORD
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from amparo.registry import importing
+from amparo.registry.transfer import importing
 from amparo.tests.fuzz import SHORT, TEXT, amparo_counts, bounded, changed, shows_an_error
 from conftest import sign_in
 

@@ -141,6 +141,17 @@ def audit_calls(path: Path) -> Iterator[tuple[int, ast.expr | None]]:
             yield node.lineno, action
 
 
+def _catalogue_expression(node: ast.expr | None) -> bool:
+    """`Action.X`, a choice between such members, or a catalogue's own method returning one."""
+    if isinstance(node, ast.Attribute):
+        return isinstance(node.value, ast.Name | ast.Attribute)
+    if isinstance(node, ast.IfExp):
+        return _catalogue_expression(node.body) and _catalogue_expression(node.orelse)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        return isinstance(node.func.value, ast.Name) and node.func.value.id == "Action"
+    return False
+
+
 def string_actions() -> dict[str, list[tuple[int, str]]]:
     """Audit calls whose action is not a catalogue member (`Action.X`), by file, with the
     string they record where it is a literal."""
@@ -151,6 +162,8 @@ def string_actions() -> dict[str, list[tuple[int, str]]]:
                 continue  # Action.X, actions.Action.X
             if isinstance(action, ast.Name):
                 continue  # a variable: record()'s AuditAction annotation (mypy) and its check decide
+            if _catalogue_expression(action):
+                continue  # `Action.A if … else Action.B`, `Action.status(…)`: members all the same
             text = action.value if isinstance(action, ast.Constant) and isinstance(action.value, str) else \
                 _source(action) if action is not None else "(no action)"
             found.setdefault(relative(path), []).append((line, text))

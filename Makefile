@@ -38,10 +38,11 @@ lint: .venv/installed
 
 install: .venv/installed node_modules/.installed messages
 
-.venv/installed: requirements/dev.txt
+.venv/installed: requirements/pip.txt requirements/dev.txt
 	# gettext for the translations; pango, harfbuzz and a font for WeasyPrint (PDF reports)
 	scripts/ensure-debian-packages gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 	test -x $(PY) || python3 -m venv .venv
+	.venv/bin/pip install --quiet --require-hashes -r requirements/pip.txt
 	.venv/bin/pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 

@@ -57,6 +57,12 @@ INSTALLED_APPS = [
     "amparo.registry",
     "amparo.analytics",
     "amparo.appeals",
+    "amparo.support",
+    "amparo.helpdesk",
+    "amparo.surveys",
+    "amparo.protection",
+    "amparo.openrosa",
+    "amparo.channels",
 ]
 
 MIDDLEWARE = [

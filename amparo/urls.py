@@ -27,6 +27,12 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("defenders/", registry_api.DefenderList.as_view(), name="defenders"),
     path("", include("amparo.analytics.api_urls")),
     path("", include("amparo.appeals.api_urls")),
+    path("", include("amparo.support.api_urls")),
+    path("", include("amparo.helpdesk.api_urls")),
+    path("", include("amparo.surveys.api_urls")),
+    path("", include("amparo.protection.api_urls")),
+    path("", include("amparo.openrosa.api_urls")),
+    path("", include("amparo.channels.api_urls")),
 ]
 
 urlpatterns = [
@@ -38,6 +44,12 @@ urlpatterns = [
     path("r/", include("amparo.registry.urls_intake")),
     path("analytics/", include("amparo.analytics.urls")),
     path("appeals/", include("amparo.appeals.urls")),
+    path("support/", include("amparo.support.urls")),
+    path("helpdesk/", include("amparo.helpdesk.urls")),
+    path("surveys/", include("amparo.surveys.urls")),
+    path("protection/", include("amparo.protection.urls")),
+    path("openrosa/", include("amparo.openrosa.urls")),
+    path("channels/", include("amparo.channels.urls")),
     # Exempt from CSRF on purpose: the worst a forged switch does is change the language, and
     # a footer form without a token lets public pages mint no token and set no cookie.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

@@ -89,6 +89,15 @@ class Incident(models.Model):
         DEFENDER = "defender", _("Reported by a defender with an account")
         ANONYMOUS = "anonymous", _("Anonymous report")
         IMPORT = "import", _("Imported")
+        SMS = "sms", _("Received by SMS")
+        EMAIL = "email", _("Received by e-mail")
+        OPENROSA = "openrosa", _("Sent from a phone app (Tella, ODK Collect)")
+
+    class Safety(models.TextChoices):
+        UNKNOWN = "", _("Not said")
+        YES = "yes", _("Safe now")
+        NO = "no", _("Not safe")
+        UNSURE = "unsure", _("Not sure")
 
     desk = models.ForeignKey(Desk, on_delete=models.PROTECT, related_name="incidents")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED)
@@ -99,6 +108,11 @@ class Incident(models.Model):
     channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.DESK)
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="reported_incidents")
+    # Her answer to "are you safe now?" (the inbox puts "no" and "unsure" first) and, sealed,
+    # her answer to "what help would you like?".
+    safe_now = models.CharField(_("safe now"), max_length=8, choices=Safety.choices, default=Safety.UNKNOWN,
+                                blank=True, db_index=True)
+    help_wanted = SealedField()
     # When: the first day of the period for month and year precision.
     occurred_on = models.DateField(_("date"), null=True, blank=True)
     date_precision = models.CharField(max_length=8, choices=Precision.choices, default=Precision.DAY)

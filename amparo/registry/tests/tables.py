@@ -95,6 +95,7 @@ CLEAR_FIELDS: dict[str, str] = {
     "registry.Defender.name_index": "keyed hash of her name (the key is sealed to the desk)",
     "registry.Incident.status": "status code",
     "registry.Incident.channel": "status code (how it arrived)",
+    "registry.Incident.safe_now": "status code (safe, not safe, not sure, not said): the inbox sorts by it",
     "registry.Incident.date_precision": "status code (day, month, year)",
     "registry.Incident.country": "ISO country code, for statistics",
     "registry.Incident.subdivision": "ISO 3166-2 region code, for statistics",

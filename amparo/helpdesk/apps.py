@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class HelpDeskConfig(AppConfig):
+    name = "amparo.helpdesk"
+    label = "helpdesk"
+    verbose_name = "HelpDesk"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OpenRosaConfig(AppConfig):
+    name = "amparo.openrosa"
+    label = "openrosa"
+    verbose_name = "OpenRosa"

@@ -32,6 +32,11 @@ class Network(models.Model):
     country = models.CharField(_("country"), max_length=2, blank=True)
     # The coordinators' key ring: members' contact details are sealed to it.
     ring = models.OneToOneField(KeyRing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The rings of two staff roles: the fund reviewers' (emergency support requests) and the
+    # ICT experts' (help-desk requests). Made with the network, or on first use for a network
+    # made before them (`services.role_ring`).
+    support_ring = models.OneToOneField(KeyRing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    helpdesk_ring = models.OneToOneField(KeyRing, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -52,6 +52,8 @@ def create_network(
         network = Network(name=name, slug=slug, kind=kind, parent=parent, country=country)
         network.full_clean()
         network.ring = vault.create_ring(f"network:{slug}")
+        network.support_ring = vault.create_ring(f"network:{slug}:support")
+        network.helpdesk_ring = vault.create_ring(f"network:{slug}:helpdesk")
         network.save()
         record_audit(actor, Action.NETWORK_CREATED, network, scope=scope_of(network))
     return network
@@ -115,12 +117,46 @@ def add_membership(
 
 
 def _ring_of(membership: Membership) -> Any:
-    """The key ring a role enters: a documenter her desk's, a coordinator her network's."""
+    """The key ring a role enters: a documenter her desk's, a coordinator her network's, a
+    fund reviewer her network's support ring, an ICT expert its help-desk ring."""
     if membership.role == Role.DOCUMENTER and membership.desk is not None:
         return membership.desk.ring
-    if membership.role == Role.COORDINATOR:
-        return membership.network.ring
+    if membership.role in (Role.COORDINATOR, *_ROLE_RING_FIELDS):
+        return role_ring(membership.network, membership.role)
     return None
+
+
+# The staff roles with a ring of their own in each network, and the field that holds it.
+_ROLE_RING_FIELDS = {Role.FUND_REVIEWER: "support_ring", Role.ICT_EXPERT: "helpdesk_ring"}
+
+
+def role_ring(network: Network, role: str) -> Any:
+    """The key ring of a role in `network`: the coordinators' ring, or the fund reviewers' or
+    ICT experts' ring. A network made before those rings existed gets it now, with every active
+    member of the role entitled to it."""
+    if role == Role.COORDINATOR:
+        return network.ring
+    field = _ROLE_RING_FIELDS[role]  # KeyError: this role has no ring of its own
+    ring = getattr(network, field)
+    if ring is not None:
+        return ring
+    with transaction.atomic():
+        locked = Network.objects.select_for_update().get(pk=network.pk)
+        ring = getattr(locked, field)
+        if ring is None:
+            ring = vault.create_ring(f"network:{locked.slug}:{field.removesuffix('_ring')}")
+            setattr(locked, field, ring)
+            locked.save(update_fields=[field])
+            for user_id in Membership.objects.active().filter(network=locked, role=role).values_list("user", flat=True):
+                vault.add_ring_member(ring, User.objects.get(pk=user_id))
+        setattr(network, field, ring)
+    return ring
+
+
+def seal_for_role(network: Network, role: str, plaintext: str | bytes, *, label: str, also_to: Any = ()) -> bytes:
+    """Seal to the ring of a role in `network` (see `role_ring`), and to `also_to` (a member,
+    or a public key such as the one an anonymous receipt gives)."""
+    return vault.seal_for_ring(role_ring(network, role), plaintext, label=label, also_to=also_to)
 
 
 class LastKeyHolderError(ValidationError):

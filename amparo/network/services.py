@@ -127,7 +127,7 @@ def _ring_of(membership: Membership) -> Any:
 
 
 # The staff roles with a ring of their own in each network, and the field that holds it.
-_ROLE_RING_FIELDS = {Role.FUND_REVIEWER: "support_ring", Role.ICT_EXPERT: "helpdesk_ring"}
+_ROLE_RING_FIELDS: dict[str, str] = {Role.FUND_REVIEWER: "support_ring", Role.ICT_EXPERT: "helpdesk_ring"}
 
 
 def role_ring(network: Network, role: str) -> Any:

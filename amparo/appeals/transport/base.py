@@ -7,20 +7,14 @@ token and the Message-ID) and answers one `Result` per message: sent, retry late
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from amparo.appeals.rendering import Prepared
+from amparo.core.sms import Outcome
 
 NOT_ATTEMPTED = "not attempted"  # past the batch's deadline: back to the queue as it was
-
-
-class Outcome(enum.Enum):
-    SENT = "sent"
-    RETRY = "retry"  # temporary: try again later (4xx, connection trouble)
-    BOUNCE = "bounce"  # permanent for this address (5xx)
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -24,11 +23,14 @@ from amparo.registry import services as registry
 from amparo.registry.models import Incident
 from amparo.vault.services import Unlocked
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
 
 @dataclass(frozen=True)
 class Element:
     key: str
-    label: Promise
+    label: StrPromise
     long: bool = False
 
 
@@ -48,7 +50,7 @@ ELEMENTS = (
 KEYS = tuple(e.key for e in ELEMENTS)
 
 
-def missing(elements: dict[str, str]) -> list[Promise]:
+def missing(elements: dict[str, str]) -> list[StrPromise]:
     """The labels of the required elements left blank (every element is required)."""
     return [e.label for e in ELEMENTS if not str(elements.get(e.key, "")).strip()]
 
@@ -123,7 +125,7 @@ def render_pdf(elements: dict[str, str], language: str) -> bytes:
 
 
 def render_docx(elements: dict[str, str], language: str) -> bytes:
-    import docx  # type: ignore[import-untyped]  # python-docx ships no type hints
+    import docx
 
     document: Any = docx.Document()
     document.core_properties.language = language

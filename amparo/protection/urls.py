@@ -29,5 +29,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("un/<int:communication_id>/", views_un.un, name="un"),
     path("un/<int:communication_id>/sent/", views_un.un_sent, name="un_sent"),
     path("un/<int:communication_id>/reply/", views_un.un_reply, name="un_reply"),
-    path("un/<int:communication_id>/file.<slug:fmt>", views_un.un_file, name="un_file"),
+    path("un/<int:communication_id>/file.<slug:file_format>", views_un.un_file, name="un_file"),
 ]

@@ -35,7 +35,7 @@ def _page(request: HttpRequest, person: Defender, *, measure_form: MeasureForm |
         checklists = [(p, sealing.open_steps(unlocked, p)) for p in plan.protocols.all()] if plan else []
     except SEALED_ERRORS:
         return locked(request)
-    groups: list[tuple[str, list[Any]]] = [
+    groups: list[tuple[Any, list[Any]]] = [
         (label, [(m, words, m.done_on is None and m.due_on is not None and m.due_on < today)
                  for m, words in measures if m.kind == kind]) for kind, label in Measure.Kind.choices]
     return render(request, "protection/plan.html", {

@@ -93,7 +93,8 @@ def un_new(request: HttpRequest, incident_id: int) -> HttpResponse:
             messages.success(request, _("The communication was generated. Download it, check it, and send it."))
             return redirect("protection:un", communication_id=communication.pk)
     return render(request, "protection/un_new.html", {
-        "incident": incident, "form": form, "missing": un_document.missing(prefilled)}, status=400 if form.errors else 200)
+        "incident": incident, "form": form, "missing": un_document.missing(prefilled),
+    }, status=400 if form.errors else 200)
 
 
 @require_GET
@@ -149,8 +150,9 @@ def un_reply(request: HttpRequest, communication_id: int) -> HttpResponse:
 @require_GET
 @documenter_required
 @staff_page
-def un_file(request: HttpRequest, communication_id: int, fmt: str) -> HttpResponse:
+def un_file(request: HttpRequest, communication_id: int, file_format: str) -> HttpResponse:
     communication = queries.communication_for(request.user, communication_id)
+    fmt = file_format
     if fmt not in FILES:
         raise Http404
     try:

@@ -6,7 +6,7 @@ what makes a second run of the job send nothing."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -79,7 +79,7 @@ def _message(schedule: CheckInSchedule, due_at: datetime, language: str, *, for_
     """Subject and body: a reference and a time, never her name or where she is."""
     with translation.override(language):
         reference = f"P-{schedule.pk}"
-        when = timezone.localtime(due_at, timezone.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        when = due_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
         subject = _("Amparo: missed check-in %(reference)s") % {"reference": reference}
         if for_desk:
             link = settings.AMPARO_PUBLIC_URL + reverse("protection:defender",

@@ -39,9 +39,9 @@ def record_complaint(actor: User, incident: Incident, *, filed_on: date | None, 
     if not authority.strip():
         raise Refused(_("Say which authority received the complaint."))
     with transaction.atomic():
-        complaint = Complaint.objects.create(incident=incident, filed_on=filed_on, stage=stage, **sealing.seal_complaint(
-            incident.desk, {"authority": authority.strip(), "case_number": case_number.strip(),
-                            "notes": notes.strip()}))
+        sealed = sealing.seal_complaint(incident.desk, {
+            "authority": authority.strip(), "case_number": case_number.strip(), "notes": notes.strip()})
+        complaint = Complaint.objects.create(incident=incident, filed_on=filed_on, stage=stage, **sealed)
         _feed_incident(incident)
         record_audit(actor, Action.COMPLAINT_RECORDED, complaint, scope=desk_scope(incident.desk))
     return complaint

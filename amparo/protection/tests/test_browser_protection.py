@@ -70,7 +70,7 @@ def test_a_documenter_accompanies_a_defender_in_spanish_without_javascript(
     page.locator("#id_kind").first.select_option("threats")
     page.locator("#id_text").fill("Denuncia ante la Fiscalía de DDHH")
     page.locator("#id_owner").fill("Abogada de la red")
-    page.locator("#id_due_on").fill((date.today() + timedelta(days=7)).isoformat())
+    page.locator("#id_due_on").fill((timezone.localdate() + timedelta(days=7)).isoformat())
     page.locator("form[action$='/plan/measures/'] button[type=submit]").click()
     page.wait_for_load_state()
     assert "Denuncia ante la Fiscalía de DDHH" in page.locator("main").inner_text()

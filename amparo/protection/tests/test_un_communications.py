@@ -9,7 +9,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from amparo.protection import un_document
 from amparo.protection.models import UnCommunication
@@ -86,12 +86,13 @@ def test_it_generates_the_communication_in_spanish_as_pdf_and_docx(client, world
         assert "Comunicación" in text  # the title, in Spanish
     assert b"Berta" not in bytes(communication.pdf) and b"Berta" not in bytes(communication.elements)
     # Sent, then the 60-day window, then the reply.
-    assert client.post(f"/protection/un/{communication.pk}/sent/", {"sent_on": date.today().isoformat()}
+    assert client.post(f"/protection/un/{communication.pk}/sent/", {"sent_on": timezone.localdate().isoformat()}
                        ).status_code == 302
     page = client.get(f"/protection/un/{communication.pk}/").content.decode()
-    assert (date.today() + timedelta(days=60)).strftime("%Y") in page and "60 days left" in page
+    assert (timezone.localdate() + timedelta(days=60)).strftime("%Y") in page and "60 days left" in page
+    today = timezone.localdate().isoformat()
     assert client.post(f"/protection/un/{communication.pk}/reply/", {
-        "replied_on": date.today().isoformat(), "reply": "El Estado respondió que investiga"}).status_code == 302
+        "replied_on": today, "reply": "El Estado respondió que investiga"}).status_code == 302
     assert "El Estado respondió que investiga" in client.get(f"/protection/un/{communication.pk}/").content.decode()
     # Another desk's documenter gets nothing.
     sign_in(client, world.users["documenter_b"], world.unlocked["documenter_b"])

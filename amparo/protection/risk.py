@@ -62,10 +62,10 @@ def explain(scores: Scores, items: list[dict[str, Any]]) -> str:
     linked = sum(1 for i in items if i["kind"] == "threats" and i.get("incident"))
     counts = {kind: sum(1 for i in items if i["kind"] == kind) for kind in KINDS}
     words = _(
-        "%(threats)s threats (%(linked)s of them documented incidents) rated %(t)s on average, "
-        "%(vulnerabilities)s vulnerabilities rated %(v)s, and %(capacities)s capacities rated %(c)s. "
-        "Risk is threats × vulnerabilities ÷ capacities: %(t)s × %(v)s ÷ %(c)s = %(risk)s, a %(band)s risk "
-        "(the scale runs from 0.2 to 25)."
+        "Threats: %(threats)s (documented incidents: %(linked)s), average rating %(t)s. Vulnerabilities: "
+        "%(vulnerabilities)s, average %(v)s. Capacities: %(capacities)s, average %(c)s. Risk is threats × "
+        "vulnerabilities ÷ capacities: %(t)s × %(v)s ÷ %(c)s = %(risk)s, a %(band)s risk (the scale runs from 0.2 "
+        "to 25)."
     ) % {"threats": counts["threats"], "linked": linked, "vulnerabilities": counts["vulnerabilities"],
          "capacities": counts["capacities"], "t": scores.threats, "v": scores.vulnerabilities,
          "c": scores.capacities, "risk": scores.risk, "band": band_label(scores.band)}

@@ -52,6 +52,15 @@ def keyword(text: str) -> str | None:
     return None
 
 
+# The language a keyword tells (for the one answer to DELETE).
+KEYWORD_LANGUAGE = {"BORRAR": "es", "ELIMINAR": "es", "SUPPRIMER": "fr", "EFFACER": "fr", "APAGAR": "pt",
+                    "EXCLUIR": "pt", "DELETE": "en"}
+
+
+def keyword_language(text: str) -> str:
+    return KEYWORD_LANGUAGE.get(plain(text).upper(), "en")
+
+
 def guess_language(text: str) -> str | None:
     words = plain(text).split()
     scores = {language: sum(w in hints for w in words) for language, hints in HINTS.items()}
@@ -73,6 +82,10 @@ def _country_names(language: str) -> dict[str, str]:
                      getattr(country, "official_name", "")}:
             if name:
                 found[plain(name)] = code
+                if ", " in name:  # "Congo, República Democrática do": also in speaking order, and short
+                    before, after = name.split(", ", 1)
+                    found.setdefault(plain(f"{after} {before}"), code)
+                    found.setdefault(plain(before), code)
     return found
 
 

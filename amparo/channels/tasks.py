@@ -3,6 +3,7 @@ address, a password or her words (the broker is a store a seized server gives up
 
 from __future__ import annotations
 
+import imaplib
 import logging
 from typing import Any
 
@@ -51,7 +52,7 @@ def poll_mailboxes() -> int:
     for mailbox in DeskMailbox.objects.filter(enabled=True).select_related("desk__network"):
         try:
             polled = services.poll_mailbox(mailbox)
-        except OSError as error:  # imaplib.IMAP4.error and the socket's errors
+        except (OSError, imaplib.IMAP4.error) as error:  # refused, unreachable, timed out
             log.warning("mailbox of desk %s: %s", mailbox.desk_id, type(error).__name__)
             services.note_poll_failure(mailbox, error)
             continue

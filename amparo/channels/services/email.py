@@ -111,7 +111,7 @@ def poll_mailbox(mailbox: DeskMailbox) -> Polled:
     """Fetch every message of the mailbox's INBOX, store each as a report, then delete it
     there (flag and expunge, once the report is committed)."""
     polled = Polled()
-    bound = settings.ATTACHMENT_MAX_BYTES * MAX_MESSAGE_BYTES_FACTOR
+    bound = settings.ATTACHMENT_MAX_BYTES * MAX_MESSAGE_BYTES_FACTOR + 1024 * 1024  # files, in base64, and text
     with _connect(mailbox) as imap:
         imap.login(mailbox.username, sealing.open_mailbox_password(mailbox))
         imap.select("INBOX")

@@ -60,7 +60,7 @@ def receive_sms(message: Incoming) -> Outcome:
             _stop(index)
             return Outcome()
         if word == talk.DELETE:
-            return Outcome(_delete(index, message.number))
+            return Outcome(_delete(index, message.number, talk.keyword_language(message.body)))
         SmsOptOut.objects.filter(sender_index=index).delete()  # she wrote again: answers may go
         found = SmsConversation.objects.select_for_update().filter(sender_index=index).exclude(
             step=Step.FILED).first()
@@ -148,7 +148,7 @@ def _stop(index: str) -> None:
     SmsOptOut.objects.get_or_create(sender_index=index)
 
 
-def _delete(index: str, number: str) -> list[int]:
+def _delete(index: str, number: str, language: str) -> list[int]:
     """Her messages removed: every conversation of her number, its answers, and the reports
     they made that no one has opened yet (a report the desk is working on stays, without her
     number)."""
@@ -162,7 +162,7 @@ def _delete(index: str, number: str) -> list[int]:
     conversations.delete()
     if SmsOptOut.objects.filter(sender_index=index).exists():
         return []
-    return [_reply(number, "deleted", "")]
+    return [_reply(number, "deleted", language)]
 
 
 def sending(outgoing_id: int) -> tuple[str, str] | None:

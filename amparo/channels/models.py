@@ -58,6 +58,8 @@ class SmsAnswer(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"answer {self.pk}"
 
 class SmsOptOut(models.Model):
     """She sent STOP: no text goes to this number until she writes again."""
@@ -65,6 +67,8 @@ class SmsOptOut(models.Model):
     sender_index = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"opt-out {self.pk}"
 
 class OutgoingSms(models.Model):
     """A reply waiting for the worker: the number sealed with the service key, the text named
@@ -75,6 +79,8 @@ class OutgoingSms(models.Model):
     language = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        return f"outgoing SMS {self.pk}"
 
 class SeenMessage(models.Model):
     """A message already taken (a gateway's message id, an e-mail's Message-ID), by a keyed blind
@@ -83,6 +89,8 @@ class SeenMessage(models.Model):
     key = models.CharField(max_length=64, unique=True)
     seen_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    def __str__(self) -> str:
+        return f"seen message {self.pk}"
 
 class DeskMailbox(models.Model):
     """A desk's mailbox, polled over IMAP; each message there is a report to the desk."""
@@ -110,3 +118,6 @@ class EmailReport(models.Model):
     wants_reply = models.BooleanField(default=False)
     language = models.CharField(max_length=8, default="es")  # of the acknowledgement, guessed from her words
     created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"e-mail report {self.pk}"

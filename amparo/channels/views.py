@@ -3,6 +3,8 @@ desk's mailbox settings (its network's coordinator). Thin: parse, authorise, cal
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
@@ -42,7 +44,7 @@ def sms_webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse("MessageSid and From are required.", status=400, content_type="text/plain")
     outcome = services.receive_sms(services.Incoming(sid=sid, number=number, body=request.POST.get("Body", "")))
     for outgoing_id in outcome.replies:
-        transaction.on_commit(lambda pk=outgoing_id: tasks.send_sms.delay(pk))
+        transaction.on_commit(partial(tasks.send_sms.delay, outgoing_id))
     return HttpResponse(EMPTY_TWIML, content_type="text/xml")
 
 

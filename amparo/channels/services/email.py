@@ -68,7 +68,7 @@ def ingest_message(mailbox: DeskMailbox, raw: bytes) -> tuple[Incident, bool]:
         return existing, False
     desk = mailbox.desk
     subject, body = str(message.get("Subject") or ""), _text_of(message)
-    files = [(part.get_filename() or "file", part.get_content_type(), part.get_payload(decode=True) or b"")
+    files = [(part.get_filename() or "file", part.get_content_type(), _bytes_of(part))
              for part in message.iter_attachments()]
     limit = settings.ATTACHMENT_MAX_BYTES
     refused = [name for name, _kind, data in files if not 0 < len(data) <= limit]
@@ -87,6 +87,11 @@ def ingest_message(mailbox: DeskMailbox, raw: bytes) -> tuple[Incident, bool]:
                                         file=io.BytesIO(content))
         record_audit(ANONYMOUS, Action.EMAIL_FILED, incident, scope=network.scope_of(desk.network))
     return incident, True
+
+
+def _bytes_of(part: object) -> bytes:
+    payload = part.get_payload(decode=True) if isinstance(part, EmailMessage) else None
+    return payload if isinstance(payload, bytes) else b""
 
 
 def _refused_note(names: list[str]) -> str:
@@ -116,7 +121,7 @@ def poll_mailbox(mailbox: DeskMailbox) -> Polled:
         imap.login(mailbox.username, sealing.open_mailbox_password(mailbox))
         imap.select("INBOX")
         _status, found = imap.uid("SEARCH", "ALL")
-        for uid in (found[0] or b"").split():
+        for uid in (found[0] or b"").decode().split():
             _status, sized = imap.uid("FETCH", uid, "(RFC822.SIZE)")
             if _size(sized) > bound:
                 polled.too_large += 1

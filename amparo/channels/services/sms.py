@@ -114,9 +114,8 @@ NEXT = {Step.WHAT: (Step.WHEN, "when"), Step.WHEN: (Step.SAFE, "safe"), Step.SAF
 def _on_answer(found: SmsConversation, body: str) -> str:
     SmsAnswer.objects.create(conversation=found, question=found.step, body=sealing.seal_answer(body))
     step, prompt = NEXT[Step(found.step)]
-    if step == Step.FILED:
-        if not _file(found):
-            return "no_desk"
+    if step == Step.FILED and not _file(found):
+        return "no_desk"
     found.step = step
     return prompt
 

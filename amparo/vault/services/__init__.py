@@ -7,8 +7,8 @@ service key.
 
 A module per job: `member_keys` (her keypair), `rings` (who may read), `epochs` (a ring's
 keys over time), `recovery_sheet`, `sealing` (records and attachments), `service_key` (and
-blind indexes), `receipts` (anonymous reporters), `webhooks` (signatures of requests sent to us). Callers use `from amparo.vault import
-services as vault` and the names below.
+blind indexes), `receipts` (anonymous reporters), `webhooks` (signatures of requests sent to
+us). Callers use `from amparo.vault import services as vault` and the names below.
 """
 
 from amparo.vault.services.keys import Text, Unlocked, has_member_key, new_recovery_code

@@ -30,7 +30,8 @@ ANONYMOUS = "anonymous"
 Step = SmsConversation.Step
 # A conversation nobody answered for this long is deleted, with her answers.
 CONVERSATION_HOURS = getattr(settings, "AMPARO_SMS_CONVERSATION_HOURS", 24)
-SEEN_DAYS = 30  # message ids kept to refuse a replay: gateways retry within hours
+SEEN_DAYS = 30
+FIRST_WORDS_KEPT = 4  # a first message longer than this may already tell what happened  # message ids kept to refuse a replay: gateways retry within hours
 
 
 @dataclass
@@ -77,8 +78,10 @@ def _reply(number: str, prompt: str, language: str) -> int:
 def _start(index: str, message: Incoming) -> list[int]:
     language = talk.guess_language(message.body) or ""
     step = Step.COUNTRY if language else Step.LANGUAGE
-    SmsConversation.objects.create(sender_index=index, sender=sealing.seal_number(message.number),
-                                   language=language, step=step)
+    started = SmsConversation.objects.create(sender_index=index, sender=sealing.seal_number(message.number),
+                                             language=language, step=step)
+    if len(talk.plain(message.body).split()) > FIRST_WORDS_KEPT:  # more than a greeting: her words are kept
+        SmsAnswer.objects.create(conversation=started, question=Step.LANGUAGE, body=sealing.seal_answer(message.body))
     return [_reply(message.number, "country" if language else "language", language)]
 
 
@@ -128,7 +131,8 @@ def _file(found: SmsConversation) -> bool:
         return False
     answers = {a.question: sealing.open_answer(a) for a in found.answers.all()}
     words = talk.headings(found.language)
-    parts = [words["channel"]] + [f"{words[q]}: {answers[q]}" for q in ("what", "when", "safe") if q in answers]
+    parts = [words["channel"]] + [f"{words[q]}: {answers[q]}" for q in ("language", "what", "when", "safe")
+                                  if q in answers]
     data = registry.IncidentData(country=found.country, narrative="\n\n".join(parts))
     try:
         incident = registry.record_incident(ANONYMOUS, desk, data, channel=Incident.Channel.SMS,

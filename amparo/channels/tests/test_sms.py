@@ -75,6 +75,7 @@ def test_a_conversation_in_spanish_lands_sealed_in_the_desk_inbox(sms, fake_gate
     narrative = registry.open_incident(world.unlocked["documenter_a"], incident)["narrative"]
     assert "Qué pasó: Me amenazaron dos hombres en moto" in narrative
     assert "Cuándo: ayer por la noche" in narrative and "A salvo ahora: no" in narrative
+    assert "Su primer mensaje: Hola, necesito ayuda por favor" in narrative  # more than a greeting: kept
     assert b"amenazaron" not in bytes(incident.narrative)
     # Filed: her answers under way are gone; her number is kept sealed only.
     conversation = SmsConversation.objects.get()

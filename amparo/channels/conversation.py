@@ -137,5 +137,6 @@ def prompt_text(name: str, language: str) -> str:
 def headings(language: str) -> dict[str, str]:
     """The headings of her answers in the report the desk reads."""
     with translation.override(language if language in LANGUAGES else "en"):
-        return {"language": gettext("Her first message"), "what": gettext("What happened"), "when": gettext("When"), "safe": gettext("Safe now"),
+        return {"language": gettext("Her first message"), "what": gettext("What happened"),
+                "when": gettext("When"), "safe": gettext("Safe now"),
                 "channel": gettext("Report received by SMS, in a guided conversation.")}

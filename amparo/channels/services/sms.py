@@ -31,7 +31,8 @@ Step = SmsConversation.Step
 # A conversation nobody answered for this long is deleted, with her answers.
 CONVERSATION_HOURS = getattr(settings, "AMPARO_SMS_CONVERSATION_HOURS", 24)
 SEEN_DAYS = 30
-FIRST_WORDS_KEPT = 4  # a first message longer than this may already tell what happened  # message ids kept to refuse a replay: gateways retry within hours
+# A first message longer than this may already tell what happened: it is kept.
+FIRST_WORDS_KEPT = 4  # message ids kept to refuse a replay: gateways retry within hours
 
 
 @dataclass

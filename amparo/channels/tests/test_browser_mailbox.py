@@ -59,9 +59,9 @@ def test_the_coordinator_sets_up_the_desk_mailbox_in_spanish(live_server, phone_
 
     with imaplib.IMAP4(imap_server.host, imap_server.port) as imap:
         imap.login(imap_server.user, imap_server.password)
-        imap.append("INBOX", None, None, "From: defensora@correo.example\r\nSubject: Denuncia\r\n"
-                    "Message-ID: <b1@correo.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-                    "Me amenazaron en la plaza.\r\n".encode())
+        imap.append("INBOX", None, None, b"From: defensora@correo.example\r\nSubject: Denuncia\r\n"
+                    b"Message-ID: <b1@correo.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                    b"Me amenazaron en la plaza.\r\n")
     assert tasks.poll_mailboxes() == 1
     assert Incident.objects.get().channel == Incident.Channel.EMAIL
     page.reload()

@@ -149,3 +149,11 @@ def test_a_conversation_left_half_way_expires_once(world):
     assert services.expire_conversations(frozen) == 0
     assert not SmsConversation.objects.exists() and not SmsAnswer.objects.exists()
     assert not Incident.objects.exists()
+
+
+def test_a_gateway_that_cannot_sign_may_send_a_shared_secret(settings, client, world):
+    settings.AMPARO_SMS_WEBHOOK_SECRET = "a long shared webhook secret"
+    form = {"MessageSid": "SM-shared", "From": NUMBER, "Body": "Hola"}
+    assert client.post("/channels/sms/", form, HTTP_X_WEBHOOK_SECRET="a wrong secret").status_code == 403
+    assert client.post("/channels/sms/", form, HTTP_X_WEBHOOK_SECRET="a long shared webhook secret").status_code == 200
+    assert SmsConversation.objects.count() == 1

@@ -17,7 +17,7 @@ run: install
 	.venv/bin/honcho --procfile Procfile start
 
 test: install lint
-	scripts/ensure-debian-packages chromium poppler-utils
+	scripts/ensure-debian-packages chromium poppler-utils dovecot-imapd
 	.venv/bin/pytest -m "not fault and not fuzz"
 	# The fault tests (real workers killed, the SMTP server stopped) in a run of their own
 	.venv/bin/pytest -m fault

@@ -7,8 +7,8 @@ service key.
 
 A module per job: `member_keys` (her keypair), `rings` (who may read), `epochs` (a ring's
 keys over time), `recovery_sheet`, `sealing` (records and attachments), `service_key` (and
-blind indexes), `receipts` (anonymous reporters). Callers use `from amparo.vault import
-services as vault` and the names below.
+blind indexes), `receipts` (anonymous reporters), `webhooks` (signatures of requests sent to
+us). Callers use `from amparo.vault import services as vault` and the names below.
 """
 
 from amparo.vault.services.keys import Text, Unlocked, has_member_key, new_recovery_code
@@ -47,6 +47,7 @@ from amparo.vault.services.sealing import (
     seal_for_rings,
 )
 from amparo.vault.services.service_key import blind_index, open_with_service_key, seal_with_service_key
+from amparo.vault.services.webhooks import secret_matches, twilio_signature, twilio_signature_valid
 
 __all__ = [
     "ReporterKeys",
@@ -83,5 +84,8 @@ __all__ = [
     "seal_for_ring",
     "seal_for_rings",
     "seal_with_service_key",
+    "secret_matches",
+    "twilio_signature",
+    "twilio_signature_valid",
     "unlock_with_password",
 ]

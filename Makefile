@@ -17,7 +17,6 @@ run: install
 	.venv/bin/honcho --procfile Procfile start
 
 test: install lint
-	scripts/ensure-debian-packages chromium poppler-utils dovecot-imapd
 	.venv/bin/pytest -m "not fault and not fuzz"
 	# The fault tests (real workers killed, the SMTP server stopped) in a run of their own
 	.venv/bin/pytest -m fault
@@ -39,8 +38,12 @@ lint: .venv/installed
 install: .venv/installed node_modules/.installed messages
 
 .venv/installed: requirements/pip.txt requirements/dev.txt
-	# gettext for the translations; pango, harfbuzz and a font for WeasyPrint (PDF reports)
-	scripts/ensure-debian-packages gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+	# gettext for the translations; pango, harfbuzz and a font for WeasyPrint (PDF reports);
+	# for the tests: chromium (browser tests), poppler-utils (PDF pages read back) and
+	# dovecot-imapd (a real IMAP server on loopback for the e-mail intake). Installed here, before
+	# CI starts its PostgreSQL suite beside `make test`.
+	scripts/ensure-debian-packages gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	  chromium poppler-utils dovecot-imapd
 	test -x $(PY) || python3 -m venv .venv
 	.venv/bin/pip install --quiet --require-hashes -r requirements/pip.txt
 	.venv/bin/pip install --quiet --require-hashes -r requirements/dev.txt

@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test fuzz install lint messages bench clean
+.PHONY: run test test-packages fuzz install lint messages bench clean
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -16,7 +16,7 @@ run: install
 	mkdir -p var/broker/queue var/broker/processed
 	.venv/bin/honcho --procfile Procfile start
 
-test: install lint
+test: install test-packages lint
 	.venv/bin/pytest -m "not fault and not fuzz"
 	# The fault tests (real workers killed, the SMTP server stopped) in a run of their own
 	.venv/bin/pytest -m fault
@@ -37,13 +37,14 @@ lint: .venv/installed
 
 install: .venv/installed node_modules/.installed messages
 
+# What the tests need beside Python: chromium (browser tests), poppler-utils (PDF pages read
+# back) and dovecot-imapd (a real IMAP server on loopback for the e-mail intake).
+test-packages:
+	scripts/ensure-debian-packages chromium poppler-utils dovecot-imapd
+
 .venv/installed: requirements/pip.txt requirements/dev.txt
-	# gettext for the translations; pango, harfbuzz and a font for WeasyPrint (PDF reports);
-	# for the tests: chromium (browser tests), poppler-utils (PDF pages read back) and
-	# dovecot-imapd (a real IMAP server on loopback for the e-mail intake). Installed here, before
-	# CI starts its PostgreSQL suite beside `make test`.
-	scripts/ensure-debian-packages gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
-	  chromium poppler-utils dovecot-imapd
+	# gettext for the translations; pango, harfbuzz and a font for WeasyPrint (PDF reports)
+	scripts/ensure-debian-packages gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 	test -x $(PY) || python3 -m venv .venv
 	.venv/bin/pip install --quiet --require-hashes -r requirements/pip.txt
 	.venv/bin/pip install --quiet --require-hashes -r requirements/dev.txt

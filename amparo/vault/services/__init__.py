@@ -7,7 +7,8 @@ service key.
 
 A module per job: `member_keys` (her keypair), `rings` (who may read), `epochs` (a ring's
 keys over time), `recovery_sheet`, `sealing` (records and attachments), `service_key` (and
-blind indexes), `receipts` (anonymous reporters). Callers use `from amparo.vault import
+blind indexes), `receipts` (anonymous reporters), `lockout` (a member taken out of her rings
+after a seized phone, and put back). Callers use `from amparo.vault import
 services as vault` and the names below.
 """
 
@@ -20,6 +21,7 @@ from amparo.vault.services.member_keys import (
     rewrap_for_password,
     unlock_with_password,
 )
+from amparo.vault.services.lockout import LockedOut, lock_out_member, restore_member
 from amparo.vault.services.receipts import (
     ReporterKeys,
     derive_reporter_keys,
@@ -49,6 +51,7 @@ from amparo.vault.services.sealing import (
 from amparo.vault.services.service_key import blind_index, open_with_service_key, seal_with_service_key
 
 __all__ = [
+    "LockedOut",
     "ReporterKeys",
     "Text",
     "Unlocked",
@@ -62,6 +65,7 @@ __all__ = [
     "has_member_key",
     "is_reader",
     "issue_recovery_sheet",
+    "lock_out_member",
     "mark_needs_recovery",
     "new_recovery_code",
     "normal_receipt",
@@ -77,6 +81,7 @@ __all__ = [
     "reissue_recovery_code",
     "remove_ring_member",
     "restore_from_sheet",
+    "restore_member",
     "rewrap_for_password",
     "seal_attachment",
     "seal_for_epochs",

@@ -14,6 +14,7 @@ from amparo.helpdesk.services.lockdown import (
     her_desk,
     lock_down,
     lock_down_with_code,
+    release_warning,
     remove_trusted_contact,
     set_lockdown_code,
     undo_lockdown,
@@ -44,6 +45,6 @@ __all__ = [
     "add_requester_message", "add_trusted_contact", "ask_anonymously", "ask_for_help", "change_status",
     "check_lockdown_code", "claim_warnings", "escalate_unanswered", "has_lockdown_code", "her_desk", "leads_of",
     "lock_down", "lock_down_with_code", "mark_done", "match_expert", "network_for", "open_thread",
-    "open_with_receipt", "remove_trusted_contact", "reopen", "reply_as_expert", "save_profile",
+    "open_with_receipt", "release_warning", "remove_trusted_contact", "reopen", "reply_as_expert", "save_profile",
     "set_lockdown_code", "take_request", "undo_lockdown", "warning_sent", "warnings_due",
 ]

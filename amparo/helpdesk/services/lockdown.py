@@ -160,6 +160,11 @@ def warning_sent(warning_id: int, now: datetime | None = None) -> None:
                      object_id=warning_id)
 
 
+def release_warning(warning_id: int) -> None:
+    """Sending failed: the warning may be claimed again by the next run."""
+    ContactWarning.objects.filter(pk=warning_id, sent_at__isnull=True).update(claimed_at=None)
+
+
 # --- Undoing (her desk) ---------------------------------------------------------------------
 
 def undo_lockdown(actor: User, lockdown: Lockdown) -> None:

@@ -153,7 +153,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def my_request(request: HttpRequest, request_id: int) -> HttpResponse:
     user = signed_in_user(request)
     found = rules.request_for_requester(user, request_id)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.add_requester_message(found, form.cleaned_data["text"], requester=user)
         messages.success(request, _("Sent. The expert will see it."))
@@ -168,7 +168,7 @@ def my_request(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def back(request: HttpRequest) -> HttpResponse:
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not intake.within_global_limit():
             return too_many_requests(request, intake.WINDOW)
@@ -187,7 +187,7 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
     opened = services.reopen(kept.ref, kept.secret[:32]) if kept is not None else None
     if kept is None or opened is None:
         return render(request, "helpdesk/back.html", {"form": ReceiptForm(), "closed": True}, status=404)
-    form = MessageForm(request.POST or None)
+    form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not intake.within_global_limit():
             return too_many_requests(request, intake.WINDOW)

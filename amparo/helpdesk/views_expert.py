@@ -106,7 +106,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     initial = ({"kind": current.kind, "languages": current.languages, "skills": current.skills,
                 "available": current.available, "lead": current.lead} if current else
                {"available": True, "languages": [queries.reading_language()]})
-    form = ProfileForm(request.POST or None, initial=initial)
+    form = ProfileForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid() and network is not None:
         services.save_profile(user, network, services.Profile(**form.cleaned_data))
         messages.success(request, _("Your profile is saved. Requests are matched to you by it."))

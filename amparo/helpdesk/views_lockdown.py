@@ -95,7 +95,7 @@ def locked(request: HttpRequest) -> HttpResponse:
 def by_contact(request: HttpRequest) -> HttpResponse:
     """Her trusted contact, with her account name and the code she set: locks her account
     down. A wrong name or code says so without saying which; tries are counted per account."""
-    form = ContactLockdownForm(request.POST or None)
+    form = ContactLockdownForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             done = services.lock_down_with_code(form.cleaned_data["username"], form.cleaned_data["code"])
@@ -115,7 +115,7 @@ def desk_lockdown(request: HttpRequest, lockdown_id: int) -> HttpResponse:
     undo after an identity check."""
     user = signed_in_user(request)
     found = rules.lockdown_for_desk(user, lockdown_id)
-    form = UndoForm(request.POST or None)
+    form = UndoForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and found.undone_at is None:
         services.undo_lockdown(user, found)
         messages.success(request, _("Her account is open again. She sets a new password through "

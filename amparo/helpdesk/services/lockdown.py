@@ -74,8 +74,12 @@ def her_desk(user: User) -> Desk | None:
     own = permissions.documented_desks(user).first()
     if own is not None:
         return own
-    membership = permissions.memberships(user).first()
-    return network.desk_for_country(membership.network.country if membership else "")
+    for membership in permissions.memberships(user).order_by("pk"):
+        if membership.network.country:
+            found = network.desk_for_country(membership.network.country)
+            if found is not None:
+                return found
+    return network.desk_for_country("")
 
 
 def active_lockdown(user: User) -> Lockdown | None:

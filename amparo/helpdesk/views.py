@@ -58,8 +58,8 @@ def guides(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def guide(request: HttpRequest, slug: str) -> HttpResponse:
-    found = queries.guide(slug)
+def guide(request: HttpRequest, guide_slug: str) -> HttpResponse:
+    found = queries.guide(guide_slug)
     if found is None:
         raise Http404
     categories = [(c, Category(c).label) for c in found.categories if c in Category.values]
@@ -70,12 +70,12 @@ def guide(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def guide_done(request: HttpRequest, slug: str) -> HttpResponse:
-    found = queries.guide(slug)
+def guide_done(request: HttpRequest, guide_slug: str) -> HttpResponse:
+    found = queries.guide(guide_slug)
     if found is None:
         raise Http404
-    services.mark_done(signed_in_user(request), slug, done=request.POST.get("done") != "0")
-    return _see_other(reverse("helpdesk:guide", args=[slug]))
+    services.mark_done(signed_in_user(request), found.slug, done=request.POST.get("done") != "0")
+    return _see_other(reverse("helpdesk:guide", args=[found.slug]))
 
 
 # --- Asking ---------------------------------------------------------------------------------
@@ -150,9 +150,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def my_request(request: HttpRequest, request_id: int) -> HttpResponse:
+def my_request(request: HttpRequest, help_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    found = rules.request_for_requester(user, request_id)
+    found = rules.request_for_requester(user, help_id)
     form = MessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.add_requester_message(found, form.cleaned_data["text"], requester=user)

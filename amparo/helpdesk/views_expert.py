@@ -58,11 +58,11 @@ def _request_page(request: HttpRequest, found: HelpRequest, form: ReplyForm, sta
 
 @rules.expert_required
 @require_http_methods(["GET", "POST"])
-def detail(request: HttpRequest, request_id: int) -> HttpResponse:
+def detail(request: HttpRequest, help_id: int) -> HttpResponse:
     """The request, its conversation and the answer box (filled from a template by GET
     `?template=first`)."""
     user = signed_in_user(request)
-    found = rules.request_for_expert(user, request_id)
+    found = rules.request_for_expert(user, help_id)
     if request.method == "POST":
         form = ReplyForm(request.POST)
         if form.is_valid():
@@ -76,23 +76,23 @@ def detail(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @rules.expert_required
 @require_POST
-def take(request: HttpRequest, request_id: int) -> HttpResponse:
+def take(request: HttpRequest, help_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    services.take_request(user, rules.request_for_expert(user, request_id))
+    services.take_request(user, rules.request_for_expert(user, help_id))
     messages.success(request, _("The request is yours now."))
-    return _see_other(reverse("helpdesk:request", args=[request_id]))
+    return _see_other(reverse("helpdesk:request", args=[help_id]))
 
 
 @rules.expert_required
 @require_POST
-def status(request: HttpRequest, request_id: int) -> HttpResponse:
+def status(request: HttpRequest, help_id: int) -> HttpResponse:
     user = signed_in_user(request)
-    found = rules.request_for_expert(user, request_id)
+    found = rules.request_for_expert(user, help_id)
     form = StatusForm(request.POST)
     if form.is_valid():
         services.change_status(user, found, form.cleaned_data["status"])
         messages.success(request, _("Status changed."))
-        return _see_other(reverse("helpdesk:request", args=[request_id]))
+        return _see_other(reverse("helpdesk:request", args=[help_id]))
     return _request_page(request, found, ReplyForm(), status=400)
 
 

@@ -68,8 +68,8 @@ def add_contact(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def remove_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
-    if services.remove_trusted_contact(signed_in_user(request), contact_id):
+def remove_contact(request: HttpRequest, trusted_contact_id: int) -> HttpResponse:
+    if services.remove_trusted_contact(signed_in_user(request), trusted_contact_id):
         messages.success(request, _("Removed."))
     return _see_other(reverse("helpdesk:lockdown"))
 

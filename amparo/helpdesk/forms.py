@@ -16,10 +16,17 @@ LANGUAGES = [(code, name) for code, name in settings.LANGUAGES]
 TEXT_MAX = 8000
 
 
+def _choose_language(form: forms.Form, name: str) -> None:
+    """The language names in the visitor's language (settings only marks them)."""
+    field = form.fields[name]
+    if isinstance(field, forms.ChoiceField):
+        field.choices = _language_choices()
+
+
 def _language_choices() -> list[tuple[str, str]]:
     from django.utils.translation import gettext
 
-    return [(code, gettext(name)) for code, name in settings.LANGUAGES]
+    return [(code, gettext(str(name))) for code, name in settings.LANGUAGES]
 
 
 class CategoryForm(forms.Form):
@@ -41,7 +48,7 @@ class AskForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices()
+        _choose_language(self, "language")
         if not self.is_bound and not self.initial.get("submission_key"):
             self.initial["submission_key"] = secrets.token_urlsafe(24)
 
@@ -80,7 +87,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = _language_choices()
+        _choose_language(self, "languages")
 
 
 class LockdownCodeForm(forms.Form):
@@ -106,7 +113,7 @@ class TrustedContactForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = _language_choices()
+        _choose_language(self, "language")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -115,6 +115,9 @@ class HelpMessage(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"message {self.pk} of request {self.request_id}"
+
 
 class Escalation(models.Model):
     """An unanswered request passed to the network's leads, once per level."""
@@ -125,6 +128,9 @@ class Escalation(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "minutes"], name="one_escalation_per_level")]
+
+    def __str__(self) -> str:
+        return f"request {self.request_id} escalated at {self.minutes} minutes"
 
 
 class Tutorial(models.Model):
@@ -159,6 +165,9 @@ class TutorialDone(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "slug"], name="one_done_mark")]
 
+    def __str__(self) -> str:
+        return f"{self.slug} done by {self.user_id}"
+
 
 class LockdownCode(models.Model):
     """The code she gave her trusted contacts, as a slow hash (Django's password hasher)."""
@@ -166,6 +175,9 @@ class LockdownCode(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     code_hash = models.CharField(max_length=200)
     updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"lockdown code of {self.user_id}"
 
 
 class TrustedContact(models.Model):
@@ -184,6 +196,9 @@ class TrustedContact(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"trusted contact {self.pk} of {self.user_id}"
 
 
 class Lockdown(models.Model):
@@ -204,6 +219,9 @@ class Lockdown(models.Model):
     class Meta:
         ordering = ["-started_at"]
 
+    def __str__(self) -> str:
+        return f"lockdown {self.pk} of {self.user_id}"
+
 
 class ContactWarning(models.Model):
     """One warning per trusted contact per lockdown: claimed before sending, so never twice."""
@@ -215,3 +233,6 @@ class ContactWarning(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["lockdown", "contact"], name="one_warning_per_contact")]
+
+    def __str__(self) -> str:
+        return f"warning {self.pk} of lockdown {self.lockdown_id}"

@@ -72,11 +72,11 @@ class Figures:
 def figures(requests: QuerySet[HelpRequest]) -> Figures:
     """Requests by category and month, first answers within the category's target, and
     escalations by level (for experts and coordinators: never an individual request)."""
-    rows = list(requests.annotate(month=TruncMonth("created_at")).values("month", "category")
-                .annotate(n=Count("id")).order_by("-month", "category"))
     labels = dict(Category.choices)
-    for row in rows:
-        row["label"] = labels.get(str(row["category"]), row["category"])
+    rows: list[dict[str, object]] = [
+        {**row, "label": labels.get(str(row["category"]), row["category"])}
+        for row in requests.annotate(month=TruncMonth("created_at")).values("month", "category")
+        .annotate(n=Count("id")).order_by("-month", "category")]
     answered = list(requests.filter(first_response_at__isnull=False))
     within = sum(1 for r in answered if r.first_response_at and
                  r.first_response_at - r.created_at <= timedelta(minutes=r.target_minutes))

@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from amparo.accounts.models import User
 from amparo.accounts.requests import signed_in_user
 from amparo.core.errors import too_many_requests
 from amparo.helpdesk import queries, rules, services
@@ -31,7 +31,8 @@ PLAIN_STATUS = {
     HelpRequest.Status.NEW: gettext_lazy("Your request has arrived. An expert will answer here."),
     HelpRequest.Status.OPEN: gettext_lazy("An expert is working on your request."),
     HelpRequest.Status.WAITING: gettext_lazy("The expert has answered: read below and write back."),
-    HelpRequest.Status.RESOLVED: gettext_lazy("The expert marked this as resolved. Write again if you still need help."),
+    HelpRequest.Status.RESOLVED: gettext_lazy(
+        "The expert marked this as resolved. Write again if you still need help."),
 }
 
 
@@ -41,8 +42,9 @@ def _see_other(url: str) -> HttpResponse:
     return response
 
 
-def _user(request: HttpRequest):  # type: ignore[no-untyped-def]  # a User or None, for anonymous pages
-    return request.user if request.user.is_authenticated else None
+def _user(request: HttpRequest) -> User | None:
+    """The signed-in person, or None on a public page."""
+    return request.user if isinstance(request.user, User) else None
 
 
 @require_GET
@@ -160,7 +162,7 @@ def my_request(request: HttpRequest, help_id: int) -> HttpResponse:
         return _see_other(request.path)
     thread = services.open_thread(vault_session.unlocked_for(request), found)
     return render(request, "helpdesk/conversation.html", {
-        "help": found, "thread": thread, "form": form, "plain_status": PLAIN_STATUS[found.status],
+        "help": found, "thread": thread, "form": form, "plain_status": PLAIN_STATUS[HelpRequest.Status(found.status)],
         "guides": queries.guides_for(found.category)}, status=400 if form.errors else 200)
 
 
@@ -197,6 +199,6 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
             return _see_other(request.path)
     return render(request, "helpdesk/conversation.html", {
         "help": opened.request, "thread": opened.messages, "form": form, "receipt": kept.secret[32:].decode(),
-        "plain_status": PLAIN_STATUS[opened.request.status], "anonymous": True,
+        "plain_status": PLAIN_STATUS[HelpRequest.Status(opened.request.status)], "anonymous": True,
         "guides": queries.guides_for(opened.request.category)}, status=400 if form.errors else 200)
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - prose: each Markdown paragraph and list item is one line
 """Las guías en español."""
 
 TEXTS = {

@@ -122,7 +122,7 @@ def _write_conversation(client: Any, world: Any, canary: str) -> None:
 
     sign_in(client, world.users["defender"], world.unlocked["defender"])
     page = client.get("/helpdesk/ask/?category=device").content.decode()
-    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
     assert client.post("/helpdesk/ask/", {"category": "device", "language": "es", "text": f"{canary}-asked",
                                           "submission_key": key}).status_code == 303
     found = HelpRequest.objects.get(submission_key=key)

@@ -13,6 +13,7 @@ services as vault` and the names below.
 """
 
 from amparo.vault.services.keys import Text, Unlocked, has_member_key, new_recovery_code
+from amparo.vault.services.lockout import LockedOut, lock_out_member, restore_member
 from amparo.vault.services.member_keys import (
     create_member_key,
     mark_needs_recovery,
@@ -21,7 +22,6 @@ from amparo.vault.services.member_keys import (
     rewrap_for_password,
     unlock_with_password,
 )
-from amparo.vault.services.lockout import LockedOut, lock_out_member, restore_member
 from amparo.vault.services.receipts import (
     ReporterKeys,
     derive_reporter_keys,

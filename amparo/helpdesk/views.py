@@ -26,6 +26,7 @@ from amparo.helpdesk.rendering import render_guide
 from amparo.registry.services import intake
 from amparo.vault import session as vault_session
 from amparo.vault import short_lived
+from amparo.vault.errors import VaultError
 
 PLAIN_STATUS = {
     HelpRequest.Status.NEW: gettext_lazy("Your request has arrived. An expert will answer here."),
@@ -160,9 +161,13 @@ def my_request(request: HttpRequest, help_id: int) -> HttpResponse:
         services.add_requester_message(found, form.cleaned_data["text"], requester=user)
         messages.success(request, _("Sent. The expert will see it."))
         return _see_other(request.path)
-    thread = services.open_thread(vault_session.unlocked_for(request), found)
+    try:
+        thread, locked = services.open_thread(vault_session.unlocked_for(request), found), False
+    except VaultError:  # her key is not unlocked in this session (log in again)
+        thread, locked = [], True
     return render(request, "helpdesk/conversation.html", {
-        "help": found, "thread": thread, "form": form, "plain_status": PLAIN_STATUS[HelpRequest.Status(found.status)],
+        "help": found, "thread": thread, "locked": locked, "form": form,
+        "plain_status": PLAIN_STATUS[HelpRequest.Status(found.status)],
         "guides": queries.guides_for(found.category)}, status=400 if form.errors else 200)
 
 

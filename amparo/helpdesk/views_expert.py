@@ -51,7 +51,7 @@ def _request_page(request: HttpRequest, found: HelpRequest, form: ReplyForm, sta
     return render(request, "helpdesk/request.html", {
         "help": found, "thread": thread, "locked": locked, "form": form,
         "templates": replies.templates_for(found.category, found.language),
-        "status_form": StatusForm(initial={"status": found.status}),
+        "status_form": StatusForm(initial={"status": found.status}, prefix="change"),
         "escalations": found.escalations.order_by("minutes"),
         "guides": queries.guides_for(found.category, found.language)}, status=status)
 
@@ -88,7 +88,7 @@ def take(request: HttpRequest, help_id: int) -> HttpResponse:
 def status(request: HttpRequest, help_id: int) -> HttpResponse:
     user = signed_in_user(request)
     found = rules.request_for_expert(user, help_id)
-    form = StatusForm(request.POST)
+    form = StatusForm(request.POST, prefix="change")
     if form.is_valid():
         services.change_status(user, found, form.cleaned_data["status"])
         messages.success(request, _("Status changed."))

@@ -51,6 +51,7 @@ AUTHORIZATION: dict[str, Row] = {
     "helpdesk:contact_remove": _signed_in_all("POST", 303),
     "helpdesk:lock_now": _signed_in_all("POST", 400),
     "helpdesk:desk_lockdown": signed_in("GET", LOGIN, **DESK_A_ONLY),
+    "api:helpdesk_guides": same("GET", 200),
 }
 
 

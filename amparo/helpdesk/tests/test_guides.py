@@ -78,3 +78,9 @@ def test_done_marks_are_kept_in_her_account_and_nowhere_for_an_anonymous_reader(
     client.post("/helpdesk/guides/lock-your-phone/done/", {"done": "1"})
     assert TutorialDone.objects.filter(user=world.users["defender"]).count() == 1
     assert "1 of 3 done" in client.get("/helpdesk/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_api_lists_the_guides_in_a_language(client):
+    answer = client.get("/api/v1/helpdesk/guides/?language=pt").json()
+    assert len(answer) == 8 and {g["language"] for g in answer} == {"pt"}
+    assert "<script" not in "".join(g["html"] for g in answer)

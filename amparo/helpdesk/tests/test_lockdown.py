@@ -96,3 +96,17 @@ def test_the_last_key_holder_is_locked_out_of_her_sessions_and_the_desk_restores
     assert not UserSession.objects.filter(user=documenter).exists()
     documenter.refresh_from_db()
     assert not documenter.is_active
+
+
+def test_she_locks_down_herself_with_one_button_and_is_signed_out(world, client):
+    defender = world.users["defender"]
+    sign_in(client, defender, world.unlocked["defender"])
+    refused = client.post("/helpdesk/lockdown/now/", {})
+    assert refused.status_code == 400 and not Lockdown.objects.exists()  # the box says what and why
+    done = client.post("/helpdesk/lockdown/now/", {"confirm": "on"})
+    assert done.status_code == 303 and done["Location"] == "/helpdesk/lockdown/done/"
+    assert Lockdown.objects.get().by == Lockdown.By.HERSELF
+    assert "_auth_user_id" not in client.session
+    assert client.get("/helpdesk/mine/").status_code == 302  # to the login
+    defender.refresh_from_db()
+    assert not defender.is_active and not defender.has_usable_password()

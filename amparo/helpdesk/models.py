@@ -212,6 +212,7 @@ class Lockdown(models.Model):
     rings_rotated = models.JSONField(default=list)
     rings_to_restore = models.JSONField(default=list)  # she alone held them: restore from the sheet
     started_at = models.DateTimeField()
+    desk_told_at = models.DateTimeField(null=True, blank=True)  # the desk's documenters e-mailed (once)
     undone_at = models.DateTimeField(null=True, blank=True)
     undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")

@@ -64,10 +64,28 @@ def _send(claimed: services.Claimed) -> bool:
     return gateway is not None and gateway.send(claimed.address, body).outcome == sms.Outcome.SENT
 
 
+def _tell_desk() -> None:
+    """Her desk's documenters, by e-mail, once per lockdown: no name, only where to look."""
+    for lockdown_id, documenters in services.claim_desk_alerts():
+        for documenter in documenters:
+            if not documenter.email:
+                continue
+            with translation.override(documenter.language or "en"):
+                subject = _("A member of your network locked her account down")
+                body = _("Her phone may be in other hands: messages from it may not be hers. Open Amparo: "
+                         "your dashboard shows the lockdown (number %(n)s) and what to do next.") % {"n": lockdown_id}
+            try:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [documenter.email])
+            except OSError as exc:  # the dashboard still shows it
+                logger.warning("helpdesk: could not e-mail the desk (%s)", type(exc).__name__)
+
+
 @shared_task
 def send_lockdown_warnings() -> int:
     """Warn each trusted contact of every lockdown, once: a warning is claimed before it is
-    sent, so a second run (or a second worker) never sends it again."""
+    sent, so a second run (or a second worker) never sends it again. Her desk is e-mailed
+    first, once per lockdown."""
+    _tell_desk()
     sent = 0
     for claimed in services.claim_warnings():
         try:

@@ -28,7 +28,7 @@ from amparo.helpdesk.actions import Action
 from amparo.helpdesk.models import ContactWarning, Lockdown, LockdownCode, TrustedContact
 from amparo.network import permissions
 from amparo.network import services as network
-from amparo.network.models import Desk
+from amparo.network.models import Desk, Membership, Role
 from amparo.vault import services as vault
 
 MIN_CODE_LENGTH = 8
@@ -162,6 +162,19 @@ def warning_sent(warning_id: int, now: datetime | None = None) -> None:
         ContactWarning.objects.filter(pk=warning_id).update(sent_at=now or timezone.now())
         record_audit("system", Action.LOCKDOWN_WARNING_SENT, object_type="helpdesk.contactwarning",
                      object_id=warning_id)
+
+
+def claim_desk_alerts(now: datetime | None = None) -> list[tuple[int, list[User]]]:
+    """Lockdowns whose desk has not been e-mailed yet, each claimed once, with the desk's
+    documenters to tell (the dashboard shows the lockdown to them as well)."""
+    now = now or timezone.now()
+    claimed = []
+    for lockdown in Lockdown.objects.filter(desk_told_at__isnull=True, desk__isnull=False).select_related("desk"):
+        if Lockdown.objects.filter(pk=lockdown.pk, desk_told_at__isnull=True).update(desk_told_at=now):
+            documenters = [m.user for m in Membership.objects.active().filter(
+                desk=lockdown.desk, role=Role.DOCUMENTER).select_related("user")]
+            claimed.append((lockdown.pk, documenters))
+    return claimed
 
 
 def release_warning(warning_id: int) -> None:

@@ -44,7 +44,8 @@ from amparo.helpdesk.services.tutorials import mark_done
 __all__ = [
     "Asked", "Claimed", "Escalated", "NoExperts", "Opened", "Profile", "ReceiptRefused", "active_lockdown",
     "add_requester_message", "add_trusted_contact", "ask_anonymously", "ask_for_help", "change_status",
-    "check_lockdown_code", "claim_desk_alerts", "claim_warnings", "escalate_unanswered", "has_lockdown_code", "her_desk", "leads_of",
+    "check_lockdown_code", "claim_desk_alerts", "claim_warnings", "escalate_unanswered", "has_lockdown_code",
+    "her_desk", "leads_of",
     "lock_down", "lock_down_with_code", "mark_done", "match_expert", "network_for", "open_thread",
     "open_with_receipt", "release_warning", "remove_trusted_contact", "reopen", "reply_as_expert", "save_profile",
     "set_lockdown_code", "take_request", "undo_lockdown", "warning_sent", "warnings_due",

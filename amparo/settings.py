@@ -299,6 +299,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "amparo.network.tasks.send_audit_anchor",
         "schedule": float(env_int("AUDIT_ANCHOR_EVERY_SECONDS", 24 * 3600, minimum=60)),
     },
+    "helpdesk-tick": {  # escalations at 60 and 90 minutes, lockdown warnings
+        "task": "amparo.helpdesk.tasks.tick",
+        "schedule": 60.0,
+    },
     "sweep-expired-sessions": {
         "task": "amparo.accounts.tasks.sweep_expired_sessions",
         "schedule": 3600.0,

@@ -45,6 +45,7 @@ class Gate(enum.StrEnum):
     SHEET_CONFIRM = "sheet-confirm"  # a desk's or network's recovery sheet, typed back
     SHEET_RESTORE = "sheet-restore"  # the sheet opening a ring nobody else can open
     SUPPORTERS_EXPORT = "supporters-export"
+    LOCKDOWN_CODE = "lockdown-code"  # a trusted contact locks her account down with the code she set
 
 
 class HasUsername(Protocol):

@@ -1,5 +1,9 @@
 """The helpdesk part of /api/v1/ (included in amparo/urls.py under the "api" namespace)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from amparo.helpdesk import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("helpdesk/guides/", api.GuideList.as_view(), name="helpdesk_guides"),
+]

@@ -263,6 +263,18 @@ def _supporters_export(world: Any, client: Client) -> Walk:
     return Walk(door, totp.now, _wrong_code(totp))
 
 
+def _lockdown_code(world: Any, client: Client) -> Walk:
+    """A trusted contact types her account name and the lockdown code she set (helpdesk)."""
+    from amparo.helpdesk import services as helpdesk
+    from amparo.helpdesk.models import Lockdown
+
+    user, _code, _secret = _person("ines")
+    helpdesk.set_lockdown_code(user, "the code she gave her sister")
+    door = Door(client, "/helpdesk/lockdown/contact/", "", "code", {"username": "ines"},
+                passed=lambda: Lockdown.objects.filter(user=user).exists())
+    return Walk(door, lambda: "the code she gave her sister", "not the code she gave")
+
+
 DOORS: dict[str, tuple[Gate, Callable[[Any, Client], Walk]]] = {
     "login password": (Gate.LOGIN_PASSWORD, _login_password),
     "login code": (Gate.LOGIN_CODE, _login_code),
@@ -277,6 +289,7 @@ DOORS: dict[str, tuple[Gate, Callable[[Any, Client], Walk]]] = {
     "desk restore from sheet": (Gate.SHEET_RESTORE, _sheet_restore("desk")),
     "network restore from sheet": (Gate.SHEET_RESTORE, _sheet_restore("network")),
     "supporters export": (Gate.SUPPORTERS_EXPORT, _supporters_export),
+    "lockdown code": (Gate.LOCKDOWN_CODE, _lockdown_code),
 }
 
 

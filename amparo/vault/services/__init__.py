@@ -8,10 +8,12 @@ service key.
 A module per job: `member_keys` (her keypair), `rings` (who may read), `epochs` (a ring's
 keys over time), `recovery_sheet`, `sealing` (records and attachments), `service_key` (and
 blind indexes), `receipts` (anonymous reporters), `webhooks` (signatures of requests sent to
-us). Callers use `from amparo.vault import services as vault` and the names below.
+us), `lockout` (a member taken out of her rings after a seized phone, and put back). Callers
+use `from amparo.vault import services as vault` and the names below.
 """
 
 from amparo.vault.services.keys import Text, Unlocked, has_member_key, new_recovery_code
+from amparo.vault.services.lockout import LockedOut, lock_out_member, restore_member
 from amparo.vault.services.member_keys import (
     create_member_key,
     mark_needs_recovery,
@@ -50,6 +52,7 @@ from amparo.vault.services.service_key import blind_index, open_with_service_key
 from amparo.vault.services.webhooks import secret_matches, twilio_signature, twilio_signature_valid
 
 __all__ = [
+    "LockedOut",
     "ReporterKeys",
     "Text",
     "Unlocked",
@@ -63,6 +66,7 @@ __all__ = [
     "has_member_key",
     "is_reader",
     "issue_recovery_sheet",
+    "lock_out_member",
     "mark_needs_recovery",
     "new_recovery_code",
     "normal_receipt",
@@ -78,6 +82,7 @@ __all__ = [
     "reissue_recovery_code",
     "remove_ring_member",
     "restore_from_sheet",
+    "restore_member",
     "rewrap_for_password",
     "seal_attachment",
     "seal_for_epochs",

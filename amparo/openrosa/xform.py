@@ -34,6 +34,13 @@ CONSENTS = ("consent_statistics", "consent_public_appeal", "consent_un")
 # Order of the questions, as on the web form.
 QUESTIONS = ("country", "narrative", "when", "where", "targeted", "perpetrator", "safe_now", "help_wanted")
 PHOTO = "photo"
+# Files beyond the web form's one, since a phone has no second page to add more: by name, type
+# and label.
+MEDIA = (
+    (PHOTO, "image", None),
+    ("another_photo", "image", _("Another photo, if you have one")),
+    ("document", "file", _("A document, if you have one")),
+)
 CONSENT = "consent"
 
 
@@ -97,9 +104,11 @@ def workbook(desk_countries: tuple[str, ...]) -> dict[str, list[dict[str, str]]]
     """The XLSForm, as pyxform reads a workbook: survey, choices and settings sheets."""
     codes = _country_codes(desk_countries)
     survey = [_question(name) for name in QUESTIONS if not (name == "country" and len(codes) == 1)]
-    file_field = _field("file")
-    survey.append({"type": "image", "name": PHOTO, "parameters": "max-pixels=2048",
-                   **_in_each_language("label", file_field.label)})
+    for name, kind, label in MEDIA:
+        row = {"type": kind, "name": name, **_in_each_language("label", label or _field("file").label)}
+        if kind == "image":
+            row["parameters"] = "max-pixels=2048"  # smaller to send; still enough to see
+        survey.append(row)
     survey.append({"type": f"select_multiple {CONSENT}", "name": CONSENT,
                    **_in_each_language("label", _("What may the team do with it? (nothing, if you tick none)"))})
     choices = _country_rows(codes) if len(codes) > 1 else []

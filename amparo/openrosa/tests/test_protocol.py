@@ -97,7 +97,7 @@ def test_a_replay_is_stored_once_and_a_changed_one_refused(client, link_a, setti
 
 def test_a_split_submission_is_assembled_into_one_report(client, link_a, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    xml = instance_xml("uuid:split", narrative="in parts", photo="one.jpg", help_wanted="two.jpg")
+    xml = instance_xml("uuid:split", narrative="in parts", photo="one.jpg", another_photo="two.jpg")
     first = post(client, link_a[1], xml, {"one.jpg": (photo_with_hidden_details(), "image/jpeg")}, incomplete=True)
     assert first.status_code == 201
     assert not Submission.objects.get().complete

@@ -57,3 +57,27 @@ CLEAR_FIELDS: dict[str, str] = {
     "openrosa.Submission.xml_digest": "SHA-256 of the XML, which holds a random instanceID: confirms no guess",
     "openrosa.ReceivedMedia.name_key": "SHA-256 of the submission's key and a media file's name",
 }
+
+
+def _write_openrosa_submission(client: Any, world: Any, canary: str) -> None:
+    """As ODK Collect sends it, to a link of desk A: words, a photo whose hidden details hold
+    the canary, and a document; split over two POSTs."""
+    from amparo.openrosa import services
+    from amparo.openrosa.models import Submission
+    from amparo.openrosa.tests.helpers import instance_xml, multipart, photo_with_hidden_details
+
+    _link, token = services.create_link(world.users["documenter_a"], world.desk_a)
+    xml = instance_xml(f"uuid:{canary}", narrative=f"{canary}-openrosa", where=f"{canary}-place",
+                       perpetrator=f"{canary}-who", help_wanted=f"{canary}-help", photo=f"{canary}.jpg",
+                       document=f"{canary}-document.txt")
+    parts = [({f"{canary}.jpg": (photo_with_hidden_details(f"{canary}-maker"), "image/jpeg")}, True),
+             ({f"{canary}-document.txt": ((canary + "\n").encode() * 500, "text/plain")}, False)]
+    for media, incomplete in parts:
+        body, content_type = multipart(xml, media, incomplete=incomplete)
+        response = client.generic("POST", f"/openrosa/{token}/submission", body, content_type=content_type,
+                                  HTTP_X_OPENROSA_VERSION="1.0")
+        assert response.status_code == 201, response.content
+    assert Submission.objects.get().incident.attachments.count() == 2
+
+
+CANARY_WRITERS = {"openrosa submission": _write_openrosa_submission}

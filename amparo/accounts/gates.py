@@ -45,6 +45,7 @@ class Gate(enum.StrEnum):
     SHEET_CONFIRM = "sheet-confirm"  # a desk's or network's recovery sheet, typed back
     SHEET_RESTORE = "sheet-restore"  # the sheet opening a ring nobody else can open
     SUPPORTERS_EXPORT = "supporters-export"
+    OPENROSA_PASSWORD = "openrosa-password"  # noqa: S105 - a gate's name: a phone app's link, by password
 
 
 class HasUsername(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.crypto import constant_time_compare
 
 from amparo.core.tokens import hash_token
 from amparo.network.models import Desk
@@ -15,6 +16,15 @@ def link_for_token(token: str) -> Link | None:
         return None
     return Link.objects.active().select_related("desk__network", "desk__ring").filter(
         token_hash=hash_token(token)).first()
+
+
+def link_for_login(username: str, password: str) -> Link | None:
+    """The active link with this user name whose token is `password`, or None. Call it only
+    through accounts.gates.check_secret (counted, and refused when tried too often)."""
+    link = Link.objects.active().select_related("desk__network", "desk__ring").filter(username=username).first()
+    if link is None or not constant_time_compare(link.token_hash, hash_token(password)):
+        return None
+    return link
 
 
 def active_links(desk: Desk) -> QuerySet[Link]:

@@ -15,14 +15,18 @@ from amparo.core.security import staff_page
 from amparo.network import permissions
 from amparo.network.models import Desk
 from amparo.openrosa import queries, services
-from amparo.openrosa.addresses import address, qr_svg
+from amparo.openrosa.addresses import address, collect_settings, qr_svg
+from amparo.openrosa.views_openrosa import LOGIN_PATH
 
 
-def _page(request: HttpRequest, desk: Desk, *, new_address: str = "") -> HttpResponse:
+def _page(request: HttpRequest, desk: Desk, *, new_address: str = "",
+          login: tuple[str, str] = ("", "")) -> HttpResponse:
     return render(request, "openrosa/desk.html", {
         "desk": desk, "links": queries.active_links(desk), "new_address": new_address,
-        # segno writes the SVG from the address alone: no text of anyone's is in it.
+        "login_address": address(LOGIN_PATH), "login": login,
+        # segno writes the SVGs from the address alone: no text of anyone's is in them.
         "qr": mark_safe(qr_svg(new_address)) if new_address else "",  # noqa: S308
+        "qr_collect": mark_safe(qr_svg(collect_settings(new_address))) if new_address else "",  # noqa: S308
     })
 
 
@@ -33,8 +37,8 @@ def desk(request: HttpRequest, desk_slug: str) -> HttpResponse:
     """GET: the desk's addresses. POST: a new address, shown on this page once."""
     found = permissions.desk_for_viewer(request.user, desk_slug)
     if request.method == "POST":
-        _link, token = services.create_link(signed_in_user(request), found)
-        return _page(request, found, new_address=address(token))
+        link, token = services.create_link(signed_in_user(request), found)
+        return _page(request, found, new_address=address(token), login=(link.username, token))
     return _page(request, found)
 
 

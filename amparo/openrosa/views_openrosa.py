@@ -8,6 +8,7 @@ phone (address, user agent) is read or kept.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -20,6 +21,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from amparo.accounts.gates import Gate, TooManyAttempts, check_secret
 from amparo.openrosa import queries, services, xform
 from amparo.openrosa.instances import XML_MAX_BYTES, Refused
 from amparo.openrosa.models import Link
@@ -31,6 +33,8 @@ RESPONSE_NS = "http://openrosa.org/http/response"
 MULTIPART_OVERHEAD = 64 * 1024
 
 View = Callable[..., HttpResponse]
+# The address for apps that ask for a user name and password instead of a token in the address.
+LOGIN_PATH = "login"
 
 
 def accept_content_length() -> int:
@@ -50,6 +54,45 @@ def _message(text: str, status: int, nature: str = "") -> HttpResponse:
     return HttpResponse(body, status=status, content_type=XML)
 
 
+def _challenge() -> HttpResponse:
+    response = _message(_("Type the user name and password the team gave you."), 401)
+    response["WWW-Authenticate"] = 'Basic realm="Amparo", charset="UTF-8"'
+    return response
+
+
+def _credentials(request: HttpRequest) -> tuple[str, str] | None:
+    scheme, _space, encoded = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        return None
+    try:
+        username, colon, password = base64.b64decode(encoded.strip(), validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return (username, password) if colon and username.strip() and password else None
+
+
+def _link_by_password(request: HttpRequest) -> Link | HttpResponse | None:
+    """For apps that ask for a user name and password (`/openrosa/login/`): the link's user
+    name, and its token as the password, through the throttled door; over HTTPS only."""
+    if not (request.is_secure() or settings.DEBUG):
+        return _message(_("A password is sent only over HTTPS: use the server's https:// address."), 403)
+    credentials = _credentials(request)
+    if credentials is None:
+        return _challenge()
+    username, password = credentials
+
+    def matching_link() -> Link | None:
+        return queries.link_for_login(username, password)
+
+    try:
+        link = check_secret(username, Gate.OPENROSA_PASSWORD, matching_link)
+    except TooManyAttempts as refusal:
+        response = _message(refusal.message, 429)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
+    return link if link is not None else _challenge()
+
+
 def endpoint(*methods: str) -> Callable[[View], View]:
     """An OpenRosa endpoint: its methods, the link its token opens (404 otherwise), and the
     OpenRosa header on every answer, refusals included."""
@@ -61,11 +104,13 @@ def endpoint(*methods: str) -> Callable[[View], View]:
                 response = _message(_("This address does not take this method."), 405)
                 response["Allow"] = ", ".join(methods)
                 return _openrosa(response)
-            link = queries.link_for_token(token)
-            if link is None:
+            found = _link_by_password(request) if token == LOGIN_PATH else queries.link_for_token(token)
+            if isinstance(found, HttpResponse):
+                return _openrosa(found)
+            if found is None:
                 return _openrosa(_message(_("This server address is not valid (any more): ask the team "
                                             "for a new one."), 404))
-            return _openrosa(view(request, link, *args, **kwargs))
+            return _openrosa(view(request, found, *args, **kwargs))
 
         return csrf_exempt(wrapped)
 

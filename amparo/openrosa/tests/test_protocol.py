@@ -4,6 +4,7 @@ bomb, a file too large)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import uuid
@@ -205,3 +206,33 @@ def test_an_instance_id_is_kept_only_as_a_digest(client, link_a):
     post(client, link_a[1], instance_xml(instance_id, narrative="x"))
     submission = Submission.objects.get()
     assert instance_id not in submission.instance_key and len(submission.instance_key) == 64
+
+
+def _basic(username: str, password: str) -> dict[str, str]:
+    raw = base64.b64encode(f"{username}:{password}".encode()).decode()
+    return {**HEADERS, "HTTP_AUTHORIZATION": f"Basic {raw}"}
+
+
+def test_an_app_that_asks_for_a_password_gets_in_with_the_links_name_and_token(client, world, link_a, settings,
+                                                                              tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    link, token = link_a
+    challenge = client.get("/openrosa/login/formList", secure=True, **HEADERS)
+    assert challenge.status_code == 401 and challenge["WWW-Authenticate"].startswith("Basic realm=")
+    assert challenge["X-OpenRosa-Version"] == "1.0"
+    listed = client.get("/openrosa/login/formList", secure=True, **_basic(link.username, token))
+    assert listed.status_code == 200 and b"https://testserver/openrosa/login/forms/amparo-report.xml" in listed.content
+    assert client.get("/openrosa/login/formList", secure=True, **_basic(link.username, "wrong")).status_code == 401
+    body, content_type = multipart(instance_xml(narrative="by password"), {})
+    sent = client.generic("POST", "/openrosa/login/submission", body, content_type=content_type, secure=True,
+                          **_basic(link.username, token))
+    assert sent.status_code == 201 and Incident.objects.get().desk == world.desk_a
+    services.revoke_link(world.users["documenter_a"], link)
+    assert client.get("/openrosa/login/formList", secure=True, **_basic(link.username, token)).status_code == 401
+
+
+def test_a_password_is_never_taken_over_plain_http(client, link_a, settings):
+    settings.DEBUG = False
+    link, token = link_a
+    response = client.get("/openrosa/login/formList", **_basic(link.username, token))
+    assert response.status_code == 403 and b"https" in response.content

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element  # noqa: S405 - only the type; parsing is defusedxml's
 
-from defusedxml import ElementTree
-from defusedxml.common import DefusedXmlException
+from defusedxml import ElementTree  # type: ignore[import-untyped]  # ships no type stubs (types-defusedxml is not locked)
+from defusedxml.common import DefusedXmlException  # type: ignore[import-untyped]  # ships no type stubs (types-defusedxml is not locked)
 from django.utils.translation import gettext as _
 
 from amparo.openrosa import xform

@@ -163,9 +163,8 @@ def _parts(request: HttpRequest) -> tuple[bytes, list[services.Media]]:
         raise Refused(400, _("The form's answers (xml_submission_file) are missing."))
     if (xml_file.size or 0) > XML_MAX_BYTES:
         raise Refused(413, _("The form's answers are too long."))
-    media = [services.Media(name=f.name or "file", content_type=f.content_type or "", file=f.file,
-                            size=f.size or 0)
-             for key, f in files.items() if key != "xml_submission_file"]
+    media = [services.Media(name=f.name or "file", content_type=f.content_type or "", file=f, size=f.size or 0)
+             for key in files if key != "xml_submission_file" for f in files.getlist(key)]
     return xml_file.read(), media
 
 

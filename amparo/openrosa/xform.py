@@ -18,7 +18,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from pyxform import xls2xform
+from pyxform import xls2xform  # type: ignore[import-untyped]  # pyxform ships no py.typed marker
 
 from amparo.network import countries
 from amparo.network.models import Desk

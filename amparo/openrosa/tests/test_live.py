@@ -12,7 +12,7 @@ from email.utils import formatdate
 from urllib.parse import urlsplit
 
 import pytest
-from defusedxml import ElementTree
+from defusedxml import ElementTree  # type: ignore[import-untyped]  # ships no type stubs (types-defusedxml is not locked)
 
 from amparo.openrosa import services, xform
 from amparo.openrosa.tests.helpers import instance_xml, multipart, photo_with_hidden_details

@@ -10,7 +10,7 @@ import io
 import uuid
 
 import pytest
-from defusedxml import ElementTree
+from defusedxml import ElementTree  # type: ignore[import-untyped]  # ships no type stubs (types-defusedxml is not locked)
 from django.core.management import call_command
 from PIL import Image
 

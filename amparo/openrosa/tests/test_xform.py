@@ -4,8 +4,8 @@ validation, ODK Validate), with meta/instanceID; and a submission of it read bac
 from __future__ import annotations
 
 import pytest
-from defusedxml import ElementTree
-from pyxform import xls2xform
+from defusedxml import ElementTree  # type: ignore[import-untyped]  # ships no type stubs (types-defusedxml is not locked)
+from pyxform import xls2xform  # type: ignore[import-untyped]  # pyxform ships no py.typed marker
 
 from amparo.network import services as network
 from amparo.openrosa import instances, xform

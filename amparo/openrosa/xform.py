@@ -26,11 +26,14 @@ from amparo.registry.forms_intake import AnonymousReportForm
 
 FORM_ID = "amparo-report"
 # Bump with every change of the questions: ODK Collect and Tella offer the new form by it.
-FORM_VERSION = "2026120601"
+FORM_VERSION = "2026120602"
 LANGUAGES = (("en", "English (en)"), ("es", "Español (es)"), ("fr", "Français (fr)"), ("pt", "Português (pt)"))
 TEXTS = ("narrative", "when", "where", "perpetrator", "help_wanted")
 CHOICES = ("targeted", "safe_now")
 CONSENTS = ("consent_statistics", "consent_public_appeal", "consent_un")
+# The web form's public-appeal consent promises to ask her first "through the messages here": a
+# phone app has no such messages, so the form says what it can promise.
+CONSENT_LABELS = {"consent_public_appeal": _("You may use it in a public call for action, without my name.")}
 # Order of the questions, as on the web form.
 QUESTIONS = ("country", "narrative", "when", "where", "targeted", "perpetrator", "safe_now", "help_wanted")
 PHOTO = "photo"
@@ -114,7 +117,8 @@ def workbook(desk_countries: tuple[str, ...]) -> dict[str, list[dict[str, str]]]
     choices = _country_rows(codes) if len(codes) > 1 else []
     for name in CHOICES:
         choices += _choice_rows(name, list(_field(name).choices))  # type: ignore[attr-defined]  # a ChoiceField
-    choices += _choice_rows(CONSENT, [(name.removeprefix("consent_"), _field(name).label) for name in CONSENTS])
+    choices += _choice_rows(CONSENT, [(name.removeprefix("consent_"), CONSENT_LABELS.get(name, _field(name).label))
+                                      for name in CONSENTS])
     with translation.override("en"):
         title = gettext("Report")
     settings = [{"form_title": title, "form_id": FORM_ID, "version": FORM_VERSION,

@@ -46,6 +46,7 @@ class Gate(enum.StrEnum):
     SHEET_RESTORE = "sheet-restore"  # the sheet opening a ring nobody else can open
     SUPPORTERS_EXPORT = "supporters-export"
     LOCKDOWN_CODE = "lockdown-code"  # a trusted contact locks her account down with the code she set
+    OPENROSA_PASSWORD = "openrosa-password"  # noqa: S105 - a gate's name: a phone app's link, by password
 
 
 class HasUsername(Protocol):

@@ -5,3 +5,8 @@ class OpenRosaConfig(AppConfig):
     name = "amparo.openrosa"
     label = "openrosa"
     verbose_name = "OpenRosa"
+
+    def ready(self) -> None:
+        from amparo.openrosa import panels
+
+        panels.register()

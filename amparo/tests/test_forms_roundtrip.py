@@ -40,7 +40,7 @@ from django.urls import Resolver404, resolve
 from django.utils.html import escape
 
 from amparo.tests.formparse import Control, Form, forms_of
-from amparo.tests.tables import EVERYONE
+from amparo.tests.tables import EVERYONE, gathered
 from amparo.tests.test_authorization import TABLE, _url
 from conftest import sign_in
 
@@ -66,6 +66,7 @@ ANSWERED_IN_PLACE: dict[str, str] = {
                               "shown by a later GET",
     "network:network_recovery_sheet": "the coordinators' recovery sheet: shown once, as the desk's",
     "appeals:unsubscribe": "one-click unsubscribe (RFC 8058): a mail program posts and reads the answer",
+    **gathered("ANSWERED_IN_PLACE"),  # rows apps keep beside their code (tests/tables.py)
 }
 
 ANSWERS_WITH_PAGE = {200, 400, 409, 422}

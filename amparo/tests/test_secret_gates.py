@@ -275,6 +275,32 @@ def _lockdown_code(world: Any, client: Client) -> Walk:
     return Walk(door, lambda: "the code she gave her sister", "not the code she gave")
 
 
+class BasicAuthDoor(Door):
+    """A door that is an HTTP header, not a form: a phone app's user name and password
+    (OpenRosa, `/openrosa/login/`), sent over HTTPS as ODK Collect and Tella send them."""
+
+    status: int = 0
+
+    def submit(self, secret: str) -> Any:
+        import base64
+
+        self.typed.append(secret)
+        raw = base64.b64encode(f"{self.others['username']}:{secret}".encode()).decode()
+        response = self.client.get(self.page, secure=True, follow=True, HTTP_AUTHORIZATION=f"Basic {raw}",
+                                   HTTP_X_OPENROSA_VERSION="1.0")
+        self.status = response.status_code
+        return response
+
+
+def _openrosa_password(world: Any, client: Client) -> Walk:
+    from amparo.openrosa import services as openrosa
+
+    link, token = openrosa.create_link("system", world.desk_a)
+    door = BasicAuthDoor(client, "/openrosa/login/formList", "", "password", {"username": link.username},
+                         passed=lambda: door.status == 200)
+    return Walk(door, lambda: token, "not-the-links-token")
+
+
 DOORS: dict[str, tuple[Gate, Callable[[Any, Client], Walk]]] = {
     "login password": (Gate.LOGIN_PASSWORD, _login_password),
     "login code": (Gate.LOGIN_CODE, _login_code),
@@ -290,6 +316,7 @@ DOORS: dict[str, tuple[Gate, Callable[[Any, Client], Walk]]] = {
     "network restore from sheet": (Gate.SHEET_RESTORE, _sheet_restore("network")),
     "supporters export": (Gate.SUPPORTERS_EXPORT, _supporters_export),
     "lockdown code": (Gate.LOCKDOWN_CODE, _lockdown_code),
+    "phone app's password": (Gate.OPENROSA_PASSWORD, _openrosa_password),
 }
 
 

@@ -17,10 +17,15 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amparo.core import uploads
 from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.registry import services
-from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
+from amparo.registry.forms_intake import (
+    AnonymousReportForm,
+    ReceiptForm,
+    ReporterMessageForm,
+    refused_file,
+    upload_of,
+)
 from amparo.registry.models import Incident
 from amparo.registry.services import intake
 from amparo.vault import short_lived
@@ -40,20 +45,6 @@ def _busy(request: HttpRequest) -> HttpResponse:
     return too_many_requests(request, intake.WINDOW)
 
 
-def _upload(form: AnonymousReportForm | ReporterMessageForm) -> intake.Upload | None:
-    """The file the form accepted (a file over the limit never gets here: the form refused it)."""
-    found = form.cleaned_data.get("file")
-    if found is None:
-        return None
-    return intake.Upload(filename=found.name or "file", content_type=found.content_type or "",
-                         file=found, size=found.size or 0)
-
-
-def _refused() -> str:
-    return _("This file cannot be added: it is empty or larger than %(size)s.") % {
-        "size": uploads.human_size(settings.ATTACHMENT_MAX_BYTES)}
-
-
 def _show_form(request: HttpRequest, form: AnonymousReportForm, receipt: str, status: int = 200) -> HttpResponse:
     return render(request, "registry/intake/form.html", {
         "form": form, "receipt": receipt, "days": settings.ANONYMOUS_RETENTION_DAYS}, status=status)
@@ -70,7 +61,7 @@ def report(request: HttpRequest) -> HttpResponse:
             return _busy(request)
         if form.is_valid():
             try:
-                opened = intake.submit_and_open(receipt, binding, form.incident_data(), upload=_upload(form))
+                opened = intake.submit_and_open(receipt, binding, form.incident_data(), upload=upload_of(form))
             except intake.ReceiptRefused:  # not words we issued: her answers again, with fresh words
                 receipt, binding = intake.issue_receipt(get_language() or "en")
                 form = AnonymousReportForm({**request.POST.dict(), "receipt": receipt, "binding": binding})
@@ -80,7 +71,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("No team can receive reports yet. Please try again later."))
                 return _show_form(request, form, receipt, status=503)
             except services.AttachmentRefused:
-                form.add_error("file", _refused())
+                form.add_error("file", refused_file())
                 return _show_form(request, form, receipt, status=400)
             else:
                 return _keep(request, opened, receipt)
@@ -115,8 +106,14 @@ def _status_page(request: HttpRequest, opened: intake.Opened, *, receipt: str = 
 
 
 def _not_found(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
-    form.add_error("receipt", _("No report opens with these words: it is no longer available, or a word "
-                                "is mistyped."))
+    typed = form.cleaned_data["receipt"]
+    position = intake.unrecognised_word(typed, language=get_language() or "en")
+    if position is not None:
+        form.add_error("receipt", _("Word %(n)s of 8 (“%(word)s”) is not one of our words. Check it: the first "
+                                    "four letters are enough.") % {"n": position, "word": typed.split()[position - 1]})
+    else:
+        form.add_error("receipt", _("No report opens with these words: it is no longer available, or a word "
+                                    "is mistyped."))
     return render(request, "registry/intake/back.html", {"form": form}, status=404)
 
 
@@ -129,7 +126,7 @@ def back(request: HttpRequest) -> HttpResponse:
         if not intake.within_global_limit():
             return _busy(request)
         if form.is_valid():
-            opened = intake.open_with_receipt(form.cleaned_data["receipt"])
+            opened = intake.open_with_receipt(form.cleaned_data["receipt"], language=get_language() or "en")
             if opened is None:
                 return _not_found(request, form)
             if form.cleaned_data["text"].strip():
@@ -157,9 +154,9 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         return _status_page(request, opened, form=form, status=400)
     try:
-        intake.add_reporter_message(opened, form.cleaned_data["text"], upload=_upload(form))
+        intake.add_reporter_message(opened, form.cleaned_data["text"], upload=upload_of(form))
     except services.AttachmentRefused:
-        form.add_error("file", _refused())
+        form.add_error("file", refused_file())
         return _status_page(request, opened, form=form, status=400)
     messages.success(request, _("Sent. The team will see it."))
     return _see_other(request.path)

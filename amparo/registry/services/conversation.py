@@ -54,7 +54,7 @@ def reply_to_defender(actor: User, incident: Incident, text: str) -> Message:
             Incident.objects.filter(pk=incident.pk).update(status=Incident.Status.TRIAGE)
             incident.status = Incident.Status.TRIAGE
         record_audit(actor, Action.MESSAGE_TO_REPORTER, incident, scope=desk_scope(incident.desk))
-    if incident.notify_reporter:
+    if Incident.objects.filter(pk=incident.pk, notify_reporter=True).exists():  # her choice as it is now
         notify(incident.reporter)
     return message
 

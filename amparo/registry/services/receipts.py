@@ -82,9 +82,10 @@ def read(typed: str, language: str = "en") -> Reading:
         known = sum(1 for w in resolved if w)
         if known > best[0]:
             best = (known, next(i for i, w in enumerate(resolved, start=1) if not w))
+    unrecognised = None if candidates else best[1]
     if as_typed not in candidates:
         candidates.append(as_typed)
-    return Reading(tuple(candidates), None if len(candidates) > 1 else best[1])
+    return Reading(tuple(candidates), unrecognised)
 
 
 def canonical(receipt: str, language: str = "en") -> str:

@@ -80,3 +80,10 @@ def seal_defender_message(incident: Incident, text: str, reporter: User) -> byte
 def open_message(unlocked: Unlocked | None, message: Message) -> str:
     """A message of her conversation, for a member of the desk or for her (with her key)."""
     return vault.open_sealed(unlocked, message.body, label=label("message", "body"))
+
+
+def open_help_wanted_with_receipt(private_key: bytes, incident: Incident) -> str:
+    """Her answer on help, for her: opened with the key her receipt derives ("" when none)."""
+    if not incident.help_wanted:
+        return ""
+    return vault.open_with_private_key(private_key, incident.help_wanted, label=label("incident", "help_wanted"))

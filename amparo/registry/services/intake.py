@@ -148,6 +148,7 @@ class Opened:
     keys: ReporterKeys
     narrative: str
     messages: list[tuple[Message, str]]
+    help_wanted: str = ""
 
 
 def open_with_receipt(receipt: str, *, language: str = "en") -> Opened | None:
@@ -187,7 +188,8 @@ def refresh(opened: Opened) -> Opened:
 def _open(incident: Incident, keys: ReporterKeys) -> Opened:
     narrative = sealing.open_incident_narrative_with_receipt(keys.private_key, incident)
     thread = [(m, sealing.open_reporter_message_with_receipt(keys.private_key, m)) for m in incident.messages.all()]
-    return Opened(incident, keys, narrative, thread)
+    return Opened(incident, keys, narrative, thread,
+                  help_wanted=sealing.open_help_wanted_with_receipt(keys.private_key, incident))
 
 
 def add_reporter_message(opened: Opened, text: str, *, upload: Upload | None = None) -> Message | None:

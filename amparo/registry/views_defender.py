@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from amparo.accounts.requests import signed_in_user
+from amparo.core.errors import reshows_on_csrf_failure
 from amparo.network import permissions
 from amparo.network.models import Role
 from amparo.registry import sealing, services
@@ -181,3 +182,12 @@ def my_report_consent(request: HttpRequest, incident_id: int, use: str) -> HttpR
         "incident": incident, "form": form, "given": given, "name": USES[use]["name"],
         "change": USES[use]["give" if given else "take_back"], "staff": False,
     }, status=400 if form.errors else 200)
+
+
+def _reshow_report(request: HttpRequest) -> HttpResponse:
+    """A refused CSRF check (a page left open overnight): her answers back, filled in; nothing
+    written (core.errors.csrf_failure)."""
+    return render(request, "registry/report.html", {"form": OwnReportForm(request.POST)}, status=403)
+
+
+reshows_on_csrf_failure(_reshow_report)(report)

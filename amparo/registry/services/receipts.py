@@ -33,9 +33,11 @@ def _code(language: str) -> str:
 
 @memoise
 def wordlist(language: str) -> tuple[str, ...]:
-    """The language's 2,048 words, as the list spells them (with their accents)."""
+    """The language's 2,048 words, as the list spells them (with their accents, composed: the
+    files are decomposed, NFKD)."""
     text = resources.files("mnemonic").joinpath("wordlist", f"{LISTS[_code(language)]}.txt")
-    return tuple(w.strip() for w in text.read_text(encoding="utf-8").split() if w.strip())
+    return tuple(unicodedata.normalize("NFC", w.strip()) for w in text.read_text(encoding="utf-8").split()
+                 if w.strip())
 
 
 @memoise
@@ -83,7 +85,9 @@ def read(typed: str, language: str = "en") -> Reading:
         if known > best[0]:
             best = (known, next(i for i, w in enumerate(resolved, start=1) if not w))
     unrecognised = None if candidates else best[1]
-    if as_typed not in candidates:
+    # Receipts of before were lowercase ASCII words: typed words with accents cannot be one (and
+    # each candidate costs an Argon2id derivation).
+    if as_typed not in candidates and (as_typed.isascii() or not candidates):
         candidates.append(as_typed)
     return Reading(tuple(candidates), unrecognised)
 

@@ -220,3 +220,27 @@ def test_the_desk_form_records_safety_and_help_and_an_edit_keeps_them(client, wo
     assert sealing.open_help_wanted(world.unlocked["documenter_a"], incident) == "a safe house"
     edit = client.get(f"/registry/incidents/{incident.pk}/edit/").content.decode()
     assert "a safe house" in edit
+
+
+def test_her_form_refused_by_the_csrf_check_comes_back_filled_in(world):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    sign_in(browser, world.users["defender"], world.unlocked["defender"])
+    response = browser.post("/registry/report/", {"narrative": "what they did", "help_wanted": "a lawyer"},
+                            HTTP_ACCEPT_LANGUAGE="es")
+    page = response.content.decode()
+    assert response.status_code == 403 and "what they did" in page and "a lawyer" in page
+    assert not Incident.objects.exists()
+
+
+def test_reading_typed_words_tries_few_derivations():
+    words = ["ábaco", "abdomen", "abeja", "abierto", "abogado", "abono", "aborto", "abrazo"]
+    assert all(w in receipts.wordlist("es") for w in words)
+    as_written = receipts.read(" ".join(words), "es")
+    assert as_written.candidates == (" ".join(receipts.plain(w) for w in words),)  # accents: no receipt of before
+    slipped = receipts.read("ABACUS abdomxx abej abie abog abon abor abra", "es")
+    assert slipped.candidates[0] == " ".join(receipts.plain(w) for w in words) and slipped.unrecognised is None
+    assert receipts.read("abaco abdomen nope abierto abogado abono aborto abrazo", "es").unrecognised == 3
+    assert receipts.read("seven words of a receipt from before", "es") == receipts.Reading(
+        ("seven words of a receipt from before",))

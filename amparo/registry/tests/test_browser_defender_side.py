@@ -140,6 +140,7 @@ def test_a_returning_reporter_types_her_words_with_a_slip_and_is_told_which_word
     assert words["back"] in link.inner_text()
     assert link.bounding_box()["y"] < page.locator(".receipt-words").bounding_box()["y"]
     page.goto(live_server.url + "/")
+    assert words["back"] in page.locator("main a[href='/r/back/']").first.inner_text()
     _click(page, "main a[href='/r/back/']")
 
     # A wrong third word: she is told which, and what she typed is still there.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -19,8 +19,10 @@ from django.views.decorators.http import require_http_methods
 
 from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.registry import services
+from amparo.registry.consent_words import USES
 from amparo.registry.forms_intake import (
     AnonymousReportForm,
+    ConsentChangeForm,
     ReceiptForm,
     ReporterMessageForm,
     refused_file,
@@ -102,6 +104,8 @@ def _status_page(request: HttpRequest, opened: intake.Opened, *, receipt: str = 
         "opened": opened, "plain_status": PLAIN_STATUS[Incident.Status(opened.incident.status)],
         "form": form or ReporterMessageForm(), "receipt": receipt,
         "days": settings.ANONYMOUS_RETENTION_DAYS,
+        "uses": [(use, words["name"], services.consent_holds(opened.incident, use)) for use, words in USES.items()],
+        "token": request.resolver_match.kwargs.get("token", "") if request.resolver_match else "",
     }, status=status)
 
 
@@ -160,6 +164,33 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
         return _status_page(request, opened, form=form, status=400)
     messages.success(request, _("Sent. The team will see it."))
     return _see_other(request.path)
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, token: str, use: str) -> HttpResponse:
+    """She gives or takes back one use of her report, from its short-lived address: first a
+    page that says what changes, then her confirmation."""
+    if use not in USES:
+        raise Http404
+    if request.method == "POST" and not intake.within_global_limit():
+        return _busy(request)
+    kept = short_lived.page(request.session, token)
+    opened = intake.reopen(kept.ref, kept.secret[:32]) if kept is not None else None
+    if opened is None:
+        return _closed(request)
+    incident = opened.incident
+    given = not services.consent_holds(incident, use)
+    form = ConsentChangeForm(request.POST or None, initial={"given": "yes" if given else "no"})
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["given"] == "yes"
+        services.set_consent(intake.ANONYMOUS, incident, use, chosen)
+        messages.success(request, _("Done: %(change)s") % {"change": USES[use]["give" if chosen else "take_back"]})
+        return _see_other(reverse("intake:conversation", args=[token]))
+    return render(request, "registry/consent_confirm.html", {
+        "incident": incident, "form": form, "given": given, "name": USES[use]["name"],
+        "change": USES[use]["give" if given else "take_back"], "staff": False,
+        "back_url": reverse("intake:conversation", args=[token]),
+    }, status=400 if form.errors else 200)
 
 
 def _closed(request: HttpRequest) -> HttpResponse:

@@ -19,6 +19,7 @@ from amparo.registry.services.cases import (
     update_incident,
 )
 from amparo.registry.services.common import desk_scope, label
+from amparo.registry.services.consent import holds as consent_holds
 from amparo.registry.services.consent import set_consent, withdraw_consent
 from amparo.registry.services.images import Cleaned, without_metadata
 from amparo.registry.services.names import (
@@ -28,7 +29,7 @@ from amparo.registry.services.names import (
 )
 
 __all__ = [
-    "AttachmentRefused", "Cleaned", "IncidentData", "add_attachment", "add_follow_up", "assign",
+    "AttachmentRefused", "Cleaned", "consent_holds", "IncidentData", "add_attachment", "add_follow_up", "assign",
     "create_defender", "desk_scope", "find_defenders", "index_pending_names", "label",
     "mark_duplicate", "move_attachment", "move_to_desk", "name_indexes", "open_attachment",
     "open_defender_name", "open_incident", "record_incident", "set_consent", "set_status", "update_incident",

@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import reverse
 
 from amparo.core.tests.pages import Page, State
-from amparo.tests.tables import LOGIN, Row, signed_in
+from amparo.tests.tables import LOGIN, Row, same, signed_in
 
 # Importing writes to the desk with its public key: its documenters and the coordinators of its
 # network may; another desk's documenter gets 404. Exporting opens every sealed part: only the
@@ -31,6 +31,8 @@ AUTHORIZATION: dict[str, Row] = {
     "registry:my_report_write": signed_in("POST", LOGIN, **{**HERS, "defender": 400}),
     "registry:my_report_notify": signed_in("POST", LOGIN, **{**HERS, "defender": 303}),
     "registry:my_report_consent": signed_in("GET", LOGIN, **HERS),
+    # At her conversation's short-lived address: a made-up token opens nothing (404).
+    "intake:consent": same("GET", 404),
 }
 
 
@@ -89,6 +91,9 @@ def _her_report(world) -> tuple[dict[str, Any], str]:
 PAGES: dict[str, Page] = {
     "registry:transfer": Page("documenter_a"),
     "registry:incident_consent": Page("documenter_a"),
+    "intake:consent": Page(state=lambda world: State(_her_conversation(world)[0]),
+                           url=lambda world: reverse("intake:consent",
+                                                     args=[_her_conversation(world)[1], "statistics"])),
     "registry:my_report_consent": Page("defender"),
     "intake:conversation": Page(state=lambda world: State(_her_conversation(world)[0]),
                                 url=lambda world: reverse("intake:conversation", args=[_her_conversation(world)[1]]),

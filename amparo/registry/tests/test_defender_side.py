@@ -244,3 +244,20 @@ def test_reading_typed_words_tries_few_derivations():
     assert receipts.read("abaco abdomen nope abierto abogado abono aborto abrazo", "es").unrecognised == 3
     assert receipts.read("seven words of a receipt from before", "es") == receipts.Reading(
         ("seven words of a receipt from before",))
+
+
+def test_an_anonymous_reporter_gives_and_takes_back_one_use_from_her_conversation(client, world):
+    receipt, binding = intake.issue_receipt("es")
+    incident = intake.submit_anonymous_report(receipt, binding, services.IncidentData(
+        narrative="x", country="HN", consent_un=True))
+    address = client.post("/r/back/", {"receipt": receipt})["Location"]
+    page = client.get(address).content.decode()
+    assert f"{address}consent/un/" in page
+    assert "United Nations" in client.get(f"{address}consent/un/").content.decode()
+    assert client.post(f"{address}consent/un/", {"given": "no"})["Location"] == address
+    incident.refresh_from_db()
+    assert not incident.consent_un
+    client.post(f"{address}consent/statistics/", {"given": "yes"})
+    incident.refresh_from_db()
+    assert incident.consent_statistics and ConsentRecord.objects.filter(recorded_by=None).count() == 2
+    assert client.get("/r/v/made-up/consent/un/").status_code == 404

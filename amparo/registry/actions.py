@@ -12,6 +12,7 @@ class Action(AuditAction):
     INCIDENT_RECORDED = "incident.recorded"
     INCIDENT_UPDATED = "incident.updated"
     CONSENT_WITHDRAWN = "incident.consent_withdrawn"
+    CONSENT_GIVEN = "incident.consent_given"
     ASSIGNED = "incident.assigned"
     MARKED_DUPLICATE = "incident.marked_duplicate"
     FOLLOW_UP_ADDED = "incident.follow_up_added"

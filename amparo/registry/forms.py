@@ -82,6 +82,10 @@ class IncidentForm(forms.Form):
     reported_to = forms.CharField(label=_("Reported to"), max_length=200, required=False)
     justice = forms.ChoiceField(label=_("State of the justice process"), choices=Incident.Justice.choices,
                                 initial=Incident.Justice.NONE)
+    safe_now = forms.ChoiceField(label=_("Is she safe now?"), choices=Incident.Safety.choices, required=False,
+                                 initial=Incident.Safety.UNKNOWN)
+    help_wanted = forms.CharField(label=_("What help she would like"), required=False, max_length=2000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
     consent_statistics = forms.BooleanField(label=_("May be counted in anonymous statistics"), required=False)
     consent_public_appeal = forms.BooleanField(label=_("May be the subject of a public urgent appeal"),
                                                required=False)
@@ -116,26 +120,8 @@ class IncidentForm(forms.Form):
             reported_to_authorities=d["reported_to_authorities"], reported_on=d["reported_on"],
             reported_to=d["reported_to"], justice=d["justice"], consent_statistics=d["consent_statistics"],
             consent_public_appeal=d["consent_public_appeal"], consent_un=d["consent_un"],
+            safe_now=d.get("safe_now") or "", help_wanted=d.get("help_wanted") or "",
         )
-
-
-class DefenderReportForm(IncidentForm):
-    """A defender with an account reports an attack: fewer words, the same record."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("sources", "risk_factors", "profiles", "reported_to", "justice"):
-            del self.fields[name]
-        self.fields["defender_name"].label = _("Who was attacked (your name, a colleague's, a group's)")
-        self.fields["narrative"].help_text = _("Write in your own words. Only your desk's team can read it.")
-
-    def incident_data(self) -> IncidentData:
-        self.cleaned_data.setdefault("sources", "")
-        self.cleaned_data.setdefault("risk_factors", [])
-        self.cleaned_data.setdefault("profiles", [])
-        self.cleaned_data.setdefault("reported_to", "")
-        self.cleaned_data.setdefault("justice", Incident.Justice.NONE)
-        return super().incident_data()
 
 
 class InboxFilter(forms.Form):
@@ -154,6 +140,8 @@ class InboxFilter(forms.Form):
         ("", _("Either")), ("state", _("State actor")), ("non_state", _("Non-state actor"))])
     assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
     name = forms.CharField(label=_("Name of a defender"), required=False, max_length=300)
+    order = forms.ChoiceField(label=_("Order"), required=False, choices=[
+        ("", _("Newest first")), ("danger", _("Not safe and not sure first"))])
 
     def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

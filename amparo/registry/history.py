@@ -13,6 +13,7 @@ WORDS: dict[str, Promise] = {
     Action.INCIDENT_RECORDED: pgettext_lazy("incident history", "Recorded"),
     Action.INCIDENT_UPDATED: pgettext_lazy("incident history", "Edited"),
     Action.CONSENT_WITHDRAWN: pgettext_lazy("incident history", "Consent withdrawn"),
+    Action.CONSENT_GIVEN: pgettext_lazy("incident history", "Consent given"),
     Action.ASSIGNED: pgettext_lazy("incident history", "Assigned"),
     Action.MARKED_DUPLICATE: pgettext_lazy("incident history", "Marked as a duplicate"),
     Action.FOLLOW_UP_ADDED: pgettext_lazy("incident history", "Follow-up added"),

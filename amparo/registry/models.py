@@ -141,6 +141,9 @@ class Incident(models.Model):
                                             on_delete=models.SET_NULL, related_name="+")
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     consent_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # Her choice (a defender with an account): a neutral e-mail ("you have a new message") when
+    # the desk writes to her. Nothing of the message is in it.
+    notify_reporter = models.BooleanField(default=False)
     # A form's one-time token: a double submit on a slow line stores one record.
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -240,12 +243,49 @@ class Message(models.Model):
     author = models.CharField(max_length=8, choices=Author.choices)
     body = SealedField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the other side first read it (the desk, for her messages: the inbox counts the unread).
+    read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"message #{self.pk}"
+
+
+class ConsentRecord(models.Model):
+    """One consent given or taken back, for one use: who gave it, how, and who recorded it. The
+    incident's flags say what holds now; these rows say how it came to be."""
+
+    class Use(models.TextChoices):
+        STATISTICS = "statistics", _("Anonymous statistics")
+        PUBLIC_APPEAL = "public_appeal", _("A public urgent appeal")
+        UN = "un", _("UN mechanisms")
+
+    class GivenBy(models.TextChoices):
+        HERSELF = "herself", _("The person attacked herself")
+        REPRESENTATIVE = "representative", _("Someone she chose to speak for her")
+
+    class How(models.TextChoices):
+        ONLINE = "online", _("Herself, on Amparo")
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("By phone")
+        WRITING = "writing", _("In writing")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="consent_records")
+    use = models.CharField(max_length=16, choices=Use.choices)
+    given = models.BooleanField()
+    given_by = models.CharField(max_length=16, choices=GivenBy.choices, default=GivenBy.HERSELF)
+    how = models.CharField(max_length=16, choices=How.choices, default=How.ONLINE)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"consent record #{self.pk}"
 
 
 class ImportRun(models.Model):

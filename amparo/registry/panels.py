@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from amparo.core import panels
 from amparo.network import permissions
 from amparo.network.models import Role
-from amparo.registry.models import Incident
+from amparo.registry.models import Incident, Message
 
 
 def _desks(request: HttpRequest) -> dict[str, Any] | None:
@@ -22,7 +22,9 @@ def _desks(request: HttpRequest) -> dict[str, Any] | None:
 def _defender(request: HttpRequest) -> dict[str, Any] | None:
     if not permissions.has_role(request.user, Role.DEFENDER):
         return None
-    return {"count": Incident.objects.filter(reporter_id=request.user.pk).count()}
+    return {"count": Incident.objects.filter(reporter_id=request.user.pk).count(),
+            "unread": Message.objects.filter(incident__reporter_id=request.user.pk, author=Message.Author.DESK,
+                                             read_at__isnull=True).count()}
 
 
 def register() -> None:

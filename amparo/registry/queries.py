@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from amparo.network.models import Desk
 from amparo.registry.models import Incident
@@ -40,4 +40,14 @@ def filter_inbox(desk: Desk, data: dict[str, Any], defender_ids: list[int] | Non
         # Only a filter across a many-to-many relation can repeat a row; DISTINCT on 100,000
         # rows costs more than the rest of the page (bench/inbox.py).
         incidents = incidents.distinct()
+    return ordered(incidents, data.get("order") or "")
+
+
+def ordered(incidents: QuerySet[Incident], order: str) -> QuerySet[Incident]:
+    """Newest first; with "danger", "not safe" first, then "not sure", then the rest."""
+    if order == "danger":
+        danger = Case(When(safe_now=Incident.Safety.NO, then=Value(0)),
+                      When(safe_now=Incident.Safety.UNSURE, then=Value(1)),
+                      default=Value(2), output_field=IntegerField())
+        return incidents.order_by(danger, "-created_at", "-id")
     return incidents.order_by("-created_at", "-id")

@@ -10,4 +10,6 @@ urlpatterns = [
     path("back/", views_intake.back, name="back"),
     # Her conversation at a short-lived address: a random token, closed by the quick exit.
     path("v/<str:token>/", views_intake.conversation, name="conversation"),
+    # One use of her report given or taken back, after a page that says what changes.
+    path("v/<str:token>/consent/<slug:use>/", views_intake.consent, name="consent"),
 ]

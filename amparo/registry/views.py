@@ -22,24 +22,22 @@ from amparo.core import uploads
 from amparo.core.models import AuditEntry
 from amparo.core.security import staff_page
 from amparo.network import countries, permissions
-from amparo.network import services as network
 from amparo.network.models import Desk, Membership, Role
 from amparo.registry import queries, sealing, services
+from amparo.registry.consent_words import USES
 from amparo.registry.forms import (
     AttachmentForm,
-    DefenderReportForm,
     DuplicateForm,
     FollowUpForm,
     InboxFilter,
     IncidentForm,
     MoveForm,
 )
-from amparo.registry.forms_intake import ReplyForm
+from amparo.registry.forms_intake import RecordedConsentForm, ReplyForm
 from amparo.registry.history import words as history_words
-from amparo.registry.models import Attachment, Incident
-from amparo.registry.services import intake
+from amparo.registry.models import Attachment, Incident, Message
+from amparo.registry.services import consent, conversation, intake
 from amparo.vault import session as vault_session
-from amparo.vault import short_lived
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 from amparo.vault.services import Unlocked
 
@@ -87,9 +85,10 @@ def inbox(request: HttpRequest, desk_slug: str) -> HttpResponse:
     page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    unread = conversation.unread_counts([i.pk for i in page], Message.Author.REPORTER)
     return render(request, "registry/inbox.html", {
         "desk": desk, "form": form, "page": page, "query": query.urlencode(),
-        "rows": [(i, countries.name(i.country) if i.country else "") for i in page],
+        "rows": [(i, countries.name(i.country) if i.country else "", unread.get(i.pk, 0)) for i in page],
     })
 
 
@@ -123,9 +122,11 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         sealed = services.open_incident(unlocked, incident)
         names = [(d, services.open_defender_name(unlocked, d)) for d in incident.defenders.all()]
         follow_ups = [(f, sealing.open_follow_up_note(unlocked, f)) for f in incident.follow_ups.all()]
-        thread = intake.open_thread(unlocked, incident)
+        thread = conversation.open_thread(unlocked, incident)
+        help_wanted = sealing.open_help_wanted(unlocked, incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
+    conversation.mark_read(incident, Message.Author.REPORTER)
     history = [(entry, history_words(entry.action)) for entry in AuditEntry.objects.filter(
         object_type="registry.incident", object_id=str(incident.pk)).order_by("seq")]
     team = Membership.objects.active().filter(desk=incident.desk, role=Role.DOCUMENTER).select_related("user")
@@ -140,7 +141,14 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
         "attachments": [(a, sealing.open_attachment_name(unlocked, a)) for a in incident.attachments.all()],
         "attachment_form": AttachmentForm(),
         "anonymous": incident.channel == Incident.Channel.ANONYMOUS, "thread": thread, "reply_form": ReplyForm(),
+        "talks": _talks(incident), "help_wanted": help_wanted,
+        "uses": [(use, words["name"], consent.holds(incident, use)) for use, words in USES.items()],
     })
+
+
+def _talks(incident: Incident) -> bool:
+    """Whether the case has someone to talk with: an anonymous reporter, or a defender with an account."""
+    return incident.channel == Incident.Channel.ANONYMOUS or incident.reporter_id is not None
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,6 +158,7 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
     try:
         sealed = services.open_incident(_unlocked(request), incident)
+        help_wanted = sealing.open_help_wanted(_unlocked(request), incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
     initial: dict[str, Any] = {
@@ -158,7 +167,7 @@ def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
         "reported_to_authorities": incident.reported_to_authorities, "reported_on": incident.reported_on,
         "justice": incident.justice,
         "consent_statistics": incident.consent_statistics, "consent_public_appeal": incident.consent_public_appeal,
-        "consent_un": incident.consent_un,
+        "consent_un": incident.consent_un, "safe_now": incident.safe_now, "help_wanted": help_wanted,
     }
     for relation in ("attack_types", "perpetrators", "risk_factors", "profiles", "victim_genders"):
         initial[relation] = list(getattr(incident, relation).all())
@@ -230,11 +239,14 @@ def _attach(request: HttpRequest, incident: Incident, user: User) -> HttpRespons
 
 
 def _reply(request: HttpRequest, incident: Incident, user: User) -> HttpResponse | None:
-    if incident.channel != Incident.Channel.ANONYMOUS:
+    if not _talks(incident):
         raise Http404
     reply = ReplyForm(request.POST)
     if reply.is_valid():
-        intake.reply_to_reporter(user, incident, reply.cleaned_data["text"])
+        if incident.channel == Incident.Channel.ANONYMOUS:
+            intake.reply_to_reporter(user, incident, reply.cleaned_data["text"])
+        else:
+            conversation.reply_to_defender(user, incident, reply.cleaned_data["text"])
         messages.success(request, _("Your answer was sent. She will read it when she comes back."))
     else:
         messages.error(request, _("Write an answer first."))
@@ -311,90 +323,25 @@ def _home_desk(request: HttpRequest, fallback: Desk) -> str:
     return desk.slug if desk is not None else fallback.slug
 
 
-# --- A defender's own reports ---------------------------------------------------------------
-
-defender_required = permissions.role_required(Role.DEFENDER)
-
-
 @require_http_methods(["GET", "POST"])
-@defender_required
-def report(request: HttpRequest) -> HttpResponse:
-    """A defender with an account reports an attack: sealed to the desk of the country (or the
-    coalition desk) and to herself, so she can read it back."""
-    form = DefenderReportForm(request.POST or None)
+@documenter_required
+@staff_page
+def incident_consent(request: HttpRequest, incident_id: int, use: str) -> HttpResponse:
+    """A member of the desk records one use given or taken back: who gave it and how, after a
+    page that says what changes."""
+    if use not in USES:
+        raise Http404
+    incident = _incident(request, incident_id)
+    given = not consent.holds(incident, use)
+    form = RecordedConsentForm(request.POST or None, initial={"given": "yes" if given else "no"})
     if request.method == "POST" and form.is_valid():
-        user = signed_in_user(request)
-        desk = network.desk_for_country(form.cleaned_data["country"] or "") or _own_network_desk(user)
-        if desk is None:
-            form.add_error(None, _("No desk can receive this report yet. Please contact your network."))
-        else:
-            defenders = []
-            if form.cleaned_data["defender_name"]:
-                defenders.append(services.create_defender(
-                    user, desk, name=form.cleaned_data["defender_name"], kind=form.cleaned_data["defender_kind"],
-                    account=user))
-            services.record_incident(user, desk, form.incident_data(), channel=Incident.Channel.DEFENDER,
-                                     defenders=defenders, reporter=user,
-                                     submission_key=form.cleaned_data["submission_key"])
-            messages.success(request, _("Thank you. Your report is with the desk; you can follow it below."))
-            return redirect("registry:my_reports")
-    return render(request, "registry/report.html", {"form": form})
-
-
-def _own_network_desk(user: User) -> Desk | None:
-    network_ids = Membership.objects.active().filter(user=user).values("network_id")
-    return Desk.objects.filter(network_id__in=network_ids).order_by("-coalition_wide", "id").first()
-
-
-@require_GET
-@defender_required
-def my_reports(request: HttpRequest) -> HttpResponse:
-    reports = Incident.objects.filter(reporter=signed_in_user(request)).order_by("-created_at")
-    return render(request, "registry/my_reports.html", {"reports": reports})
-
-
-def _her_page(request: HttpRequest, incident: Incident) -> HttpResponse:
-    """Her report at a short-lived address of her session (vault.short_lived): Back and Reload
-    re-post nothing, and the quick exit (or a while without use) closes it."""
-    token = short_lived.open_page(request.session, incident.pk)
-    response = redirect("registry:my_report", token=token)
-    response.status_code = 303
-    return response
-
-
-@require_POST
-@defender_required
-def my_report_open(request: HttpRequest) -> HttpResponse:
-    """She opens one of her reports: a POST, answered by its short-lived address."""
-    try:
-        incident_id = int(request.POST.get("incident", ""))
-    except ValueError:
-        raise Http404 from None
-    return _her_page(request, get_object_or_404(Incident, pk=incident_id, reporter=signed_in_user(request)))
-
-
-@require_POST
-@defender_required
-def my_report_withdraw(request: HttpRequest, incident_id: int) -> HttpResponse:
-    """She takes back what she allowed: from now on the report is for documentation only."""
-    incident = get_object_or_404(Incident, pk=incident_id, reporter=signed_in_user(request))
-    services.withdraw_consent(signed_in_user(request), incident)
-    messages.success(request, _("Done. Your report is now kept for documentation only."))
-    return _her_page(request, incident)
-
-
-@require_GET
-@defender_required
-def my_report(request: HttpRequest, token: str) -> HttpResponse:
-    kept = short_lived.page(request.session, token)
-    incident = Incident.objects.filter(pk=kept.ref, reporter=signed_in_user(request)).first() if kept else None
-    if incident is None:
-        return render(request, "registry/my_report_closed.html", status=404)
-    try:
-        sealed = services.open_incident(_unlocked(request), incident)
-    except (KeyLocked, NotAReader, Tampered):
-        return _locked(request)
-    follow_up_count = incident.follow_ups.count()
-    return render(request, "registry/my_report.html", {
-        "incident": incident, "sealed": sealed, "follow_up_count": follow_up_count,
-    })
+        d = form.cleaned_data
+        consent.set_consent(signed_in_user(request), incident, use, d["given"] == "yes", given_by=d["given_by"],
+                            how=d["how"])
+        messages.success(request, _("Recorded: %(change)s") % {
+            "change": USES[use]["give_staff" if d["given"] == "yes" else "take_back_staff"]})
+        return redirect("registry:incident", incident_id=incident.pk)
+    return render(request, "registry/consent_confirm.html", {
+        "incident": incident, "form": form, "given": given, "name": USES[use]["name"],
+        "change": USES[use]["give_staff" if given else "take_back_staff"], "staff": True,
+    }, status=400 if form.errors else 200)

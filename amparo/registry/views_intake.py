@@ -10,17 +10,24 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amparo.core import uploads
 from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
 from amparo.registry import services
-from amparo.registry.forms_intake import AnonymousReportForm, ReceiptForm, ReporterMessageForm
+from amparo.registry.consent_words import USES
+from amparo.registry.forms_intake import (
+    AnonymousReportForm,
+    ConsentChangeForm,
+    ReceiptForm,
+    ReporterMessageForm,
+    refused_file,
+    upload_of,
+)
 from amparo.registry.models import Incident
 from amparo.registry.services import intake
 from amparo.vault import short_lived
@@ -40,20 +47,6 @@ def _busy(request: HttpRequest) -> HttpResponse:
     return too_many_requests(request, intake.WINDOW)
 
 
-def _upload(form: AnonymousReportForm | ReporterMessageForm) -> intake.Upload | None:
-    """The file the form accepted (a file over the limit never gets here: the form refused it)."""
-    found = form.cleaned_data.get("file")
-    if found is None:
-        return None
-    return intake.Upload(filename=found.name or "file", content_type=found.content_type or "",
-                         file=found, size=found.size or 0)
-
-
-def _refused() -> str:
-    return _("This file cannot be added: it is empty or larger than %(size)s.") % {
-        "size": uploads.human_size(settings.ATTACHMENT_MAX_BYTES)}
-
-
 def _show_form(request: HttpRequest, form: AnonymousReportForm, receipt: str, status: int = 200) -> HttpResponse:
     return render(request, "registry/intake/form.html", {
         "form": form, "receipt": receipt, "days": settings.ANONYMOUS_RETENTION_DAYS}, status=status)
@@ -70,7 +63,7 @@ def report(request: HttpRequest) -> HttpResponse:
             return _busy(request)
         if form.is_valid():
             try:
-                opened = intake.submit_and_open(receipt, binding, form.incident_data(), upload=_upload(form))
+                opened = intake.submit_and_open(receipt, binding, form.incident_data(), upload=upload_of(form))
             except intake.ReceiptRefused:  # not words we issued: her answers again, with fresh words
                 receipt, binding = intake.issue_receipt(get_language() or "en")
                 form = AnonymousReportForm({**request.POST.dict(), "receipt": receipt, "binding": binding})
@@ -80,7 +73,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, _("No team can receive reports yet. Please try again later."))
                 return _show_form(request, form, receipt, status=503)
             except services.AttachmentRefused:
-                form.add_error("file", _refused())
+                form.add_error("file", refused_file())
                 return _show_form(request, form, receipt, status=400)
             else:
                 return _keep(request, opened, receipt)
@@ -111,12 +104,20 @@ def _status_page(request: HttpRequest, opened: intake.Opened, *, receipt: str = 
         "opened": opened, "plain_status": PLAIN_STATUS[Incident.Status(opened.incident.status)],
         "form": form or ReporterMessageForm(), "receipt": receipt,
         "days": settings.ANONYMOUS_RETENTION_DAYS,
+        "uses": [(use, words["name"], services.consent_holds(opened.incident, use)) for use, words in USES.items()],
+        "token": request.resolver_match.kwargs.get("token", "") if request.resolver_match else "",
     }, status=status)
 
 
 def _not_found(request: HttpRequest, form: ReceiptForm) -> HttpResponse:
-    form.add_error("receipt", _("No report opens with these words: it is no longer available, or a word "
-                                "is mistyped."))
+    typed = form.cleaned_data["receipt"]
+    position = intake.unrecognised_word(typed, language=get_language() or "en")
+    if position is not None:
+        form.add_error("receipt", _("Word %(n)s of 8 (“%(word)s”) is not one of our words. Check it: the first "
+                                    "four letters are enough.") % {"n": position, "word": typed.split()[position - 1]})
+    else:
+        form.add_error("receipt", _("No report opens with these words: it is no longer available, or a word "
+                                    "is mistyped."))
     return render(request, "registry/intake/back.html", {"form": form}, status=404)
 
 
@@ -129,7 +130,7 @@ def back(request: HttpRequest) -> HttpResponse:
         if not intake.within_global_limit():
             return _busy(request)
         if form.is_valid():
-            opened = intake.open_with_receipt(form.cleaned_data["receipt"])
+            opened = intake.open_with_receipt(form.cleaned_data["receipt"], language=get_language() or "en")
             if opened is None:
                 return _not_found(request, form)
             if form.cleaned_data["text"].strip():
@@ -157,12 +158,39 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         return _status_page(request, opened, form=form, status=400)
     try:
-        intake.add_reporter_message(opened, form.cleaned_data["text"], upload=_upload(form))
+        intake.add_reporter_message(opened, form.cleaned_data["text"], upload=upload_of(form))
     except services.AttachmentRefused:
-        form.add_error("file", _refused())
+        form.add_error("file", refused_file())
         return _status_page(request, opened, form=form, status=400)
     messages.success(request, _("Sent. The team will see it."))
     return _see_other(request.path)
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request: HttpRequest, token: str, use: str) -> HttpResponse:
+    """She gives or takes back one use of her report, from its short-lived address: first a
+    page that says what changes, then her confirmation."""
+    if use not in USES:
+        raise Http404
+    if request.method == "POST" and not intake.within_global_limit():
+        return _busy(request)
+    kept = short_lived.page(request.session, token)
+    opened = intake.reopen(kept.ref, kept.secret[:32]) if kept is not None else None
+    if opened is None:
+        return _closed(request)
+    incident = opened.incident
+    given = not services.consent_holds(incident, use)
+    form = ConsentChangeForm(request.POST or None, initial={"given": "yes" if given else "no"})
+    if request.method == "POST" and form.is_valid():
+        chosen = form.cleaned_data["given"] == "yes"
+        services.set_consent(intake.ANONYMOUS, incident, use, chosen)
+        messages.success(request, _("Done: %(change)s") % {"change": USES[use]["give" if chosen else "take_back"]})
+        return _see_other(reverse("intake:conversation", args=[token]))
+    return render(request, "registry/consent_confirm.html", {
+        "incident": incident, "form": form, "given": given, "name": USES[use]["name"],
+        "change": USES[use]["give" if given else "take_back"], "staff": False,
+        "back_url": reverse("intake:conversation", args=[token]),
+    }, status=400 if form.errors else 200)
 
 
 def _closed(request: HttpRequest) -> HttpResponse:

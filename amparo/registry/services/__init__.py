@@ -1,6 +1,8 @@
 """Every write to defenders, incidents and their files, a module per job: `cases` (defenders and
-incidents), `names` (the blind index of names), `attachments` (files) and `images` (photos
-without their hidden details). Callers write `from amparo.registry import services`."""
+incidents), `names` (the blind index of names), `attachments` (files), `images` (photos
+without their hidden details), `consent` (consent per use), and, imported by their module,
+`intake` and `receipts` (anonymous reports), `own_reports` (a defender's own short form) and
+`conversation` (a defender with an account and her desk). Callers write `from amparo.registry import services`."""
 
 from amparo.registry.services.attachments import AttachmentRefused, add_attachment, move_attachment, open_attachment
 from amparo.registry.services.cases import (
@@ -15,9 +17,10 @@ from amparo.registry.services.cases import (
     record_incident,
     set_status,
     update_incident,
-    withdraw_consent,
 )
 from amparo.registry.services.common import desk_scope, label
+from amparo.registry.services.consent import holds as consent_holds
+from amparo.registry.services.consent import set_consent, withdraw_consent
 from amparo.registry.services.images import Cleaned, without_metadata
 from amparo.registry.services.names import (
     find_defenders,
@@ -26,9 +29,9 @@ from amparo.registry.services.names import (
 )
 
 __all__ = [
-    "AttachmentRefused", "Cleaned", "IncidentData", "add_attachment", "add_follow_up", "assign",
+    "AttachmentRefused", "Cleaned", "consent_holds", "IncidentData", "add_attachment", "add_follow_up", "assign",
     "create_defender", "desk_scope", "find_defenders", "index_pending_names", "label",
     "mark_duplicate", "move_attachment", "move_to_desk", "name_indexes", "open_attachment",
-    "open_defender_name", "open_incident", "record_incident", "set_status", "update_incident",
+    "open_defender_name", "open_incident", "record_incident", "set_consent", "set_status", "update_incident",
     "withdraw_consent", "without_metadata",
 ]

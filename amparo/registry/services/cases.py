@@ -15,7 +15,7 @@ from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
-from amparo.registry import bounds
+from amparo.registry import bounds, sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import AnonymousReceipt, Defender, FollowUp, Incident
 from amparo.registry.services.attachments import move_attachment
@@ -82,6 +82,10 @@ class IncidentData:
     consent_statistics: bool = False
     consent_public_appeal: bool = False
     consent_un: bool = False
+    # Her answers to "are you safe now?" (Incident.Safety) and "what help would you like?"; None
+    # leaves what the incident has (an edit, an import or the API that does not ask).
+    safe_now: str | None = None
+    help_wanted: str | None = None
 
 
 def _normal_date(value: date | None, precision: str) -> date | None:
@@ -104,6 +108,11 @@ def _apply(incident: Incident, data: IncidentData, also_to: list[Any]) -> None:
         sealed = network.seal_for_desk(incident.desk, text, label=label("incident", name), also_to=also_to) \
             if text else None
         setattr(incident, name, sealed)
+    if data.safe_now is not None:
+        incident.safe_now = data.safe_now
+    if data.help_wanted is not None:
+        incident.help_wanted = sealing.seal_help_wanted(incident, data.help_wanted, also_to) \
+            if data.help_wanted else None
     incident.victims = data.victims
     incident.reported_to_authorities, incident.reported_on = data.reported_to_authorities, data.reported_on
     incident.justice = data.justice
@@ -166,21 +175,6 @@ def update_incident(actor: User, incident: Incident, data: IncidentData) -> Inci
         incident.save()
         _set_terms(incident, data)
         record_audit(actor, Action.INCIDENT_UPDATED, incident, scope=desk_scope(incident.desk))
-    return incident
-
-
-def withdraw_consent(actor: User | str, incident: Incident) -> Incident:
-    """Back to "document only", everywhere at once: every statistics query filters on these
-    flags, so the incident leaves them from the next query on."""
-    with transaction.atomic():
-        Incident.objects.filter(pk=incident.pk).update(
-            consent_statistics=False, consent_public_appeal=False, consent_un=False,
-            consent_withdrawn_at=timezone.now(),
-            consent_recorded_by=actor if isinstance(actor, User) else None,
-            consent_recorded_at=timezone.now(),
-        )
-        record_audit(actor, Action.CONSENT_WITHDRAWN, incident, scope=desk_scope(incident.desk))
-    incident.refresh_from_db()
     return incident
 
 
@@ -247,6 +241,7 @@ def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlock
                 text = vault.open_sealed(unlocked, value, label=label("incident", name))
                 setattr(incident, name, network.seal_for_desk(target, text, label=label("incident", name),
                                                                also_to=also))
+        incident.help_wanted = sealing.reseal_help_wanted(unlocked, incident, target, also)
         for message in incident.messages.all():
             text = vault.open_sealed(unlocked, message.body, label=label("message", "body"))
             message.body = network.seal_for_desk(target, text, label=label("message", "body"), also_to=also)

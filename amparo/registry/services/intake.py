@@ -1,8 +1,8 @@
 """Anonymous reports: the public form at /r/, its receipt, the conversation with the desk, and
 their deletion when nobody triaged them in time (DESIGN.md rules 3 and 6).
 
-Nothing here reads or stores who is asking: no address, no user agent. The receipt is words
-from a wordlist shipped by `xkcdpass`; the server keeps only the lookup tag derived from it
+Nothing here reads or stores who is asking: no address, no user agent. The receipt is 8 words
+of a BIP-39 list (`receipts`); the server keeps only the lookup tag derived from it
 (vault.derive_reporter_keys), and her key, derived from the same receipt, is never stored.
 """
 
@@ -12,8 +12,6 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache as memoise
-from importlib import resources
 from pathlib import Path
 from typing import IO
 
@@ -28,6 +26,7 @@ from amparo.network import services as network
 from amparo.registry import sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import AnonymousReceipt, Attachment, Defender, Incident, Message
+from amparo.registry.services import receipts
 from amparo.registry.services.attachments import add_attachment
 from amparo.registry.services.cases import IncidentData, record_incident
 from amparo.vault import services as vault
@@ -36,8 +35,6 @@ from amparo.vault.services import ReporterKeys
 
 ANONYMOUS = "anonymous"
 ENTROPY_BITS = 80
-# The lists xkcdpass ships, by language; English (the EFF large list) for the others.
-WORDLISTS = {"en": "eff-long", "es": "spa-mich", "fr": "fr-freelang", "pt": "pt-ipublicis"}
 
 
 class ReceiptRefused(ValueError):
@@ -50,19 +47,15 @@ class NoDesk(LookupError):
 
 # --- Receipts -------------------------------------------------------------------------------
 
-@memoise
 def wordlist(language: str) -> tuple[str, ...]:
-    """Short, plain lowercase words of the language's list, without repeats and without
-    accents, so that any phone's keyboard types them back."""
-    name = WORDLISTS.get((language or "en")[:2], WORDLISTS["en"])
-    text = resources.files("xkcdpass").joinpath("static", name).read_text(encoding="utf-8-sig")
-    words = {w.strip() for w in text.split()}
-    return tuple(sorted(w for w in words if w.isascii() and w.isalpha() and w.islower() and 3 <= len(w) <= 9))
+    """The words receipts are made of in this language (BIP-39, 2,048 words; English for a
+    language without a list)."""
+    return receipts.wordlist(language)
 
 
 def words_needed(language: str) -> int:
-    """Enough words for at least 80 bits: seven from 7,776, more from a shorter list."""
-    return math.ceil(ENTROPY_BITS / math.log2(len(wordlist(language))))
+    """Enough words for at least 80 bits: 8 words of 2,048 (88 bits)."""
+    return max(receipts.WORDS, math.ceil(ENTROPY_BITS / math.log2(len(wordlist(language)))))
 
 
 def issue_receipt(language: str) -> tuple[str, str]:
@@ -76,6 +69,12 @@ def issued_here(receipt: str, binding: str) -> bool:
     """True when `binding` proves that these receipt words were issued by this server (a form
     sent back with its own words, not words made up or taken from elsewhere)."""
     return vault.receipt_binding_valid(receipt, binding)
+
+
+def receipt_keys(receipt: str) -> ReporterKeys:
+    """The keys of a receipt as issued (its canonical spelling: full words, no accents)."""
+    words = receipt.split()
+    return vault.derive_reporter_keys(receipts.canonical(receipt, receipts.language_of(words)))
 
 
 # --- The global limit -----------------------------------------------------------------------
@@ -112,7 +111,7 @@ def submit_and_open(receipt: str, binding: str, data: IncidentData, *,
     (derived once: Argon2id is the cost of a submission)."""
     if not vault.receipt_binding_valid(receipt, binding):
         raise ReceiptRefused
-    keys = vault.derive_reporter_keys(receipt)
+    keys = receipt_keys(receipt)
     return _open(_submit(keys, data, upload), keys)
 
 
@@ -149,16 +148,26 @@ class Opened:
     keys: ReporterKeys
     narrative: str
     messages: list[tuple[Message, str]]
+    help_wanted: str = ""
 
 
-def open_with_receipt(receipt: str) -> Opened | None:
+def open_with_receipt(receipt: str, *, language: str = "en") -> Opened | None:
     """Her report and its messages, opened with the key her receipt gives; None when no report
-    has this receipt (never sent, mistyped, or deleted after the retention time)."""
-    keys = vault.derive_reporter_keys(receipt)
-    found = AnonymousReceipt.objects.filter(lookup_tag=keys.lookup_tag).select_related("incident").first()
-    if found is None:
-        return None
-    return _open(found.incident, keys)
+    has this receipt (never sent, mistyped, or deleted after the retention time). Her words are
+    read as she may type them (`receipts.read`: capitals, accents and a slip after a word's
+    fourth letter do not matter), her language's list first."""
+    for candidate in receipts.read(receipt, language).candidates:
+        keys = vault.derive_reporter_keys(candidate)
+        found = AnonymousReceipt.objects.filter(lookup_tag=keys.lookup_tag).select_related("incident").first()
+        if found is not None:
+            return _open(found.incident, keys)
+    return None
+
+
+def unrecognised_word(receipt: str, *, language: str = "en") -> int | None:
+    """The position (1-based) of the first of her 8 words that no list knows, if one is: said to
+    her when her words open nothing."""
+    return receipts.read(receipt, language).unrecognised
 
 
 def reopen(incident_id: int, private_key: bytes) -> Opened | None:
@@ -179,7 +188,8 @@ def refresh(opened: Opened) -> Opened:
 def _open(incident: Incident, keys: ReporterKeys) -> Opened:
     narrative = sealing.open_incident_narrative_with_receipt(keys.private_key, incident)
     thread = [(m, sealing.open_reporter_message_with_receipt(keys.private_key, m)) for m in incident.messages.all()]
-    return Opened(incident, keys, narrative, thread)
+    return Opened(incident, keys, narrative, thread,
+                  help_wanted=sealing.open_help_wanted_with_receipt(keys.private_key, incident))
 
 
 def add_reporter_message(opened: Opened, text: str, *, upload: Upload | None = None) -> Message | None:

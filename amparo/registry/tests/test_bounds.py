@@ -127,10 +127,12 @@ def test_the_form_refuses_dates_and_coordinates_out_of_bounds(documenter, field,
     assert not Incident.objects.exists()
 
 
-def test_a_defender_reporting_herself_meets_the_same_bounds(client, world):
+def test_a_defender_reporting_herself_cannot_set_what_her_short_form_does_not_ask(client, world):
+    # Her own short form (issue 16) asks no number of people: a posted one is ignored, the
+    # record keeps the default, and the desk completes it.
     sign_in(client, world.users["defender"], world.unlocked["defender"])
     response = _post_as_rendered(client, "/registry/report/", narrative="they threatened us", victims=str(HUGE))
-    assert response.status_code == 200 and not Incident.objects.exists()
+    assert response.status_code == 303 and Incident.objects.get().victims == 1
 
 
 # --- The API ------------------------------------------------------------------------------

@@ -191,7 +191,7 @@ def test_it_lets_a_defender_report_and_follow_her_own_reports(client, world):
     sign_in(client, world.users["defender"], world.unlocked["defender"])
     response = client.post("/registry/report/", {**FORM, "submission_key": "d1", "narrative": "my words",
                                                  "country": "HN", "defender_name": "me"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     incident = Incident.objects.get(submission_key="d1")
     assert incident.desk == world.desk_a and incident.reporter == world.users["defender"]
     assert incident.channel == Incident.Channel.DEFENDER
@@ -201,7 +201,7 @@ def test_it_lets_a_defender_report_and_follow_her_own_reports(client, world):
     assert opened.status_code == 303 and re.fullmatch(r"/registry/my-reports/v/[\w-]{43}/", opened["Location"])
     assert "my words" in client.get(opened["Location"]).content.decode()
     # The desk reads it too.
-    assert services.open_incident(world.unlocked["documenter_a"], incident)["narrative"] == "my words"
+    assert "my words" in services.open_incident(world.unlocked["documenter_a"], incident)["narrative"]
 
 
 def test_it_lets_a_defender_take_back_her_consent(client, world):

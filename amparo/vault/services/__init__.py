@@ -11,6 +11,7 @@ blind indexes), `receipts` (anonymous reporters). Callers use `from amparo.vault
 services as vault` and the names below.
 """
 
+from amparo.vault.services.form_tokens import open_form_state, seal_form_state
 from amparo.vault.services.keys import Text, Unlocked, has_member_key, new_recovery_code
 from amparo.vault.services.member_keys import (
     create_member_key,
@@ -66,6 +67,7 @@ __all__ = [
     "new_recovery_code",
     "normal_receipt",
     "open_attachment",
+    "open_form_state",
     "open_sealed",
     "open_sealed_bytes",
     "open_with_private_key",
@@ -79,6 +81,7 @@ __all__ = [
     "restore_from_sheet",
     "rewrap_for_password",
     "seal_attachment",
+    "seal_form_state",
     "seal_for_epochs",
     "seal_for_ring",
     "seal_for_rings",

@@ -55,7 +55,7 @@ class QuestionResult:
     question: Question
     answered: int
     cells: list[Cell] = field(default_factory=list)
-    texts: list[Answer] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # opened for the owners' page, never stored
 
 
 def _grouped(survey: Survey) -> dict[int, dict[Any, int]]:

@@ -11,11 +11,13 @@ from .building import (
     set_status,
     translate_survey,
 )
+from .exporting import answers_csv_rows
 from .invitations import send_invitations
 
 __all__ = [
     "InvitationSpent",
     "add_question",
+    "answers_csv_rows",
     "add_section",
     "create_survey",
     "machine_name",

@@ -122,10 +122,10 @@ def _question_spec(survey: Survey, data: dict[str, str]) -> QuestionSpec:
 @require_http_methods(["GET", "POST"])
 @owner_required
 @staff_page
-def question_add(request: HttpRequest, survey_id: int, section_id: int) -> HttpResponse:
+def question_add(request: HttpRequest, survey_id: int, survey_section_id: int) -> HttpResponse:
     user = signed_in_user(request)
     survey = queries.survey_for_owner(user, survey_id)
-    section = get_object_or_404(Section, survey=survey, pk=section_id)
+    section = get_object_or_404(Section, survey=survey, pk=survey_section_id)
     form = QuestionForm(request.POST or None, conditions=_conditions(survey, section))
     if request.method == "POST" and form.is_valid():
         try:
@@ -142,10 +142,10 @@ def question_add(request: HttpRequest, survey_id: int, section_id: int) -> HttpR
 @require_POST
 @owner_required
 @staff_page
-def question_remove(request: HttpRequest, survey_id: int, question_id: int) -> HttpResponse:
+def question_remove(request: HttpRequest, survey_id: int, survey_question_id: int) -> HttpResponse:
     user = signed_in_user(request)
     survey = queries.survey_for_owner(user, survey_id)
-    question = get_object_or_404(Question, survey=survey, pk=question_id)
+    question = get_object_or_404(Question, survey=survey, pk=survey_question_id)
     try:
         services.remove_question(user, question)
     except ValidationError as exc:

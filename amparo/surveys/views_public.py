@@ -40,7 +40,9 @@ def _page(request: HttpRequest, survey: Survey, sections: list[Section], state: 
     by_name = {q.name: q for s in sections for q in s.questions.all()}
     same_page = {q.name for q in section.questions.all()}
     notes = {q.name: condition_words(q, survey, by_name) for q in form.questions if q.show_if_question in same_page}
-    upcoming = [i for i in range(len(sections)) if i <= index or shown(sections[i], state["a"])]
+    # Pages still possible: shown by her answers, or waiting for the answer they depend on.
+    upcoming = [i for i in range(len(sections)) if i <= index or sections[i].show_if_question not in state["a"]
+                or shown(sections[i], state["a"])]
     return render(request, "surveys/answer.html", {
         "survey": survey, "section": section, "form": form, "notes": notes,
         "fields": [(form[q.name], notes.get(q.name, "")) for q in form.questions],
@@ -61,8 +63,8 @@ def _start(request: HttpRequest, survey: Survey, invitation: str = "") -> HttpRe
 # within minutes, already proves the form came from us; so answering sets no cookie at all.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def answer(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = _open_survey(slug)
+def answer(request: HttpRequest, survey_slug: str) -> HttpResponse:
+    survey = _open_survey(survey_slug)
     if request.method == "GET":
         return _start(request, survey)
     sections = queries.sections_of(survey)
@@ -88,21 +90,21 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
         services.submit_response(survey, answers, invitation=state.get("i", ""))
     except services.InvitationSpent:
         return render(request, "surveys/link_used.html", {"survey": survey}, status=410)
-    response = HttpResponseRedirect(reverse("surveys:thanks", kwargs={"slug": survey.slug}))
+    response = HttpResponseRedirect(reverse("surveys:thanks", kwargs={"survey_slug": survey.slug}))
     response.status_code = 303  # Reload on the thanks page sends nothing again
     return response
 
 
 @require_GET
-def invited(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+def invited(request: HttpRequest, survey_slug: str, token: str) -> HttpResponse:
     """An e-mailed link: the survey's first page, with the link carried (sealed) to the last."""
-    survey = _open_survey(slug)
+    survey = _open_survey(survey_slug)
     if services.open_invitation(survey, token) is None:
         return render(request, "surveys/link_used.html", {"survey": survey}, status=404)
     return _start(request, survey, invitation=token)
 
 
 @require_GET
-def thanks(request: HttpRequest, slug: str) -> HttpResponse:
-    survey = get_object_or_404(Survey, slug=slug)
+def thanks(request: HttpRequest, survey_slug: str) -> HttpResponse:
+    survey = get_object_or_404(Survey, slug=survey_slug)
     return render(request, "surveys/thanks.html", {"survey": survey})

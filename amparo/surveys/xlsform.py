@@ -83,9 +83,10 @@ def _check_types(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for number, row in enumerate(rows, start=2):
         kind = str(row.get("type", "")).strip()
         first = kind.split()[0] if kind else ""
-        if not row or first in DROPPED_TYPES:
+        group = kind.replace("_", " ") in ("begin group", "end group")
+        if not row or (first in DROPPED_TYPES and not group):
             continue
-        if kind.replace("_", " ") in ("begin group", "end group") or first in (
+        if group or first in (
                 "select_one", "select_multiple", *SIMPLE_KINDS):
             kept.append(row)
             continue

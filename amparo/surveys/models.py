@@ -134,7 +134,8 @@ class Answer(models.Model):
     sealed = SealedField()
 
     class Meta:
-        indexes = [models.Index(fields=["question", "choice"], name="surveys_answer_q_choice")]
+        # Covers the results' GROUP BY: read in order, no sort, no table.
+        indexes = [models.Index(fields=["question", "choice", "number", "code"], name="surveys_answer_counts")]
 
 
 class Invitation(models.Model):

@@ -58,16 +58,26 @@ class QuestionResult:
     texts: list[str] = field(default_factory=list)  # opened for the owners' page, never stored
 
 
-def _grouped(survey: Survey) -> dict[int, dict[Any, int]]:
-    """{question id: {value: count}}: the value is a choice id, a number, a code or a month."""
+def _grouped(question_ids: list[int]) -> dict[int, dict[Any, int]]:
+    """{question id: {value: count}} in one GROUP BY (read in the order of the answers' covering
+    index): the value is a choice id, a number, a code, or None for a date or free text."""
     counts: dict[int, dict[Any, int]] = {}
-    answers = Answer.objects.filter(response__survey=survey)
-    for column in ("choice_id", "number", "code"):
-        for row in answers.filter(**{f"{column.removesuffix('_id')}__isnull": False}).exclude(
-                **({"code": ""} if column == "code" else {})).values("question_id", column).annotate(
-                n=Count("id")).order_by():
-            counts.setdefault(row["question_id"], {})[row[column]] = row["n"]
+    rows = Answer.objects.filter(question_id__in=question_ids).values_list(
+        "question_id", "choice_id", "number", "code").annotate(n=Count("*")).order_by()
+    for question_id, choice_id, number, code, n in rows:
+        value = choice_id if choice_id is not None else number if number is not None else code or None
+        counts.setdefault(question_id, {})[value] = n
     return counts
+
+
+def _answered(questions: list[Question], counts: dict[int, dict[Any, int]]) -> dict[int, int]:
+    """How many sheets answered each question: one row per sheet, but several for a multiple choice."""
+    answered = {q.pk: sum(counts.get(q.pk, {}).values()) for q in questions}
+    several = [q.pk for q in questions if q.kind == Question.Kind.MULTIPLE]
+    if several:
+        answered.update(Answer.objects.filter(question_id__in=several).values("question_id").annotate(
+            n=Count("response_id", distinct=True)).order_by().values_list("question_id", "n"))
+    return answered
 
 
 def results(survey: Survey, *, min_cell: int = 0) -> tuple[int, list[QuestionResult]]:
@@ -78,11 +88,12 @@ def results(survey: Survey, *, min_cell: int = 0) -> tuple[int, list[QuestionRes
     from .models import in_language
 
     total = Response.objects.filter(survey=survey).count()
-    answered = dict(Answer.objects.filter(response__survey=survey).values("question_id").annotate(
-        n=Count("response_id", distinct=True)).order_by().values_list("question_id", "n"))
-    grouped = _grouped(survey)
+    sections = sections_of(survey)
+    questions = [q for s in sections for q in s.questions.all()]
+    grouped = _grouped([q.pk for q in questions])
+    answered = _answered(questions, grouped)
     out = []
-    for section in sections_of(survey):
+    for section in sections:
         for q in section.questions.all():
             n, counts = answered.get(q.pk, 0), grouped.get(q.pk, {})
             if q.has_choices:
@@ -102,9 +113,13 @@ def results(survey: Survey, *, min_cell: int = 0) -> tuple[int, list[QuestionRes
     return total, out
 
 
+TEXTS_SHOWN = 50  # the newest, per question; all of them are in the CSV
+
+
 def free_texts(survey: Survey) -> dict[int, list[Answer]]:
-    """The sealed free-text answers per question, for the owners to open."""
+    """The newest sealed free-text answers per question, for the owners to open."""
     found: dict[int, list[Answer]] = {}
-    for answer in Answer.objects.filter(response__survey=survey, sealed__isnull=False).order_by("question_id", "id"):
-        found.setdefault(answer.question_id, []).append(answer)
+    for question in survey.questions.filter(kind=Question.Kind.TEXT):
+        found[question.pk] = list(Answer.objects.filter(question=question, sealed__isnull=False)
+                                  .order_by("-id")[:TEXTS_SHOWN])
     return found

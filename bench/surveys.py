@@ -119,7 +119,8 @@ def _answers(rng: random.Random, rid: int, q, texts: list[bytes]) -> list:  # no
     if q.kind == "country":
         return [Answer(response_id=rid, question=q, code=rng.choice(["HN", "GT", "CD", "BR", "PH", "MX", "KE"]))]
     if q.kind == "date":
-        return [Answer(response_id=rid, question=q, day=datetime.date(2026, 1, 1) + datetime.timedelta(rng.randint(0, 300)))]
+        day = datetime.date(2026, 1, 1) + datetime.timedelta(rng.randint(0, 300))
+        return [Answer(response_id=rid, question=q, day=day)]
     return [Answer(response_id=rid, question=q, sealed=rng.choice(texts))] if rng.random() < 0.3 else []
 
 

@@ -48,7 +48,8 @@ def needs_survey() -> SurveySpec:
                      show_if_question="threats", show_if_value="physical"),
         QuestionSpec("safety", "scale", L("How safe do you feel? (1: not at all, 5: fully)",
                                           "¿Qué tan segura se siente? (1: nada, 5: del todo)",
-                                          "À quel point vous sentez-vous en sécurité ? (1 : pas du tout, 5 : tout à fait)",
+                                          "À quel point vous sentez-vous en sécurité ? "
+                                          "(1 : pas du tout, 5 : tout à fait)",
                                           "Quão segura você se sente? (1: nada, 5: totalmente)"), required=True),
     ])
     organisation = SectionSpec("organisation", L("Your organisation", "Su organización", "Votre organisation",

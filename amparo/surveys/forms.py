@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amparo.core.widgets import DateInput
 from amparo.network import countries
+from amparo.network.models import Network
 
 from .models import LANGUAGES, Question, Section, Survey, in_language
 from .spec import shown
@@ -21,14 +22,15 @@ TEXT_MAX = 2000
 
 
 class SurveyForm(forms.Form):
-    network = forms.ModelChoiceField(queryset=None, label=_("Network"), empty_label=None)  # type: ignore[arg-type]  # set per coordinator in __init__
+    network: forms.ModelChoiceField[Network] = forms.ModelChoiceField(
+        queryset=Network.objects.none(), label=_("Network"), empty_label=None)  # the coordinator's, in __init__
     title = forms.CharField(label=_("Title"), max_length=200)
     language = forms.ChoiceField(label=_("First language"), choices=LANGUAGE_CHOICES,
                                  help_text=_("The language you write the questions in; add the others afterwards."))
 
     def __init__(self, *args: Any, networks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = networks  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["network"].queryset = networks  # type: ignore[attr-defined]  # a ModelChoiceField, declared above
 
 
 class SectionForm(forms.Form):
@@ -48,7 +50,8 @@ class QuestionForm(forms.Form):
         ("subdivision", _("A region of the country answered before")), ("text", _("Her own words"))])
     required = forms.BooleanField(label=_("An answer is required"), required=False)
     hint = forms.CharField(label=_("Hint"), max_length=500, required=False)
-    choices = forms.CharField(label=_("Choices, one per line"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    choices = forms.CharField(label=_("Choices, one per line"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
     scale_min = forms.IntegerField(label=_("Scale from"), initial=1, required=False)
     scale_max = forms.IntegerField(label=_("Scale to"), initial=5, required=False)
     show_if = forms.ChoiceField(label=_("Ask only if"), required=False)
@@ -88,12 +91,13 @@ class TranslateForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    network = forms.ModelChoiceField(queryset=None, label=_("Network"), empty_label=None)  # type: ignore[arg-type]  # set per coordinator in __init__
+    network: forms.ModelChoiceField[Network] = forms.ModelChoiceField(
+        queryset=Network.objects.none(), label=_("Network"), empty_label=None)  # the coordinator's, in __init__
     file = forms.FileField(label=_("XLSForm (.xlsx)"))
 
     def __init__(self, *args: Any, networks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["network"].queryset = networks  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["network"].queryset = networks  # type: ignore[attr-defined]  # a ModelChoiceField, declared above
 
 
 class InviteForm(forms.Form):
@@ -121,29 +125,34 @@ def _subdivisions(country: str) -> list[tuple[str, str]]:
     return sorted(((s.code, s.name) for s in found or []), key=lambda c: c[1])
 
 
+def _choice_field(q: Question, fallback: str, label: str, hint: str) -> forms.Field:
+    options = [(c.name, _labelled(c.label, fallback)) for c in q.choices.all()]
+    if q.kind == Question.Kind.MULTIPLE:
+        return forms.MultipleChoiceField(choices=options, widget=forms.CheckboxSelectMultiple, label=label,
+                                         help_text=hint, required=False)
+    if q.kind == Question.Kind.SCALE:
+        options = [(str(v), str(v)) for v in range(q.scale_min, q.scale_max + 1)]
+    return forms.ChoiceField(choices=options, widget=forms.RadioSelect, label=label, help_text=hint, required=False)
+
+
 def _field(q: Question, fallback: str, country: str) -> forms.Field:
-    label, hint = _labelled(q.label, fallback), _labelled(q.hint, fallback)
-    kind, common = Question.Kind, dict(label=label, help_text=hint, required=False)
-    if q.kind == kind.SINGLE:
-        return forms.ChoiceField(choices=[(c.name, _labelled(c.label, fallback)) for c in q.choices.all()],
-                                 widget=forms.RadioSelect, **common)
-    if q.kind == kind.MULTIPLE:
-        return forms.MultipleChoiceField(choices=[(c.name, _labelled(c.label, fallback)) for c in q.choices.all()],
-                                         widget=forms.CheckboxSelectMultiple, **common)
-    if q.kind == kind.SCALE:
-        return forms.ChoiceField(choices=[(str(v), str(v)) for v in range(q.scale_min, q.scale_max + 1)],
-                                 widget=forms.RadioSelect(attrs={"class": "scale"}), **common)
+    """The form field of a question; every field optional here, required checked in `clean`
+    (a question shown by an answer on the same page is required only when shown)."""
+    label, hint, kind = _labelled(q.label, fallback), _labelled(q.hint, fallback), Question.Kind
+    if q.kind in (kind.SINGLE, kind.MULTIPLE, kind.SCALE):
+        return _choice_field(q, fallback, label, hint)
     if q.kind == kind.NUMBER:
-        return forms.IntegerField(min_value=-10**9, max_value=10**9, **common)
+        return forms.IntegerField(min_value=-10**9, max_value=10**9, label=label, help_text=hint, required=False)
     if q.kind == kind.DATE:
-        return forms.DateField(widget=DateInput, **common)
-    if q.kind == kind.COUNTRY:
-        return forms.ChoiceField(choices=[("", "—"), *countries.choices()], **common)
+        return forms.DateField(widget=DateInput, label=label, help_text=hint, required=False)
+    options = ([("", "—"), *countries.choices()] if q.kind == kind.COUNTRY else
+               [("", "—"), *_subdivisions(country)] if q.kind == kind.SUBDIVISION and _subdivisions(country) else [])
+    if options:
+        return forms.ChoiceField(choices=options, label=label, help_text=hint, required=False)
     if q.kind == kind.SUBDIVISION:
-        options = _subdivisions(country)
-        return forms.ChoiceField(choices=[("", "—"), *options], **common) if options else forms.CharField(
-            max_length=8, **common)
-    return forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), **common)
+        return forms.CharField(max_length=8, label=label, help_text=hint, required=False)
+    return forms.CharField(max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}), label=label,
+                           help_text=hint, required=False)
 
 
 class AnswerPage(forms.Form):

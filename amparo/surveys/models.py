@@ -121,6 +121,9 @@ class Response(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     submitted_on = models.DateField()
 
+    def __str__(self) -> str:
+        return f"response {self.pk}"
+
 
 class Answer(models.Model):
     """One answer: a choice (one row per choice ticked), a number, a date, a code, or sealed text."""
@@ -137,6 +140,9 @@ class Answer(models.Model):
         # Covers the results' GROUP BY: read in order, no sort, no table.
         indexes = [models.Index(fields=["question", "choice", "number", "code"], name="surveys_answer_counts")]
 
+    def __str__(self) -> str:
+        return f"answer {self.pk}"
+
 
 class Invitation(models.Model):
     """A link e-mailed to one person: one each (by a keyed hash of her address), spent by one
@@ -151,3 +157,6 @@ class Invitation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["survey", "recipient_index"],
                                                name="surveys_invitation_one_each")]
+
+    def __str__(self) -> str:
+        return f"invitation {self.pk}"

@@ -5,6 +5,8 @@ survey), call a service, render."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -103,7 +105,7 @@ def section_add(request: HttpRequest, survey_id: int) -> HttpResponse:
     return _detail(request, survey, form, status=400)
 
 
-def _question_spec(survey: Survey, data: dict[str, str]) -> QuestionSpec:
+def _question_spec(survey: Survey, data: dict[str, Any]) -> QuestionSpec:
     lang = survey.default_language
     taken = set(survey.questions.values_list("name", flat=True))
     choices: list[ChoiceSpec] = []

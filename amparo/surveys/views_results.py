@@ -7,7 +7,7 @@ import csv
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -61,7 +61,7 @@ def results_shared(request: HttpRequest, survey_id: int) -> HttpResponse:
 @require_GET
 @owner_required
 @staff_page
-def answers_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
+def answers_csv(request: HttpRequest, survey_id: int) -> HttpResponseBase:
     survey = queries.survey_for_owner(request.user, survey_id)
     rows = services.answers_csv_rows(request.user, survey, vault_session.unlocked_for(request))
     try:

@@ -16,9 +16,9 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from pyxform.errors import PyXFormError
-from pyxform.xls2xform import convert
+from openpyxl import Workbook, load_workbook  # type: ignore[import-untyped]  # openpyxl ships no stubs
+from pyxform.errors import PyXFormError  # type: ignore[import-untyped]  # pyxform ships no py.typed
+from pyxform.xls2xform import convert  # type: ignore[import-untyped]  # pyxform ships no py.typed
 
 from amparo.network import countries
 

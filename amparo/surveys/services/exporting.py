@@ -20,7 +20,7 @@ from ..models import Answer, Question, Survey
 def _value(answer: Answer, unlocked: Unlocked | None) -> str:
     if answer.sealed:
         return sealing.open_free_text_answer(unlocked, answer)
-    if answer.choice_id is not None:
+    if answer.choice is not None:
         return answer.choice.name
     if answer.number is not None:
         return str(answer.number)

@@ -21,7 +21,7 @@ def answer_needs_survey(client: Any, survey: Any, *, start: str = "", in_org: st
     page = client.get(start or f"/surveys/a/{survey.slug}/")
     assert page.status_code == 200, page.content[:500]
     url = f"/surveys/a/{survey.slug}/"
-    steps = [
+    steps: list[dict[str, Any]] = [
         {"country": "HN", "in_org": in_org},
         {"threats": threats or ["online", "surveillance"], "safety": "2"},
         *([{"org_size": "12", "training": "no"}] if in_org == "yes" else []),

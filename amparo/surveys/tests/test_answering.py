@@ -7,7 +7,6 @@ import quopri
 import re
 
 import pytest
-from django.core import mail
 from django.db import connection
 
 from amparo.surveys import queries, services

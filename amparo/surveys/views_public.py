@@ -41,8 +41,9 @@ def _page(request: HttpRequest, survey: Survey, sections: list[Section], state: 
     same_page = {q.name for q in section.questions.all()}
     notes = {q.name: condition_words(q, survey, by_name) for q in form.questions if q.show_if_question in same_page}
     # Pages still possible: shown by her answers, or waiting for the answer they depend on.
-    upcoming = [i for i in range(len(sections)) if i <= index or sections[i].show_if_question not in state["a"]
-                or shown(sections[i], state["a"])]
+    answers = state["a"]
+    upcoming = [i for i in range(len(sections)) if i == index or shown(sections[i], answers)
+                or (i > index and sections[i].show_if_question not in answers)]
     return render(request, "surveys/answer.html", {
         "survey": survey, "section": section, "form": form, "notes": notes,
         "fields": [(form[q.name], notes.get(q.name, "")) for q in form.questions],

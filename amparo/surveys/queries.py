@@ -123,3 +123,34 @@ def free_texts(survey: Survey) -> dict[int, list[Answer]]:
         found[question.pk] = list(Answer.objects.filter(question=question, sealed__isnull=False)
                                   .order_by("-id")[:TEXTS_SHOWN])
     return found
+
+
+@dataclass
+class CrossTab:
+    rows: Question
+    columns: Question
+    row_labels: list[str]
+    column_labels: list[str]
+    counts: list[list[int]]  # counts[row][column]: sheets that gave both answers
+
+    @property
+    def pairs(self) -> list[tuple[str, list[int]]]:
+        return list(zip(self.row_labels, self.counts, strict=True))
+
+
+def crosstab(survey: Survey, row_name: str, column_name: str) -> CrossTab | None:
+    """The sheets per pair of choices of two choice questions, in one GROUP BY over the answers
+    joined on their sheet; None unless both are choice questions of this survey."""
+    from .models import in_language
+
+    found = {q.name: q for q in survey.questions.filter(name__in=[row_name, column_name]).prefetch_related("choices")}
+    rows, columns = found.get(row_name), found.get(column_name)
+    if rows is None or columns is None or row_name == column_name or not (rows.has_choices and columns.has_choices):
+        return None
+    pairs = dict(((r, c), n) for r, c, n in Answer.objects.filter(
+        question=rows, response__answers__question=columns).values_list(
+        "choice_id", "response__answers__choice_id").annotate(n=Count("*")).order_by())
+    row_choices, column_choices = list(rows.choices.all()), list(columns.choices.all())
+    return CrossTab(rows, columns, [in_language(c.label, None, survey.default_language) for c in row_choices],
+                    [in_language(c.label, None, survey.default_language) for c in column_choices],
+                    [[pairs.get((r.pk, c.pk), 0) for c in column_choices] for r in row_choices])

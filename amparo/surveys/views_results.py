@@ -42,8 +42,11 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
             except (KeyLocked, NotAReader, Tampered):
                 locked = True
                 break
-    return render(request, "surveys/results.html", {"survey": survey, "total": total, "rows": rows,
-                                                    "locked": locked, "shared": False})
+    by = (request.GET.get("rows", ""), request.GET.get("columns", ""))
+    return render(request, "surveys/results.html", {
+        "survey": survey, "total": total, "rows": rows, "locked": locked, "shared": False,
+        "choice_questions": [r.question for r in rows if r.question.has_choices], "by": by,
+        "crosstab": queries.crosstab(survey, *by) if all(by) else None})
 
 
 @require_GET

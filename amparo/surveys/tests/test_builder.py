@@ -91,3 +91,15 @@ def test_a_progress_token_for_another_survey_is_refused(client, world) -> None:
     token = progress_of(client.get(f"/surveys/a/{survey.slug}/").content.decode())
     other = Survey.objects.get(form_id="other")
     assert client.post(f"/surveys/a/{other.slug}/", {"progress": token}).status_code == 404  # a draft: not open
+
+
+def test_it_cross_tabulates_two_choice_questions(client, world) -> None:
+    survey = table_survey(world)
+    answer_needs_survey(client, survey, in_org="yes", threats=["physical", "online"])
+    answer_needs_survey(client, survey, in_org="no", threats=["online"])
+    sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
+    page = client.get(f"/surveys/{survey.pk}/results/", {"rows": "in_org", "columns": "threats"})
+    table = page.content.decode().split('id="crosstab"')[1]
+    cells = [int(n) for n in __import__("re").findall(r"<td>(\d+)</td>", table)]
+    assert cells == [1, 1, 0, 0, 0, 1, 0, 0, 0, 0]  # yes: online, physical; no: online
+    assert client.get(f"/surveys/{survey.pk}/results/", {"rows": "country", "columns": "threats"}).status_code == 200

@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:survey_id>/xform/", views_transfer.export_xform, name="export_xform"),
     path("<int:survey_id>/results/", views_results.results, name="results"),
     path("<int:survey_id>/results/shared/", views_results.results_shared, name="results_shared"),
+    path("<int:survey_id>/results.pdf", views_results.results_pdf, name="results_pdf"),
     path("<int:survey_id>/answers.csv", views_results.answers_csv, name="answers_csv"),
     path("a/<str:survey_slug>/", views_public.answer, name="answer"),
     path("i/<str:survey_slug>/<str:token>/", views_public.invited, name="invited"),

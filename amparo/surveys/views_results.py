@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from amparo.core.security import staff_page
@@ -16,7 +17,7 @@ from amparo.network import permissions
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 
-from . import queries, sealing, services
+from . import pdf, queries, sealing, services
 
 owner_required = permissions.coordinator_required
 
@@ -59,6 +60,21 @@ def results_shared(request: HttpRequest, survey_id: int) -> HttpResponse:
     total, rows = queries.results(survey, min_cell=min_cell)
     return render(request, "surveys/results.html", {"survey": survey, "total": total, "rows": rows,
                                                     "shared": True, "min_cell": min_cell})
+
+
+@require_GET
+@owner_required
+@staff_page
+def results_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The shared results (small cells hidden, no free text) as a PDF."""
+    survey = queries.survey_for_owner(request.user, survey_id)
+    min_cell = settings.AMPARO_STATS_MIN_CELL
+    total, rows = queries.results(survey, min_cell=min_cell)
+    html = render_to_string("surveys/results_pdf.html", {"survey": survey, "total": total, "rows": rows,
+                                                         "min_cell": min_cell}, request=request)
+    response = HttpResponse(pdf.render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{survey.form_id}-results.pdf"'
+    return response
 
 
 @require_GET

@@ -28,6 +28,7 @@ AUTHORIZATION: dict[str, Row] = {
     "surveys:results": signed_in("GET", LOGIN, **OWNERS),
     "surveys:results_shared": signed_in("GET", LOGIN, **OWNERS),
     "surveys:answers_csv": signed_in("GET", LOGIN, **OWNERS),
+    "surveys:results_pdf": signed_in("GET", LOGIN, **OWNERS),
     # Answering needs no account; an invitation link that is not one answers 404.
     "surveys:answer": same("GET", 200),
     "surveys:invited": same("GET", 404),
@@ -92,6 +93,7 @@ NOT_PAGES: dict[str, str] = {
     "surveys:export_xlsform": "an .xlsx download",
     "surveys:export_xform": "an XML download",
     "surveys:answers_csv": "a CSV download",
+    "surveys:results_pdf": "a PDF download",
 }
 
 

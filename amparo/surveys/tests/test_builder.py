@@ -103,3 +103,11 @@ def test_it_cross_tabulates_two_choice_questions(client, world) -> None:
     cells = [int(n) for n in __import__("re").findall(r"<td>(\d+)</td>", table)]
     assert cells == [1, 1, 0, 0, 0, 1, 0, 0, 0, 0]  # yes: online, physical; no: online
     assert client.get(f"/surveys/{survey.pk}/results/", {"rows": "country", "columns": "threats"}).status_code == 200
+
+
+def test_the_shared_results_come_as_a_pdf(client, world) -> None:
+    survey = table_survey(world)
+    answer_needs_survey(client, survey)
+    sign_in(client, world.users["coordinator"], world.unlocked["coordinator"])
+    response = client.get(f"/surveys/{survey.pk}/results.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -147,9 +147,9 @@ def crosstab(survey: Survey, row_name: str, column_name: str) -> CrossTab | None
     rows, columns = found.get(row_name), found.get(column_name)
     if rows is None or columns is None or row_name == column_name or not (rows.has_choices and columns.has_choices):
         return None
-    pairs = dict(((r, c), n) for r, c, n in Answer.objects.filter(
+    pairs = {(r, c): n for r, c, n in Answer.objects.filter(
         question=rows, response__answers__question=columns).values_list(
-        "choice_id", "response__answers__choice_id").annotate(n=Count("*")).order_by())
+        "choice_id", "response__answers__choice_id").annotate(n=Count("*")).order_by()}
     row_choices, column_choices = list(rows.choices.all()), list(columns.choices.all())
     return CrossTab(rows, columns, [in_language(c.label, None, survey.default_language) for c in row_choices],
                     [in_language(c.label, None, survey.default_language) for c in column_choices],

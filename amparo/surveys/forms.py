@@ -163,7 +163,8 @@ class AnswerPage(forms.Form):
     def __init__(self, *args: Any, survey: Survey, section: Section, answers: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.survey, self.section, self.answers = survey, section, answers
-        self.questions = [q for q in section.questions.all() if q.show_if_question not in answers or shown(q, answers)]
+        same_page = {q.name for q in section.questions.all()}
+        self.questions = [q for q in section.questions.all() if q.show_if_question in same_page or shown(q, answers)]
         countries_asked = survey.questions.filter(kind=Question.Kind.COUNTRY).values_list("name", flat=True)
         country = next((str(answers[n]) for n in countries_asked if n in answers), "")
         for q in self.questions:

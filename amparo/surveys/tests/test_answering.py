@@ -131,3 +131,19 @@ def test_only_the_owners_open_her_words(client, world) -> None:
     assert "we need a safe house" not in shared and "fewer than 5" in shared
     sign_in(client, world.users["documenter_a"], world.unlocked["documenter_a"])
     assert client.get(f"/surveys/{survey.pk}/results/").status_code == 403
+
+
+def test_a_question_whose_earlier_answer_was_left_empty_is_not_asked(client, world) -> None:
+    from amparo.surveys.spec import ChoiceSpec, QuestionSpec, SectionSpec, SurveySpec
+
+    yes_no = [ChoiceSpec("yes", {"en": "Yes"}), ChoiceSpec("no", {"en": "No"})]
+    spec = SurveySpec("skip", {"en": "Skip"}, sections=[
+        SectionSpec("one", {"en": "One"}, questions=[QuestionSpec("q1", "single", {"en": "First?"}, choices=yes_no)]),
+        SectionSpec("two", {"en": "Two"}, questions=[
+            QuestionSpec("q2", "text", {"en": "Why yes?"}, show_if_question="q1", show_if_value="yes"),
+            QuestionSpec("q3", "number", {"en": "How many?"})])])
+    survey = services.create_survey("system", world.network_a, spec)
+    services.set_status("system", survey, Survey.Status.OPEN)
+    first = client.get(f"/surveys/a/{survey.slug}/").content.decode()
+    second = client.post(f"/surveys/a/{survey.slug}/", {"progress": progress_of(first)}).content.decode()
+    assert "How many?" in second and "Why yes?" not in second

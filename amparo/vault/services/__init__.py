@@ -12,6 +12,7 @@ us), `lockout` (a member taken out of her rings after a seized phone, and put ba
 use `from amparo.vault import services as vault` and the names below.
 """
 
+from amparo.vault.services.form_tokens import open_form_state, seal_form_state
 from amparo.vault.services.keys import Text, Unlocked, has_member_key, new_recovery_code
 from amparo.vault.services.lockout import LockedOut, lock_out_member, restore_member
 from amparo.vault.services.member_keys import (
@@ -71,6 +72,7 @@ __all__ = [
     "new_recovery_code",
     "normal_receipt",
     "open_attachment",
+    "open_form_state",
     "open_sealed",
     "open_sealed_bytes",
     "open_with_private_key",
@@ -85,6 +87,7 @@ __all__ = [
     "restore_member",
     "rewrap_for_password",
     "seal_attachment",
+    "seal_form_state",
     "seal_for_epochs",
     "seal_for_ring",
     "seal_for_rings",

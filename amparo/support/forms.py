@@ -60,12 +60,12 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         language = translation.get_language() or "en"
-        self.fields["country"].choices = [("", "—"), *countries.choices(language)]
+        self.fields["country"].choices = [("", "—"), *countries.choices(language)]  # type: ignore[attr-defined]  # a ChoiceField
         if not self.is_bound and "language" not in self.initial:
             self.initial["language"] = language[:2] if language[:2] in dict(LANGUAGES) else "en"
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("amount") and not data.get("currency"):
             self.add_error("currency", _("Say in which currency the amount is."))
         return data
@@ -93,7 +93,7 @@ class DecisionForm(forms.Form):
     def __init__(self, *args: Any, funds: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if funds is not None:
-            self.fields["fund"].queryset = funds
+            self.fields["fund"].queryset = funds  # type: ignore[attr-defined]  # a ModelChoiceField
 
 
 class MessageForm(forms.Form):
@@ -139,7 +139,7 @@ class FundForm(forms.Form):
             raise forms.ValidationError(_("Unknown country codes: %(codes)s") % {"codes": str(unknown)}) from unknown
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("max_amount") is not None and not data.get("currency"):
             self.add_error("currency", _("Say in which currency the maximum is."))
         return data

@@ -10,6 +10,7 @@ is converted between currencies: a cap in another currency is said, not compared
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -71,77 +72,122 @@ class Match:
     against: list[str] = field(default_factory=list)
 
 
-def _kind_name(kind: str) -> str:
-    return str(Kind(kind).label).lower() if kind in Kind.values else kind
+class Phrases:
+    """The reasons' words, translated once per matching and reused for every fund (gettext
+    and formatting per fund would cost more than the comparisons themselves)."""
+
+    def __init__(self, need: Need) -> None:
+        kind = str(Kind(need.kind).label).lower() if need.kind in Kind.values else need.kind
+        who = str(Applicant(need.applicant).label).lower() if need.applicant in Applicant.values else need.applicant
+        self.not_covered = _("does not pay for %(kind)s") % {"kind": kind}
+        self.covers = _("covers %(kind)s") % {"kind": kind}
+        self.not_here = _("does not work in %(country)s") % {"country": need.country}
+        self.works_here = _("works in %(country)s") % {"country": need.country}
+        self.not_applicant = _("does not fund %(who)s") % {"who": who}
+        self.led = _("only for women- or trans-led groups")
+        self.not_abroad = _("does not pay relocation abroad")
+        self.any_language = _("accepts any language")
+        self.her_language = _("accepts %(language)s") % {"language": LANGUAGE_NAMES.get(need.language,
+                                                                                         need.language)}
+        self._memo: dict[tuple[str, object], str] = {}
+
+    def _once(self, key: tuple[str, object], make: Callable[[], str]) -> str:
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = make()
+        return found
+
+    def answers(self, hours: int) -> str:
+        return self._once(("h", hours), lambda: _("answers in %(hours)s h") % {"hours": hours})
+
+    def slow(self, hours: int) -> str:
+        return self._once(("s", hours), lambda: _("answers in about %(days)s days") % {"days": round(hours / 24)})
+
+    def pays_within(self, days: int) -> str:
+        return self._once(("p", days), lambda: _("pays within %(days)s days") % {"days": days})
+
+    def languages(self, codes: tuple[str, ...]) -> str:
+        names = ", ".join(LANGUAGE_NAMES.get(code, code) for code in codes)
+        return self._once(("l", codes), lambda: _("applications in %(languages)s") % {"languages": names})
+
+    def cap(self, how: str, amount: Decimal, currency: str) -> str:
+        def make() -> str:
+            cap = f"{amount:,.0f} {currency}"
+            if how == "other":
+                return _("pays in %(currency)s (up to %(cap)s): no exchange rate is assumed") % {
+                    "currency": currency, "cap": cap}
+            if how == "less":
+                return _("pays up to %(cap)s, less than asked") % {"cap": cap}
+            return _("pays up to %(cap)s") % {"cap": cap}
+
+        return self._once((how, (amount, currency)), make)
 
 
-def _exclusions(need: Need, fund: FundFacts) -> list[str]:
+def _exclusions(need: Need, fund: FundFacts, words: Phrases) -> list[str]:
     out = []
     if need.kind not in fund.covers:
-        out.append(_("does not pay for %(kind)s") % {"kind": _kind_name(need.kind)})
+        out.append(words.not_covered)
     if fund.countries and need.country and need.country not in fund.countries:
-        out.append(_("does not work in %(country)s") % {"country": need.country})
+        out.append(words.not_here)
     if fund.applicants and need.applicant not in fund.applicants:
-        out.append(_("does not fund %(who)s") % {"who": str(Applicant(need.applicant).label).lower()})
+        out.append(words.not_applicant)
     if fund.women_trans_led_only and not need.women_trans_led:
-        out.append(_("only for women- or trans-led groups"))
+        out.append(words.led)
     if need.kind == Kind.RELOCATION and need.abroad and not fund.relocation_abroad:
-        out.append(_("does not pay relocation abroad"))
+        out.append(words.not_abroad)
     return out
 
 
-def _amount(need: Need, fund: FundFacts, match: Match) -> None:
+def _amount(need: Need, fund: FundFacts, match: Match, words: Phrases) -> None:
     if fund.max_amount is None or need.amount is None:
         return
-    cap = f"{fund.max_amount:,.0f} {fund.currency}"
     if fund.currency != need.currency:
-        match.against.append(_("pays in %(currency)s (up to %(cap)s): no exchange rate is assumed")
-                             % {"currency": fund.currency, "cap": cap})
+        match.against.append(words.cap("other", fund.max_amount, fund.currency))
         match.score -= 5
     elif need.amount <= fund.max_amount:
-        match.reasons.append(_("pays up to %(cap)s") % {"cap": cap})
+        match.reasons.append(words.cap("up", fund.max_amount, fund.currency))
         match.score += 20
     else:
-        match.against.append(_("pays up to %(cap)s, less than asked") % {"cap": cap})
+        match.against.append(words.cap("less", fund.max_amount, fund.currency))
         match.score -= 10
 
 
-def _language(need: Need, fund: FundFacts, match: Match) -> None:
+def _language(need: Need, fund: FundFacts, match: Match, words: Phrases) -> None:
     if not fund.languages:
-        match.reasons.append(_("accepts any language"))
+        match.reasons.append(words.any_language)
         match.score += 10
     elif need.language in fund.languages:
-        match.reasons.append(_("accepts %(language)s") % {"language": LANGUAGE_NAMES.get(need.language,
-                                                                                          need.language)})
+        match.reasons.append(words.her_language)
         match.score += 10
     else:
-        names = ", ".join(LANGUAGE_NAMES.get(code, code) for code in fund.languages)
-        match.against.append(_("applications in %(languages)s") % {"languages": names})
+        match.against.append(words.languages(fund.languages))
         match.score -= 10
 
 
-def match_one(need: Need, fund: FundFacts) -> Match:
-    excluded = _exclusions(need, fund)
+def match_one(need: Need, fund: FundFacts, words: Phrases | None = None) -> Match:
+    words = words or Phrases(need)
+    excluded = _exclusions(need, fund, words)
     if excluded:
         return Match(fund, False, against=excluded)
-    match = Match(fund, True, score=100, reasons=[_("covers %(kind)s") % {"kind": _kind_name(need.kind)}])
+    match = Match(fund, True, score=100, reasons=[words.covers])
     if fund.countries and need.country in fund.countries:
-        match.reasons.append(_("works in %(country)s") % {"country": need.country})
+        match.reasons.append(words.works_here)
         match.score += 5
     if fund.decision_hours <= FAST_HOURS:
-        match.reasons.append(_("answers in %(hours)s h") % {"hours": fund.decision_hours})
+        match.reasons.append(words.answers(fund.decision_hours))
         match.score += 15
     else:
-        match.against.append(_("answers in about %(days)s days") % {"days": round(fund.decision_hours / 24)})
-    match.reasons.append(_("pays within %(days)s days") % {"days": fund.payment_days})
-    _language(need, fund, match)
-    _amount(need, fund, match)
+        match.against.append(words.slow(fund.decision_hours))
+    match.reasons.append(words.pays_within(fund.payment_days))
+    _language(need, fund, match, words)
+    _amount(need, fund, match, words)
     return match
 
 
 def match_funds(need: Need, funds: list[FundFacts]) -> tuple[list[Match], list[Match]]:
     """(the funds that fit, best first; the funds excluded, by name)."""
-    matches = [match_one(need, fund) for fund in funds]
+    words = Phrases(need)
+    matches = [match_one(need, fund, words) for fund in funds]
     fitting = sorted((m for m in matches if m.fits),
                      key=lambda m: (-m.score, m.fund.decision_hours, m.fund.payment_days, m.fund.name))
     excluded = sorted((m for m in matches if not m.fits), key=lambda m: m.fund.name)

@@ -27,9 +27,9 @@ def _support(request: HttpRequest) -> dict[str, Any] | None:
         return None
     waiting = overdue = 0
     if reviewer:
-        open_ = reviewable_requests(user).filter(status__in=SupportRequest.OPEN)  # type: ignore[arg-type]  # has_role: a person
+        open_ = reviewable_requests(user).filter(status__in=SupportRequest.OPEN)  # type: ignore[arg-type]  # has_role said: a person
         waiting, overdue = open_.count(), open_.filter(due_at__lt=timezone.now()).count()
-    mine = SupportRequest.objects.filter(requester=user).count() if defender else 0
+    mine = SupportRequest.objects.filter(requester=user.pk).count() if defender else 0
     return {"reviewer": reviewer, "directory": reviewer or coordinator, "defender": defender, "desk": desk,
             "waiting": waiting, "overdue": overdue, "mine": mine}
 

@@ -27,7 +27,6 @@ from amparo.vault.services import Unlocked
 from . import presenting, queries, rules, sealing, services
 from .forms import DecisionForm, MessageForm, RequestForm
 from .models import Decision, Kind, SupportMessage, SupportRequest, Urgency
-from .presenting import Shown
 
 LOCKED = (KeyLocked, NotAReader, Tampered)
 

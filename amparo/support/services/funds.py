@@ -105,7 +105,8 @@ def _row_data(number: int, row: dict[str, str]) -> FundData:
         days = int(row.get("payment_days") or 7)
     except (InvalidOperation, ValueError) as exc:
         raise ImportRefused(_("Line %(n)s: an amount or a time is not a number.") % {"n": number}) from exc
-    return FundData(name=name[:200], runner=(row.get("runner") or "")[:200], **lists,
+    return FundData(name=name[:200], runner=(row.get("runner") or "")[:200], languages=lists["languages"],
+                    countries=lists["countries"], applicants=lists["applicants"], covers=lists["covers"],
                     women_trans_led_only=_yes(row.get("women_trans_led_only", "")),
                     relocation_abroad=_yes(row.get("relocation_abroad", "yes") or "yes"),
                     does_not_pay=(row.get("does_not_pay") or "")[:500], max_amount=amount,

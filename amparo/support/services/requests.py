@@ -21,13 +21,13 @@ from amparo.support.actions import Action
 from amparo.support.models import Kind, SupportRequest, Urgency
 from amparo.support.queries import support_network
 
-DEFAULT_HOURS = {Urgency.CRITICAL: 72, Urgency.HIGH: 72, Urgency.NORMAL: 72}
+DEFAULT_HOURS: dict[str, int] = {Urgency.CRITICAL: 72, Urgency.HIGH: 72, Urgency.NORMAL: 72}
 
 
 def decision_hours(urgency: str) -> int:
     """The decision target for an urgency: 72 hours unless SUPPORT_DECISION_HOURS says otherwise."""
-    configured = getattr(settings, "SUPPORT_DECISION_HOURS", {}) or {}
-    return int(configured.get(urgency, DEFAULT_HOURS.get(urgency, 72)))
+    configured: dict[str, int] = getattr(settings, "SUPPORT_DECISION_HOURS", None) or {}
+    return int(configured.get(urgency) or DEFAULT_HOURS.get(urgency) or 72)
 
 
 @dataclass

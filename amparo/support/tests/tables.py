@@ -95,11 +95,24 @@ def _her_page(world: Any) -> tuple[dict[str, Any], str]:
     return session, token
 
 
+def _unlocked(who: str) -> Any:
+    """Her member key unlocked in the session, as after a real login: sealed parts open."""
+
+    def state(world: Any) -> State:
+        from amparo.vault import session
+
+        stored: dict[str, Any] = {}
+        secret = session.store(stored, world.unlocked[who])
+        return State(stored, {session.COOKIE: session.cookie_value(secret)})
+
+    return state
+
+
 PAGES: dict[str, Page] = {
     "support:index": Page("fund_reviewer"),
     "support:new": Page("defender"),
     "support:file": Page("documenter_a"),
-    "support:detail": Page("fund_reviewer"),
+    "support:detail": Page("fund_reviewer", state=_unlocked("fund_reviewer"), h1="AS-"),
     "support:receipt": Page(),
     "support:her_page": Page(state=lambda world: State(_her_page(world)[0]),
                              url=lambda world: f"/support/r/{_her_page(world)[1]}/"),

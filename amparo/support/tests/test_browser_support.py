@@ -80,7 +80,7 @@ def test_not_safe_relocation_matched_partly_approved_and_read_with_her_words(
     assert fitting.count() == 3
     assert "cubre reubicación temporal" in fitting.first.inner_text()
     assert "Una ciudad segura" in reviewer.content()
-    excluded = reviewer.locator("details.choices li").all_inner_texts()
+    excluded = reviewer.locator("details.choices li").all_text_contents()
     assert any("Example: Legal Defence Fund" in t and "no paga reubicación temporal" in t for t in excluded)
     screenshot(reviewer, "support-review-es")
     reviewer.locator("input[name=outcome][value=partly]").check()

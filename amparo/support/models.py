@@ -162,6 +162,11 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.outcome} #{self.pk}"
 
+    @property
+    def result(self) -> str:
+        """What came of it, as a state for her to read (the outcomes' labels are the reviewer's verbs)."""
+        return str(SupportRequest.Status(self.outcome).label)
+
 
 class SupportMessage(models.Model):
     class Author(models.TextChoices):

@@ -10,6 +10,8 @@ class Action(AuditAction):
     REQUEST_DECIDED = "support_request.decided"
     DECISION_CONFIRMED = "support_request.decision_confirmed"
     REQUEST_OVERDUE_REMINDED = "support_request.overdue_reminded"
+    PAYMENT_RECORDED = "support_request.payment_recorded"
+    REPORT_REMINDED = "support_request.report_reminded"
     MESSAGE_FROM_REQUESTER = "support_request.message_from_requester"
     MESSAGE_FROM_REVIEWER = "support_request.message_from_reviewer"
     FUND_ADDED = "fund.added"

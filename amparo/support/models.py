@@ -77,6 +77,12 @@ class Fund(models.Model):
         return self.name
 
 
+class Payment(models.TextChoices):
+    PLANNED = "planned", _("Payment planned")
+    SENT = "sent", _("Payment sent")
+    RECEIVED = "received", _("Payment received")
+
+
 class SupportRequest(models.Model):
     class Channel(models.TextChoices):
         MEMBER = "member", _("Asked with her account")
@@ -125,6 +131,12 @@ class SupportRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     submission_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Disbursement, once approved: planned, sent, received; her follow-up report is due three
+    # months after she received it, and the reviewers are reminded of it once.
+    payment = models.CharField(max_length=16, choices=Payment.choices, blank=True, default="")
+    payment_changed_at = models.DateTimeField(null=True, blank=True)
+    report_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    report_reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]

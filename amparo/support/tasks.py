@@ -1,4 +1,4 @@
-"""The support app's periodic job: overdue requests marked and their reviewers reminded once."""
+"""The support app's periodic job: overdue requests and due follow-up reports, reminded once."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from amparo.support import services
 
 @shared_task(name="amparo.support.tasks.remind_overdue_requests")
 def remind_overdue_requests() -> int:
-    return services.remind_overdue()
+    """Overdue decisions, then follow-up reports come due: each reminded once."""
+    return services.remind_overdue() + services.remind_reports()
 
 
 def schedule(beat_schedule: dict) -> None:

@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:request_id>/", views.detail, name="detail"),
     path("<int:request_id>/decide/", views.decide, name="decide"),
     path("<int:request_id>/confirm/", views.confirm, name="confirm"),
+    path("<int:request_id>/payment/", views.payment, name="payment"),
     path("<int:request_id>/message/", views.message, name="message"),
     path("receipt/", views_receipt.receipt, name="receipt"),
     path("r/<str:token>/", views_receipt.her_page, name="her_page"),

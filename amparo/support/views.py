@@ -188,6 +188,20 @@ def confirm(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @require_POST
+@rules.index_required
+def payment(request: HttpRequest, request_id: int) -> HttpResponse:
+    """A reviewer records a disbursement step (planned, sent, received)."""
+    user = signed_in_user(request)
+    found = rules.reviewable(user, request_id)
+    try:
+        services.record_payment(user, found, request.POST.get("step", ""))
+        messages.success(request, _("Payment step recorded."))
+    except services.DecisionRefused as refused:
+        messages.error(request, str(refused))
+    return redirect("support:detail", request_id=found.pk)
+
+
+@require_POST
 @login_required
 def message(request: HttpRequest, request_id: int) -> HttpResponse:
     user = signed_in_user(request)

@@ -1,7 +1,8 @@
-"""Overdue requests: an open request past its decision target is marked and its network's fund
-reviewers are reminded once by e-mail. The mark is claimed with a conditional UPDATE before
-sending, so two runs (or two workers) never remind twice. The e-mail names the request's
-reference, kind and urgency and links to it; nothing of what she wrote."""
+"""Reminders, each sent once: an open request past its decision target is marked and its
+network's fund reviewers are e-mailed; likewise when a follow-up report has come due. The mark
+is claimed with a conditional UPDATE before sending, so two runs (or two workers) never remind
+twice. The e-mail names the request's reference, kind and urgency and links to it; nothing of
+what she wrote."""
 
 from __future__ import annotations
 
@@ -53,6 +54,31 @@ def remind_overdue(now: datetime | None = None) -> int:
                           % {"ref": request.reference, "kind": request.get_kind_display(),
                              "urgency": request.get_urgency_display(),
                              "due": timezone.localtime(request.due_at).strftime("%Y-%m-%d %H:%M"), "link": link},
+                          None, recipients)
+        reminded += 1
+    return reminded
+
+
+def remind_reports(now: datetime | None = None) -> int:
+    """Follow-up reports due (three months after payment was received): the reviewers are
+    reminded once, to ask her how it went."""
+    now = now or timezone.now()
+    reminded = 0
+    for request in SupportRequest.objects.filter(report_due_at__lt=now, report_reminded_at__isnull=True) \
+            .select_related("network"):
+        with transaction.atomic():
+            if not SupportRequest.objects.filter(pk=request.pk, report_reminded_at__isnull=True).update(
+                    report_reminded_at=now):
+                continue
+            record_audit("system", Action.REPORT_REMINDED, request, scope=network.scope_of(request.network))
+        recipients = _reviewers(request)
+        if recipients:
+            with translation.override(settings.LANGUAGE_CODE):
+                link = settings.AMPARO_PUBLIC_URL + reverse("support:detail", kwargs={"request_id": request.pk})
+                send_mail(_("Follow-up report due for %(ref)s") % {"ref": request.reference},
+                          _("Three months have passed since the payment of %(ref)s was received. Please ask her "
+                            "how it went, in her conversation:\n\n%(link)s\n") % {"ref": request.reference,
+                                                                                      "link": link},
                           None, recipients)
         reminded += 1
     return reminded

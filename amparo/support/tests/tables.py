@@ -28,6 +28,8 @@ AUTHORIZATION: dict[str, Row] = {
     "support:decide": signed_in("POST", LOGIN, **DECIDE),
     # Nothing waits for a second reviewer: the reviewer is told so (a redirect with the message).
     "support:confirm": signed_in("POST", LOGIN, **{**DECIDE, "fund_reviewer": 302}),
+    # Nothing approved yet: the reviewer is told so (a redirect with the message).
+    "support:payment": signed_in("POST", LOGIN, **{**DECIDE, "fund_reviewer": 302}),
     # Her conversation: she and the reviewers (an empty message is refused, 400); her desk may not.
     "support:message": signed_in("POST", LOGIN, **{**SEEN, "defender": 400, "documenter_a": 404,
                                                    "fund_reviewer": 400}),
@@ -124,6 +126,7 @@ PAGES: dict[str, Page] = {
 NOT_PAGES: dict[str, str] = {
     "support:decide": "POST only: a reviewer's decision; then a redirect to the request",
     "support:confirm": "POST only: the second reviewer's confirmation; then a redirect",
+    "support:payment": "POST only: a disbursement step; then a redirect to the request",
     "support:message": "POST only: a message; then a redirect to the request",
     "support:her_ask": "POST only: her request with her receipt; then a redirect to her page",
     "support:her_message": "POST only: her message with her receipt; then a redirect to her page",

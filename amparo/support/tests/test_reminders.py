@@ -40,3 +40,30 @@ def test_the_job_is_in_the_beat_schedule():
 
     assert app.conf.beat_schedule["support-remind-overdue"]["task"] == "amparo.support.tasks.remind_overdue_requests"
     assert timezone.now()
+
+
+def test_payment_steps_and_the_follow_up_report_reminded_once(world, smtp_server, monkeypatch):
+    import pytest
+
+    from amparo.support import services
+
+    world.users["fund_reviewer"].email = "reviewer@coalition.example"
+    world.users["fund_reviewer"].save()
+    reviewer = world.users["fund_reviewer"]
+    request = _member_request(world)
+    with pytest.raises(services.DecisionRefused):
+        services.record_payment(reviewer, request, "sent")  # not approved yet
+    services.decide(reviewer, request, outcome="approved", amount=request.amount)
+    request.refresh_from_db()
+    services.record_payment(reviewer, request, "sent")
+    with pytest.raises(services.DecisionRefused):
+        services.record_payment(reviewer, request, "planned")  # forward only
+    services.record_payment(reviewer, request, "received")
+    request.refresh_from_db()
+    assert request.payment == "received" and request.report_due_at is not None
+    SupportRequest.objects.filter(pk=request.pk).update(overdue_reminded_at=request.due_at)
+    frozen = request.report_due_at + timedelta(days=1)
+    monkeypatch.setattr(reminders.timezone, "now", lambda: frozen)
+    assert tasks.remind_overdue_requests() == 1
+    assert len(smtp_server) == 1 and request.reference in smtp_server[0].body
+    assert tasks.remind_overdue_requests() == 0 and len(smtp_server) == 1

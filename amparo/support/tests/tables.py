@@ -193,6 +193,7 @@ CLEAR_FIELDS: dict[str, str] = {
     "support.SupportRequest.language": "language code",
     "support.SupportRequest.applicant": "code (a person, a collective, an organisation), for matching",
     "support.SupportRequest.status": CODE,
+    "support.SupportRequest.payment": "status code (planned, sent, received)",
     "support.SupportRequest.submission_key": "a form's random one-time token",
     "support.Decision.outcome": CODE,
     "support.Decision.currency": "ISO currency code",

@@ -70,12 +70,15 @@ def generate(count: int) -> Any:
         currency="USD", country="HN", language="es", due_at=timezone.now())
 
 
-def timed(function: object, runs: int) -> list[float]:
+def timed(function: object, runs: int, clock: Any = time.perf_counter) -> list[float]:
+    """Milliseconds per run: wall-clock by default; `time.process_time` gives this process's CPU
+    time, which a machine shared with other work does not inflate (the database's own time is
+    not in it)."""
     times = []
     for _ in range(runs):
-        started = time.perf_counter()
+        started = clock()
         function()  # type: ignore[operator]
-        times.append((time.perf_counter() - started) * 1000)
+        times.append((clock() - started) * 1000)
     return times
 
 
@@ -99,6 +102,11 @@ def main() -> None:
 
         rows = list(Fund.objects.filter(active=True, network=request.network).values(*FUND_COLUMNS))
         python_only = timed(lambda: match_funds(need_of(request), [FundFacts.from_row(r) for r in rows]), args.runs)
+        python_cpu = timed(lambda: match_funds(need_of(request), [FundFacts.from_row(r) for r in rows]), args.runs,
+                           time.process_time)
+        matched_cpu = timed(lambda: matches_for(request), args.runs, time.process_time)
+        plain_cpu = timed(lambda: list(Fund.objects.filter(active=True, network=request.network)
+                                       .values(*FUND_COLUMNS)), args.runs, time.process_time)
         fitting, excluded = matches_for(request)
         assert len(fitting) + len(excluded) == args.funds
         p95 = statistics.quantiles(matched, n=20)[18]
@@ -107,8 +115,14 @@ def main() -> None:
               f"p95 {statistics.quantiles(plain, n=20)[18]:.1f} ms")
         print(f"query + matching:        median {statistics.median(matched):.1f} ms, p95 {p95:.1f} ms")
         print(f"matching alone (rows already read): median {statistics.median(python_only):.1f} ms")
+        print(f"CPU time of this process (median): plain {statistics.median(plain_cpu):.1f} ms, "
+              f"query + matching {statistics.median(matched_cpu):.1f} ms, matching alone "
+              f"{statistics.median(python_cpu):.1f} ms")
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         print(f"ratio (median): {statistics.median(matched) / statistics.median(plain):.2f}x")
-        print("target 50 ms:", "met" if p95 < 50 else "MISSED")
+        print("target 50 ms, wall-clock p95:", "met" if p95 < 50 else "MISSED",
+              "| wall-clock median:", "met" if statistics.median(matched) < 50 else "MISSED",
+              "| CPU median:", "met" if statistics.median(matched_cpu) < 50 else "MISSED")
     finally:
         from django.db import connections
 

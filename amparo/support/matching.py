@@ -40,7 +40,7 @@ class Need:
     currency: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class FundFacts:
     id: int
     name: str
@@ -59,11 +59,13 @@ class FundFacts:
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> FundFacts:
-        return cls(**{**row, **{name: tuple(row.get(name) or ()) for name in
-                                ("languages", "countries", "applicants", "covers")}})
+        return cls(row["id"], row["name"], row["runner"], tuple(row["languages"] or ()),
+                   tuple(row["countries"] or ()), tuple(row["applicants"] or ()), row["women_trans_led_only"],
+                   tuple(row["covers"] or ()), row["relocation_abroad"], row["does_not_pay"], row["max_amount"],
+                   row["currency"], row["decision_hours"], row["payment_days"])
 
 
-@dataclass
+@dataclass(slots=True)
 class Match:
     fund: FundFacts
     fits: bool

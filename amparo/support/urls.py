@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<int:request_id>/payment/", views.payment, name="payment"),
     path("<int:request_id>/message/", views.message, name="message"),
     path("receipt/", views_receipt.receipt, name="receipt"),
+    path("from-report/<str:token>/", views_receipt.from_report, name="from_report"),
     path("r/<str:token>/", views_receipt.her_page, name="her_page"),
     path("r/<str:token>/ask/", views_receipt.her_ask, name="her_ask"),
     path("r/<str:token>/<int:request_id>/message/", views_receipt.her_message, name="her_message"),

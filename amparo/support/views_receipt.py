@@ -85,6 +85,17 @@ def _her_page(request: HttpRequest, token: str, opened: intake.Opened, *, form: 
 
 
 @require_GET
+def from_report(request: HttpRequest, token: str) -> HttpResponse:
+    """From her report's conversation (the registry's short-lived address `token`, in this same
+    session) straight to her support page, without typing her words again: the key kept there
+    opens a support address of its own."""
+    opened = _opened(request, token)
+    if opened is None:
+        return _closed(request)
+    return _see_other(short_lived.open_page(request.session, opened.incident.pk, opened.keys.private_key))
+
+
+@require_GET
 def her_page(request: HttpRequest, token: str) -> HttpResponse:
     opened = _opened(request, token)
     return _closed(request) if opened is None else _her_page(request, token, opened)

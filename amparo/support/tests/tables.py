@@ -36,6 +36,7 @@ AUTHORIZATION: dict[str, Row] = {
     "support:receipt": same("GET", 200),
     # Her short-lived pages: a made-up token opens nothing.
     "support:her_page": same("GET", 404),
+    "support:from_report": same("GET", 404),
     "support:her_ask": same("POST", 404),
     "support:her_message": same("POST", 404),
     "support:funds": signed_in("GET", LOGIN, **DIRECTORY),
@@ -128,6 +129,7 @@ NOT_PAGES: dict[str, str] = {
     "support:confirm": "POST only: the second reviewer's confirmation; then a redirect",
     "support:payment": "POST only: a disbursement step; then a redirect to the request",
     "support:message": "POST only: a message; then a redirect to the request",
+    "support:from_report": "a redirect from her report's conversation to her support page",
     "support:her_ask": "POST only: her request with her receipt; then a redirect to her page",
     "support:her_message": "POST only: her message with her receipt; then a redirect to her page",
     "support:funds_export": "a CSV download",

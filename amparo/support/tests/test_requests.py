@@ -113,3 +113,22 @@ def test_prefill_from_her_report(world):
                                              "urgency": "critical"}
     incident.safe_now = Incident.Safety.YES
     assert "kind" not in prefill(incident)
+
+
+def test_from_her_reports_conversation_straight_to_her_support_page(client, world):
+    """The registry keeps her key at its own short-lived address; support takes it from there."""
+    from amparo.vault import short_lived
+
+    receipt, binding = intake.issue_receipt("es")
+    opened = intake.submit_and_open(receipt, binding, registry.IncidentData(narrative="x", country="HN"))
+    Incident.objects.filter(pk=opened.incident.pk).update(safe_now=Incident.Safety.UNSURE)
+    session = client.session
+    token = short_lived.open_page(session, opened.incident.pk, opened.keys.private_key + receipt.encode())
+    session.save()
+    response = client.get(f"/support/from-report/{token}/")
+    assert response.status_code == 303 and response["Location"].startswith("/support/r/")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert 'value="relocation" required id="id_kind_1" checked' in page.content.decode() or \
+        page.context["form"].initial["kind"] == "relocation"
+    assert client.get("/support/from-report/made-up/").status_code == 404

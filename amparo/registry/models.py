@@ -155,6 +155,12 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @property
+    def in_danger(self) -> bool:
+        """She said she is not safe, or not sure, or asked for help: her pages offer emergency
+        support first."""
+        return self.safe_now in (self.Safety.NO, self.Safety.UNSURE) or bool(self.help_wanted)
         indexes = [
             models.Index(fields=["desk", "status", "-created_at"], name="inbox_by_status"),
             models.Index(fields=["desk", "-created_at"], name="inbox_newest"),

@@ -134,7 +134,8 @@ def _file(found: SmsConversation) -> bool:
     words = talk.headings(found.language)
     parts = [words["channel"]] + [f"{words[q]}: {answers[q]}" for q in ("language", "what", "when", "safe")
                                   if q in answers]
-    data = registry.IncidentData(country=found.country, narrative="\n\n".join(parts))
+    safe = talk.safety(answers["safe"]) if "safe" in answers else ""
+    data = registry.IncidentData(country=found.country, narrative="\n\n".join(parts), safe_now=safe)
     try:
         incident = registry.record_incident(ANONYMOUS, desk, data, channel=Incident.Channel.SMS,
                                             submission_key=f"sms-{found.pk}")

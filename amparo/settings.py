@@ -303,6 +303,22 @@ CELERY_BEAT_SCHEDULE = {
         "task": "amparo.helpdesk.tasks.tick",
         "schedule": 60.0,
     },
+    "support-remind-overdue": {  # decisions past the 72-hour target, follow-up reports due
+        "task": "amparo.support.tasks.remind_overdue_requests",
+        "schedule": 900.0,
+    },
+    "protection-missed-check-ins": {  # a missed check-in alerts the desk once
+        "task": "amparo.protection.tasks.alert_missed_check_ins",
+        "schedule": float(env_int("AMPARO_CHECK_IN_SWEEP_SECONDS", 300, minimum=10)),
+    },
+    "channels-poll-mailboxes": {  # the desks' report mailboxes, over IMAP
+        "task": "amparo.channels.tasks.poll_mailboxes",
+        "schedule": float(env_int("AMPARO_MAILBOX_POLL_SECONDS", 120, minimum=10)),
+    },
+    "channels-expire-sms": {  # SMS conversations left half-way
+        "task": "amparo.channels.tasks.expire_sms_conversations",
+        "schedule": float(env_int("AMPARO_SMS_EXPIRY_EVERY_SECONDS", 3600, minimum=60)),
+    },
     "sweep-expired-sessions": {
         "task": "amparo.accounts.tasks.sweep_expired_sessions",
         "schedule": 3600.0,

@@ -7,10 +7,8 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Channels"
 
     def ready(self) -> None:
-        # Models are ready only now: the coordinator's panel, and the periodic jobs (mailboxes
-        # read, conversations left half-way expired) added to the Celery app's schedule.
-        from amparo.celery import app
-        from amparo.channels import panels, tasks
+        # Models are ready only now: the coordinator's panel (the periodic jobs are in
+        # settings.CELERY_BEAT_SCHEDULE with the others).
+        from amparo.channels import panels, tasks  # noqa: F401 - the tasks register with Celery
 
         panels.register()
-        tasks.schedule(app)

@@ -18,8 +18,6 @@ from amparo.channels.models import DeskMailbox
 from amparo.core import sms
 
 log = logging.getLogger(__name__)
-POLL_SECONDS = float(getattr(settings, "AMPARO_MAILBOX_POLL_SECONDS", 120))
-EXPIRE_SECONDS = float(getattr(settings, "AMPARO_SMS_EXPIRY_EVERY_SECONDS", 3600))
 
 
 @shared_task(bind=True, name="amparo.channels.tasks.send_sms", acks_late=True, max_retries=8)
@@ -75,8 +73,3 @@ def acknowledge_email(incident_id: int) -> bool:
                   settings.DEFAULT_FROM_EMAIL, [address])
     return True
 
-
-def schedule(sender: Any, **kwargs: Any) -> None:
-    """Periodic jobs, added when the Celery app is finalised (settings stay the house's)."""
-    sender.add_periodic_task(POLL_SECONDS, poll_mailboxes.s(), name="channels-poll-mailboxes")
-    sender.add_periodic_task(EXPIRE_SECONDS, expire_sms_conversations.s(), name="channels-expire-sms")

@@ -7,8 +7,6 @@ from celery import shared_task
 
 from . import services
 
-EVERY_SECONDS = 300.0
-
 
 @shared_task(acks_late=True)
 def alert_missed_check_ins() -> int:

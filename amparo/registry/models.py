@@ -155,12 +155,6 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-
-    @property
-    def in_danger(self) -> bool:
-        """She said she is not safe, or not sure, or asked for help: her pages offer emergency
-        support first."""
-        return self.safe_now in (self.Safety.NO, self.Safety.UNSURE) or bool(self.help_wanted)
         indexes = [
             models.Index(fields=["desk", "status", "-created_at"], name="inbox_by_status"),
             models.Index(fields=["desk", "-created_at"], name="inbox_newest"),
@@ -170,6 +164,11 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return f"incident #{self.pk}"
 
+    @property
+    def in_danger(self) -> bool:
+        """She said she is not safe, or not sure, or asked for help: her pages offer emergency
+        support first."""
+        return self.safe_now in (self.Safety.NO, self.Safety.UNSURE) or bool(self.help_wanted)
 
 class FollowUp(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="follow_ups")

@@ -7,9 +7,6 @@ class SupportConfig(AppConfig):
     verbose_name = "Support"
 
     def ready(self) -> None:
-        # The dashboard panel, and the overdue reminder in the beat schedule (settings untouched).
-        from amparo.celery import app
-        from amparo.support import panels, tasks
+        from amparo.support import panels, tasks  # noqa: F401 - the tasks register with Celery
 
         panels.register()
-        tasks.schedule(app.conf.beat_schedule)

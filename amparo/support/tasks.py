@@ -12,8 +12,3 @@ def remind_overdue_requests() -> int:
     """Overdue decisions, then follow-up reports come due: each reminded once."""
     return services.remind_overdue() + services.remind_reports()
 
-
-def schedule(beat_schedule: dict) -> None:
-    """Add the job to the beat schedule (called from SupportConfig.ready: settings stay untouched)."""
-    beat_schedule.setdefault("support-remind-overdue", {
-        "task": "amparo.support.tasks.remind_overdue_requests", "schedule": 900.0})

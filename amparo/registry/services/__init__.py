@@ -1,6 +1,7 @@
 """Every write to defenders, incidents and their files, a module per job: `cases` (defenders and
-incidents), `names` (the blind index of names), `attachments` (files) and `images` (photos
-without their hidden details). Callers write `from amparo.registry import services`."""
+incidents), `names` (the blind index of names), `attachments` (files), `images` (photos without
+their hidden details) and `importing` (the rows of a checked import file). Callers write
+`from amparo.registry import services`."""
 
 from amparo.registry.services.attachments import AttachmentRefused, add_attachment, move_attachment, open_attachment
 from amparo.registry.services.cases import (
@@ -19,6 +20,7 @@ from amparo.registry.services.cases import (
 )
 from amparo.registry.services.common import desk_scope, label
 from amparo.registry.services.images import Cleaned, without_metadata
+from amparo.registry.services.importing import Counts, write_import
 from amparo.registry.services.names import (
     find_defenders,
     index_pending_names,
@@ -26,9 +28,9 @@ from amparo.registry.services.names import (
 )
 
 __all__ = [
-    "AttachmentRefused", "Cleaned", "IncidentData", "add_attachment", "add_follow_up", "assign",
+    "AttachmentRefused", "Cleaned", "Counts", "IncidentData", "add_attachment", "add_follow_up", "assign",
     "create_defender", "desk_scope", "find_defenders", "index_pending_names", "label",
     "mark_duplicate", "move_attachment", "move_to_desk", "name_indexes", "open_attachment",
     "open_defender_name", "open_incident", "record_incident", "set_status", "update_incident",
-    "withdraw_consent", "without_metadata",
+    "withdraw_consent", "without_metadata", "write_import",
 ]

@@ -120,8 +120,8 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
     unlocked = _unlocked(request)
     try:
-        sealed = services.open_incident(unlocked, incident)
-        names = [(d, services.open_defender_name(unlocked, d)) for d in incident.defenders.all()]
+        sealed = sealing.open_incident(unlocked, incident)
+        names = [(d, sealing.open_defender_name(unlocked, d)) for d in incident.defenders.all()]
         follow_ups = [(f, sealing.open_follow_up_note(unlocked, f)) for f in incident.follow_ups.all()]
         thread = intake.open_thread(unlocked, incident)
     except (KeyLocked, NotAReader, Tampered):
@@ -149,7 +149,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
     try:
-        sealed = services.open_incident(_unlocked(request), incident)
+        sealed = sealing.open_incident(_unlocked(request), incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
     initial: dict[str, Any] = {
@@ -391,7 +391,7 @@ def my_report(request: HttpRequest, token: str) -> HttpResponse:
     if incident is None:
         return render(request, "registry/my_report_closed.html", status=404)
     try:
-        sealed = services.open_incident(_unlocked(request), incident)
+        sealed = sealing.open_incident(_unlocked(request), incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
     follow_up_count = incident.follow_ups.count()

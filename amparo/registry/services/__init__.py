@@ -1,8 +1,10 @@
 """Every write to defenders, incidents and their files, a module per job: `cases` (defenders and
 incidents), `names` (the blind index of names), `attachments` (files), `images` (photos without
 their hidden details) and `importing` (the rows of a checked import file). Callers write
-`from amparo.registry import services`."""
+`from amparo.registry import services`. (`open_incident` and `open_defender_name` are reads
+of registry.sealing, named here too for the callers that knew them here.)"""
 
+from amparo.registry.sealing import open_defender_name, open_incident
 from amparo.registry.services.attachments import AttachmentRefused, add_attachment, move_attachment, open_attachment
 from amparo.registry.services.cases import (
     IncidentData,
@@ -11,14 +13,12 @@ from amparo.registry.services.cases import (
     create_defender,
     mark_duplicate,
     move_to_desk,
-    open_defender_name,
-    open_incident,
     record_incident,
     set_status,
     update_incident,
     withdraw_consent,
 )
-from amparo.registry.services.common import desk_scope, label
+from amparo.registry.services.common import desk_scope
 from amparo.registry.services.images import Cleaned, without_metadata
 from amparo.registry.services.importing import Counts, write_import
 from amparo.registry.services.names import (
@@ -29,7 +29,7 @@ from amparo.registry.services.names import (
 
 __all__ = [
     "AttachmentRefused", "Cleaned", "Counts", "IncidentData", "add_attachment", "add_follow_up", "assign",
-    "create_defender", "desk_scope", "find_defenders", "index_pending_names", "label",
+    "create_defender", "desk_scope", "find_defenders", "index_pending_names",
     "mark_duplicate", "move_attachment", "move_to_desk", "name_indexes", "open_attachment",
     "open_defender_name", "open_incident", "record_incident", "set_status", "update_incident",
     "withdraw_consent", "without_metadata", "write_import",

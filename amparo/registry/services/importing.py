@@ -22,6 +22,7 @@ from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
+from amparo.registry import sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import Defender, ImportedRecord, ImportRun, Incident
 
@@ -75,10 +76,6 @@ def _batches(items: list[RowData], size: int) -> Iterator[list[RowData]]:
         yield items[start:start + size]
 
 
-def _label(model: str, name: str) -> str:
-    return f"registry.{model}.{name}"
-
-
 class _Writer:
     """Writes batches of rows for one import run, in the caller's transaction."""
 
@@ -93,22 +90,18 @@ class _Writer:
         blank = Incident()  # the model's defaults, for fields the mapping leaves out
         self.defaults = {name: getattr(blank, name) for name in self.CLEAR}
 
-    def _seal(self, model: str, name: str, text: str) -> bytes | None:
-        return network.seal_for_desk(self.desk, text, label=_label(model, name)) if text else None
-
     def _fill(self, incident: Incident, row: RowData) -> None:
         for name in self.CLEAR:
             setattr(incident, name, row.clear.get(name, self.defaults[name]))
         # Where she reported it is read from the row's clear part (so a re-import's digest of
         # older runs still matches) but stored sealed, as every other sealed part.
         texts = {**row.sealed, "reported_to": row.clear.get("reported_to", "")}
-        for name in Incident.SEALED:
-            setattr(incident, name, self._seal("incident", name, texts.get(name, "")))
+        sealing.seal_incident_parts(self.desk, incident, texts)
         incident.consent_recorded_by, incident.consent_recorded_at = self.user, self.now
 
     def _defender(self, defender: Defender, row: DefenderRow) -> None:
         defender.kind, defender.gender_id = row.kind, row.gender
-        defender.name = self._seal("defender", "name", row.name)
+        defender.name = sealing.seal_defender_name(self.desk, row.name) if row.name else None
 
     def add(self, rows: list[RowData]) -> None:
         incidents = []

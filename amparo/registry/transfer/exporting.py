@@ -21,7 +21,7 @@ from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
-from amparo.registry import services
+from amparo.registry import sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import Defender, Incident
 from amparo.vault import services as vault
@@ -102,7 +102,7 @@ def records(desk: Desk, unlocked: Unlocked) -> Iterator[dict[str, Any]]:
                               Prefetch("profiles", queryset=Term.objects.only("id")))))
     )
     for incident in incidents.iterator(chunk_size=CHUNK):
-        sealed = services.open_incident(unlocked, incident)
+        sealed = sealing.open_incident(unlocked, incident)
         defenders = list(incident.defenders.all())
         yield {
             "desk": desk.slug, "id": incident.pk, "status": incident.status, "date": date_text(incident),
@@ -116,7 +116,7 @@ def records(desk: Desk, unlocked: Unlocked) -> Iterator[dict[str, Any]]:
             "consent_statistics": incident.consent_statistics,
             "consent_public_appeal": incident.consent_public_appeal, "consent_un": incident.consent_un,
             "defenders": [{
-                "name": services.open_defender_name(unlocked, d), "kind": d.kind,
+                "name": sealing.open_defender_name(unlocked, d), "kind": d.kind,
                 "gender": codes[d.gender_id] if d.gender_id else "",
                 "profiles": sorted(codes[p.pk] for p in d.profiles.all()),
             } for d in defenders],

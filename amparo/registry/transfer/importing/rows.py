@@ -6,13 +6,13 @@ Nothing here writes: the whole file is read and checked before anything is store
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from amparo.registry import sealing
 from amparo.registry.models import Defender, Incident
 from amparo.registry.transfer.exporting import unescape_formula
 from amparo.registry.transfer.importing.mapping import (
@@ -29,9 +29,7 @@ from amparo.registry.transfer.importing.mapping import (
     fold,
     subdivision_code,
 )
-from amparo.vault import services as vault
 
-KEY_PURPOSE, DIGEST_PURPOSE = "registry.import.key", "registry.import.row"
 csv.field_size_limit(16 * 1024 * 1024)  # a narrative may be long; the upload limit bounds the file
 
 
@@ -68,10 +66,8 @@ class RowData:
 
 
 def row_key(source_name: str, identifier: str) -> str:
-    """The keyed index that recognises a row on re-import (service key; see vault.blind_index).
-    Hashed first so that case and spaces in identifiers still count (blind_index folds them)."""
-    inner = hashlib.sha256(f"{source_name}\x1f{identifier}".encode()).hexdigest()
-    return vault.blind_index(inner, purpose=KEY_PURPOSE)
+    """The keyed index that recognises a row on re-import (sealing.import_row_key)."""
+    return sealing.import_row_key(source_name, identifier)
 
 
 def row_digest(row: RowData) -> str:
@@ -80,7 +76,7 @@ def row_digest(row: RowData) -> str:
         [row.clear, row.sealed, row.terms, [[d.name, d.kind, d.gender, d.profiles] for d in row.defenders]],
         sort_keys=True, default=str, separators=(",", ":"),
     )
-    return vault.blind_index(hashlib.sha256(canonical.encode()).hexdigest(), purpose=DIGEST_PURPOSE)
+    return sealing.import_row_digest(canonical)
 
 
 def split_cell(text: str, separator: str, escaped: bool) -> list[str]:

@@ -55,7 +55,7 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
 
 def record(
     actor: Any,
-    action: str,
+    action: AuditAction,
     obj: Any = None,
     *,
     object_type: str | None = None,
@@ -64,7 +64,12 @@ def record(
 ) -> AuditEntry:
     """Append one entry: who (`actor` is a user, None for anonymous, or "system"), what action,
     which object. Never pass content: only identifiers. Runs inside the caller's transaction,
-    so the entry exists exactly when the write it describes does."""
+    so the entry exists exactly when the write it describes does. `action` is a member of an
+    app's catalogue (`amparo/<app>/actions.py`, `class Action(AuditAction)`); a plain string
+    is refused with a TypeError, even one a catalogue holds."""
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"an audit action comes from a catalogue (a member of amparo/<app>/actions.py's "
+                        f"Action, an AuditAction; all of them: AuditAction.catalogue()), not {action!r}")
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = obj.pk if object_id is None else object_id

@@ -43,9 +43,9 @@ def offences(source: str) -> list[str]:
             continue
         func = node.func
         name = ast.unparse(func)
-        if isinstance(func, ast.Attribute) and ast.unparse(func.value) in modules and SEALING_NAME.search(func.attr):
-            found.append(f"{node.lineno}: {name} (the vault or a ring, directly)")
-        elif isinstance(func, ast.Name) and func.id in functions:
+        direct = (isinstance(func, ast.Attribute) and ast.unparse(func.value) in modules
+                  and SEALING_NAME.search(func.attr)) or (isinstance(func, ast.Name) and func.id in functions)
+        if direct:
             found.append(f"{node.lineno}: {name} (the vault or a ring, directly)")
         elif (isinstance(func, ast.Name) and func.id in {"label", "_label"}) or (
                 isinstance(func, ast.Attribute) and func.attr == "label" and len(node.args) == 2):

@@ -192,6 +192,22 @@ class RowReader:
         before = len(errors)
         if self.mapping.formulas_escaped:  # a file we exported: take our apostrophes off
             cells = [unescape_formula(c) for c in cells]
+        key = self._key(line, cells, errors)
+        if key is None:
+            return None
+        clear = self._clear(cells, errors, line)
+        sealed = self._sealed(cells, errors, line)
+        f = self.fields
+        terms = {name: sorted(set(f[name].values(cells, errors, line))) for name in TERM_FIELDS if name in f}
+        defenders = self._defenders(cells, errors, line)
+        if len(errors) > before:
+            return None
+        row = RowData(line, key, clear, sealed, terms, defenders)
+        row.digest = row_digest(row)
+        return row
+
+    def _key(self, line: int, cells: list[str], errors: list[RowError]) -> str | None:
+        """The row's key; None (and an error) when its identifier is blank or repeated."""
         ident = "\x1f".join(_cell(cells, i).strip() for i in self.key_indexes)
         if not ident.strip("\x1f"):
             errors.append(RowError(line, ", ".join(self.key_names), "the identifier is blank"))
@@ -202,51 +218,50 @@ class RowReader:
                                    f"the same identifier as row {self.seen[key]}"))
             return None
         self.seen[key] = line
+        return key
+
+    def _first(self, name: str, cells: list[str], errors: list[RowError], line: int) -> list[Any]:
+        """The field's first value, as a list of none or one (none when the mapping lacks it)."""
+        return self.fields[name].values(cells, errors, line, first_only=True) if name in self.fields else []
+
+    def _clear(self, cells: list[str], errors: list[RowError], line: int) -> dict[str, Any]:
         clear: dict[str, Any] = {"victims": 1, "date_precision": Incident.Precision.DAY, "occurred_on": None}
-        f = self.fields
-        if "occurred_on" in f:
-            got = f["occurred_on"].values(cells, errors, line, first_only=True)
-            if got:
-                day, precision = got[0]
-                clear["occurred_on"], clear["date_precision"] = _normal(day, precision), precision
-        if "reported_on" in f:
-            got = f["reported_on"].values(cells, errors, line, first_only=True)
+        if got := self._first("occurred_on", cells, errors, line):
+            day, precision = got[0]
+            clear["occurred_on"], clear["date_precision"] = _normal(day, precision), precision
+        if "reported_on" in self.fields:
+            got = self._first("reported_on", cells, errors, line)
             clear["reported_on"] = got[0][0] if got else None
-        country = ""
-        if "country" in f:
-            got = f["country"].values(cells, errors, line, first_only=True)
-            country = got[0] if got else ""
-        clear["country"] = country
-        clear["subdivision"] = ""
-        if "subdivision" in f:
-            got = f["subdivision"].values(cells, errors, line, first_only=True)
-            if got:
-                try:
-                    clear["subdivision"] = subdivision_code(country, got[0])
-                except CellError as exc:
-                    column = next((s.column or "" for s in self.mapping.fields["subdivision"] if s.column), "")
-                    errors.append(RowError(line, column, f"{got[0]!r} {exc}"))
+        got = self._first("country", cells, errors, line)
+        clear["country"] = country = got[0] if got else ""
+        clear["subdivision"] = self._subdivision(country, cells, errors, line)
         for name in ("victims", *CHOICES, *BOOLEANS, "reported_to"):
-            if name in f:
-                got = f[name].values(cells, errors, line, first_only=True)
-                if got:
-                    clear[name] = got[0]
+            if got := self._first(name, cells, errors, line):
+                clear[name] = got[0]
         if len(clear.get("reported_to", "")) > 200:
             errors.append(RowError(line, "reported_to", "is longer than 200 characters"))
+        return clear
+
+    def _subdivision(self, country: str, cells: list[str], errors: list[RowError], line: int) -> str:
+        got = self._first("subdivision", cells, errors, line)
+        if not got:
+            return ""
+        try:
+            return subdivision_code(country, got[0])
+        except CellError as exc:
+            column = next((s.column or "" for s in self.mapping.fields["subdivision"] if s.column), "")
+            errors.append(RowError(line, column, f"{got[0]!r} {exc}"))
+            return ""
+
+    def _sealed(self, cells: list[str], errors: list[RowError], line: int) -> dict[str, str]:
         sealed: dict[str, str] = {}
-        if "coordinates" in f:
-            got = f["coordinates"].values(cells, errors, line, first_only=True)
+        if "coordinates" in self.fields:
+            got = self._first("coordinates", cells, errors, line)
             sealed["coordinates"] = got[0] if got else ""
         for name in SEALED_FIELDS:
-            if name in f:
+            if name in self.fields:
                 sealed[name] = self._text(name, cells, errors, line)
-        terms = {name: sorted(set(f[name].values(cells, errors, line))) for name in TERM_FIELDS if name in f}
-        defenders = self._defenders(cells, errors, line)
-        if len(errors) > before:
-            return None
-        row = RowData(line, key, clear, sealed, terms, defenders)
-        row.digest = row_digest(row)
-        return row
+        return sealed
 
     def _text(self, name: str, cells: list[str], errors: list[RowError], line: int) -> str:
         """A text field: the non-blank parts of its sources, each on its own line, labelled."""

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,8 +55,11 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+Actor = AbstractBaseUser | AnonymousUser | int | str | None  # a user, her id, "system", or nobody
+
+
 def record(
-    actor: Any,
+    actor: Actor,
     action: AuditAction,
     obj: Any = None,
     *,
@@ -77,10 +82,10 @@ def record(
         actor_id, actor_label = None, "system"
     elif isinstance(actor, int):  # a user known by id only (e.g. an unlocked key's owner)
         actor_id, actor_label = actor, "user"
-    elif actor is None or not getattr(actor, "is_authenticated", False):
-        actor_id, actor_label = None, "anonymous"
-    else:
+    elif isinstance(actor, AbstractBaseUser) and actor.is_authenticated:
         actor_id, actor_label = actor.pk, "user"
+    else:  # nobody signed in (None, an anonymous user, a word other than "system")
+        actor_id, actor_label = None, "anonymous"
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS}

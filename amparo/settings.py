@@ -130,7 +130,7 @@ LOGOUT_REDIRECT_URL = "core:home"
 PASSWORD_HASHERS = ["amparo.accounts.hashers.BoundedArgon2PasswordHasher"]
 ARGON2_MAX_CONCURRENT = env_int("ARGON2_MAX_CONCURRENT", 2, minimum=1)
 LOGIN_GLOBAL_FAILURES_PER_MINUTE = env_int("LOGIN_GLOBAL_FAILURES_PER_MINUTE", 300, minimum=1)
-# Anonymous reports (registry.intake): one global limit on submissions and receipt checks, per
+# Anonymous reports (registry.services.intake): one global limit on submissions and receipt checks, per
 # minute, for the whole site (never per client); untriaged reports are deleted after N days.
 ANONYMOUS_GLOBAL_PER_MINUTE = env_int("ANONYMOUS_GLOBAL_PER_MINUTE", 120, minimum=1)
 ANONYMOUS_RETENTION_DAYS = env_int("ANONYMOUS_RETENTION_DAYS", 90, minimum=1)
@@ -234,7 +234,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES
 # pixels), 24 MP on the newest; a larger JPEG is cleaned without decoding, any other larger
 # image kept sealed as sent, with a note to the desk (HEIF counts double: libheif's buffer).
 AMPARO_IMAGE_MAX_PIXELS = env_int("AMPARO_IMAGE_MAX_PIXELS", 30_000_000, minimum=1_000_000)
-# Files of incidents imported from the upload page, held in memory only (registry/importing);
+# Files of incidents imported from the upload page, held in memory only (registry/transfer);
 # larger files go through `manage.py import_incidents`. Mappings offered on that page:
 IMPORT_UPLOAD_MAX_BYTES = env_int("IMPORT_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 IMPORT_MAPPINGS_DIR = Path(env_str("IMPORT_MAPPINGS_DIR", str(BASE_DIR / "docs" / "mappings")))
@@ -331,14 +331,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "amparo.registry.tasks.expire_untriaged_reports",
         "schedule": float(env_int("RETENTION_EVERY_SECONDS", 24 * 3600, minimum=60)),
     },
-    "sweep-circulation": {  # stale claims back to the queue, retries due (appeals/circulation.py)
+    "sweep-circulation": {  # stale claims back to the queue, retries due (appeals/services/circulation_queue.py)
         "task": "amparo.appeals.tasks.sweep_circulation",
         "schedule": float(env_int("AMPARO_CIRCULATION_SWEEP_SECONDS", 60, minimum=1)),
         "options": {"queue": env_str("AMPARO_CIRCULATION_QUEUE", "celery")},
     },
 }
 
-# --- Circulation of appeals (appeals/circulation.py; docs/circulation.md) -------------------
+# --- Circulation of appeals (appeals/services/circulation_queue.py, appeals/transport; docs/circulation.md)
 # Links in messages point here (no request to take them from in a worker).
 AMPARO_PUBLIC_URL = env_str("AMPARO_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 # Message-IDs are <delivery-uuid@AMPARO_MAIL_DOMAIN>; the From of appeals.
@@ -352,7 +352,7 @@ AMPARO_CIRCULATION_RETRY_SECONDS = env_int("AMPARO_CIRCULATION_RETRY_SECONDS", 3
 AMPARO_CIRCULATION_MAX_ATTEMPTS = env_int("AMPARO_CIRCULATION_MAX_ATTEMPTS", 10, minimum=1)
 AMPARO_CIRCULATION_RETRY_MAX_SECONDS = env_int("AMPARO_CIRCULATION_RETRY_MAX_SECONDS", 3600, minimum=1)
 AMPARO_CIRCULATION_QUEUE = env_str("AMPARO_CIRCULATION_QUEUE", "celery")
-# An SMS gateway speaking Twilio's request format (appeals/sms.py); no URL, no SMS.
+# An SMS gateway speaking Twilio's request format (core/sms.py); no URL, no SMS.
 AMPARO_SMS_URL = env_str("AMPARO_SMS_URL")
 AMPARO_SMS_ACCOUNT = env_str("AMPARO_SMS_ACCOUNT")
 AMPARO_SMS_TOKEN = env_secret("AMPARO_SMS_TOKEN", required=False)

@@ -86,12 +86,13 @@ def setup_world() -> tuple[object, object]:
     desk = network.create_desk("system", national, slug="bench-desk", name="Desk", countries=["HN"])
     documenter = User.objects.create(username="documenter", email="documenter@example.org")
     coordinator = User.objects.create(username="coordinator", email="coordinator@example.org")
-    for user in (documenter, coordinator):
-        vault.create_member_key(user, "a long password for the benchmark users")
+    unlocked = {name: vault.create_member_key(user, "a long password for the benchmark users")[0]
+                for name, user in (("documenter_a", documenter), ("coordinator", coordinator))}
     network.add_membership("system", user=documenter, role=Role.DOCUMENTER, network=national, desk=desk)
     network.add_membership("system", user=coordinator, role=Role.COORDINATOR, network=national)
+    # The approving coordinator opens the sealed draft with her key, as in a request.
     return desk, type("World", (), {"users": {"documenter_a": documenter, "coordinator": coordinator},
-                                     "desk_a": desk})()
+                                     "desk_a": desk, "unlocked": unlocked})()
 
 
 def prerender(appeal_id: int) -> list[tuple[str, bytes]]:

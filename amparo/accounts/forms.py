@@ -77,7 +77,7 @@ class ResetPasswordForm(SetPasswordForm):
                            max_length=40, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}))
 
-    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(user, *args, **kwargs)
         if not services.has_second_factor(user):
             del self.fields["code"]

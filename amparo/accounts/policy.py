@@ -7,19 +7,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-_rule: Callable[[Any], bool] = lambda user: False  # noqa: E731 - replaced at start-up
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from amparo.accounts.models import User
+
+_rule: Callable[[User], bool] = lambda user: False  # noqa: E731 - replaced at start-up
 
 
-def set_second_factor_rule(rule: Callable[[Any], bool]) -> None:
+def set_second_factor_rule(rule: Callable[[User], bool]) -> None:
     global _rule
     _rule = rule
 
 
-def second_factor_required(user: Any) -> bool:
+def second_factor_required(user: User | AnonymousUser) -> bool:
     """Staff of the Django admin always; otherwise whatever the network's roles say."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return False
     return bool(user.is_staff or user.is_superuser or _rule(user))
 

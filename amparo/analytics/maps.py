@@ -26,9 +26,9 @@ from amparo.analytics.models import Boundary
 from amparo.core.widgets import DateInput
 from amparo.network import countries
 from amparo.network.models import Desk
+from amparo.registry import sealing as registry_sealing
 from amparo.registry.bounds import check_period_date
 from amparo.registry.models import Incident
-from amparo.vault import services as vault
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
 from amparo.vault.services import Unlocked
 from amparo.vocabulary.models import Term
@@ -352,7 +352,7 @@ def open_points(unlocked: Unlocked, desks: Sequence[Desk], filters: Mapping[str,
     chosen = list(incidents.values_list("id", "coordinates")[: MAX_POINTS + 1])
     for incident_id, sealed in chosen[:MAX_POINTS]:
         try:
-            text = vault.open_sealed(unlocked, sealed, label="registry.incident.coordinates")
+            text = registry_sealing.open_coordinates_column(unlocked, sealed)
         except (KeyLocked, NotAReader, Tampered):
             continue
         where = geo.parse_coordinates(text)

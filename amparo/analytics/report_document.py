@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
+from amparo.accounts.models import User
 from amparo.analytics import maps, report_sections
 from amparo.analytics.models import Report
 from amparo.network.models import Desk, Network
@@ -122,7 +123,7 @@ def open_pdf(report: Report, unlocked: Unlocked | None) -> bytes:
     return vault.open_sealed_bytes(unlocked, report.sealed_pdf, label=LABEL_PDF)
 
 
-def visible_reports(user: Any, documented: Iterable[Desk], coordinated: Iterable[Network], *,
+def visible_reports(user: User, documented: Iterable[Desk], coordinated: Iterable[Network], *,
                     pk: int | None = None, limit: int = 50) -> list[Report]:
     """Reports the person may see, newest first: every report of a network she coordinates;
     and, for a documenter, the internal reports sealed to her desks (she holds their key) that

@@ -238,6 +238,50 @@ def _not_public(what: str) -> list[Block]:
                                  "type of attack, perpetrator and state or non-state only.") % {"what": what})]
 
 
+def _perpetrators(ask: Asker, k: int | None) -> list[Block]:
+    return (_by(ask, "state", _("Perpetrator"), k, _("State and non-state perpetrators"))
+            + _by(ask, "perpetrator", _("Perpetrator"), k, _("Perpetrators"), **_top_level(ask)))
+
+
+def _attack_types(ask: Asker, k: int | None) -> list[Block]:
+    blocks = _by(ask, "attack_type", _("Type of attack"), k, _("Types of attack"), **_top_level(ask))
+    if not ask.public:
+        blocks += _by(ask, "attack_type", _("Type of attack"), k, _("Types of attack in detail"), chart=False)
+    return blocks
+
+
+def _profiles(ask: Asker, k: int | None) -> list[Block]:
+    if ask.public:
+        return _not_public(_("Profiles and gender"))
+    return (_by(ask, "profile", _("Profile"), k, _("Profiles of the defenders attacked"))
+            + _by(ask, "gender", _("Gender"), k, _("Gender of the people attacked")))
+
+
+def _trends(ask: Asker, k: int | None) -> list[Block]:
+    blocks = [columns(ask(["year"]), "year", _("Incidents by year"), k)]
+    if not ask.public and len(ask.years) <= 3:
+        blocks.append(columns(ask(["month"]), "month", _("Incidents by month")))
+    return blocks
+
+
+def _section_blocks(code: str, report: Report, ask: Asker, k: int | None) -> list[Block]:
+    """The blocks of one section, by its code (a section this version does not know: none)."""
+    builders: dict[str, Callable[[], list[Block]]] = {
+        "summary": lambda: _summary(ask, k),
+        "map": lambda: _map(ask, k),
+        "regions": lambda: _by(ask, "region", _("Region"), k, _("Incidents by region"), grouping=_grouping(report)),
+        "countries": lambda: _by(ask, "country", _("Country"), k, _("Incidents by country")),
+        "perpetrators": lambda: _perpetrators(ask, k),
+        "attack_types": lambda: _attack_types(ask, k),
+        "profiles": lambda: _profiles(ask, k),
+        "trends": lambda: _trends(ask, k),
+        "justice": lambda: _justice(ask, k),
+        "methodology": lambda: _methodology(ask, k),
+    }
+    build = builders.get(code)
+    return build() if build is not None else []
+
+
 def build_sections(report: Report, desks: Sequence[Desk], progress: Callable[[int], None] | None = None
                    ) -> list[Section]:
     ask = Asker(report, desks)
@@ -246,36 +290,7 @@ def build_sections(report: Report, desks: Sequence[Desk], progress: Callable[[in
     built: list[Section] = []
     for i, code in enumerate(report.sections):
         section = Section(code, str(titles.get(code, code)))
-        if code == "summary":
-            section.blocks = _summary(ask, k)
-        elif code == "map":
-            section.blocks = _map(ask, k)
-        elif code == "regions":
-            section.blocks = _by(ask, "region", _("Region"), k, _("Incidents by region"), grouping=_grouping(report))
-        elif code == "countries":
-            section.blocks = _by(ask, "country", _("Country"), k, _("Incidents by country"))
-        elif code == "perpetrators":
-            section.blocks = _by(ask, "state", _("Perpetrator"), k, _("State and non-state perpetrators"))
-            section.blocks += _by(ask, "perpetrator", _("Perpetrator"), k, _("Perpetrators"),
-                                  **_top_level(ask))
-        elif code == "attack_types":
-            section.blocks = _by(ask, "attack_type", _("Type of attack"), k, _("Types of attack"),
-                                 **_top_level(ask))
-            if not ask.public:
-                section.blocks += _by(ask, "attack_type", _("Type of attack"), k, _("Types of attack in detail"),
-                                      chart=False)
-        elif code == "profiles":
-            section.blocks = _not_public(_("Profiles and gender")) if ask.public else (
-                _by(ask, "profile", _("Profile"), k, _("Profiles of the defenders attacked"))
-                + _by(ask, "gender", _("Gender"), k, _("Gender of the people attacked")))
-        elif code == "trends":
-            section.blocks = [columns(ask(["year"]), "year", _("Incidents by year"), k)]
-            if not ask.public and len(ask.years) <= 3:
-                section.blocks.append(columns(ask(["month"]), "month", _("Incidents by month")))
-        elif code == "justice":
-            section.blocks = _justice(ask, k)
-        elif code == "methodology":
-            section.blocks = _methodology(ask, k)
+        section.blocks = _section_blocks(code, report, ask, k)
         built.append(section)
         if progress is not None:
             progress(5 + (80 * (i + 1)) // len(report.sections))

@@ -67,11 +67,11 @@ class AppealForm(TextFields):
 
     def __init__(self, *args: Any, desk: Desk, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["incident"].queryset = Incident.objects.counted().filter(desk=desk)  # type: ignore[attr-defined]
+        self.fields["incident"].queryset = Incident.objects.counted().filter(desk=desk)  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
         linkable = Incident.objects.counted().filter(desk=desk, consent_public_appeal=True).order_by("-created_at")
-        self.fields["incident"].choices = [("", "—")] + [  # type: ignore[attr-defined]
+        self.fields["incident"].choices = [("", "—")] + [  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
             (i.pk, _incident_label(i)) for i in linkable[:200]]
-        self.fields["country"].choices = [("", "—")] + countries.choices()  # type: ignore[attr-defined]
+        self.fields["country"].choices = [("", "—")] + countries.choices()  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
 
     def clean_incident(self) -> Incident | None:
         incident = self.cleaned_data.get("incident")
@@ -127,7 +127,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["outcome"].label_from_instance = (  # type: ignore[attr-defined]
+        self.fields["outcome"].label_from_instance = (  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
             lambda t: f"› {t.label()}" if t.parent_id else t.label())
 
 
@@ -143,7 +143,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—")] + countries.choices()  # type: ignore[attr-defined]
+        self.fields["country"].choices = [("", "—")] + countries.choices()  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
 
 
 class InterestsForm(forms.Form):
@@ -159,7 +159,7 @@ class InterestsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["countries"].choices = countries.choices()  # type: ignore[attr-defined]
+        self.fields["countries"].choices = countries.choices()  # type: ignore[attr-defined]  # a MultipleChoiceField: Form.fields is typed as the plain Field
 
     def chosen_countries(self) -> list[str]:
         """Names of the countries already chosen, for the closed list's summary."""

@@ -3,10 +3,10 @@ appeal's history, the supporters' counts. Nothing here writes."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from amparo.accounts.models import User
 from amparo.core.models import AuditEntry
 from amparo.network import permissions
 
@@ -19,7 +19,7 @@ def published() -> QuerySet[Appeal]:
             .select_related("network"))
 
 
-def visible_appeals(user: Any) -> QuerySet[Appeal]:
+def visible_appeals(user: User | AnonymousUser) -> QuerySet[Appeal]:
     """Appeals of the desks she documents and of the networks she coordinates."""
     desks = list(permissions.documented_desks(user).values_list("id", flat=True))
     networks = list(permissions.coordinated_networks(user).values_list("id", flat=True))

@@ -5,7 +5,7 @@ words are sealed to the desk's ring and to its network's coordinators (`network.
 seal_for_desk_and_coordinators`): the desk writes them, the coordinator who approves reads
 them. Each row keeps its texts as one JSON object in its `sealed` column while its clear
 columns stay empty. Publication opens them in the approving coordinator's own request and
-copies them into the clear columns (`publish`): a published appeal is public by nature, and
+copies them into the clear columns (`services.approval.publish`): a published appeal is public by nature, and
 circulation, feeds and the API read only the clear columns.
 
 A supporter's e-mail, phone, name and link token are sealed with the service key (machines
@@ -88,18 +88,6 @@ def open_response(unlocked: Unlocked | None, response: Response) -> dict[str, st
     """Its source and note as text, for the desk and the coordinators."""
     return {name: vault.open_sealed(unlocked, getattr(response, name), label=f"appeals.response.{name}")
             if getattr(response, name) else "" for name in ("source", "note")}
-
-
-def publish_words(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateText) -> None:
-    """Publication, in the approving member's request: open the words with her key and keep
-    them in clear from now on."""
-    if row.sealed is None:
-        return
-    words = open_words(unlocked, row)
-    for name, value in words.items():
-        setattr(row, name, value)
-    row.sealed = None
-    row.save(update_fields=[*words, "sealed"])
 
 
 # --- An appeal's words, by intent -----------------------------------------------------------

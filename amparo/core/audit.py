@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -53,9 +55,12 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+Actor = AbstractBaseUser | AnonymousUser | int | str | None  # a user, her id, "system", or nobody
+
+
 def record(
-    actor: Any,
-    action: str,
+    actor: Actor,
+    action: AuditAction,
     obj: Any = None,
     *,
     object_type: str | None = None,
@@ -64,7 +69,12 @@ def record(
 ) -> AuditEntry:
     """Append one entry: who (`actor` is a user, None for anonymous, or "system"), what action,
     which object. Never pass content: only identifiers. Runs inside the caller's transaction,
-    so the entry exists exactly when the write it describes does."""
+    so the entry exists exactly when the write it describes does. `action` is a member of an
+    app's catalogue (`amparo/<app>/actions.py`, `class Action(AuditAction)`); a plain string
+    is refused with a TypeError, even one a catalogue holds."""
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"an audit action comes from a catalogue (a member of amparo/<app>/actions.py's "
+                        f"Action, an AuditAction; all of them: AuditAction.catalogue()), not {action!r}")
     if obj is not None:
         object_type = object_type or f"{obj._meta.app_label}.{obj._meta.model_name}"
         object_id = obj.pk if object_id is None else object_id
@@ -72,10 +82,10 @@ def record(
         actor_id, actor_label = None, "system"
     elif isinstance(actor, int):  # a user known by id only (e.g. an unlocked key's owner)
         actor_id, actor_label = actor, "user"
-    elif actor is None or not getattr(actor, "is_authenticated", False):
-        actor_id, actor_label = None, "anonymous"
-    else:
+    elif isinstance(actor, AbstractBaseUser) and actor.is_authenticated:
         actor_id, actor_label = actor.pk, "user"
+    else:  # nobody signed in (None, an anonymous user, a word other than "system")
+        actor_id, actor_label = None, "anonymous"
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(
             id=1, defaults={"seq": 0, "hash": GENESIS}

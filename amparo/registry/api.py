@@ -22,7 +22,7 @@ from amparo.core.api import SlugRelatedField, has_nul
 from amparo.network import permissions
 from amparo.network.api import DeskAmong, HasRole
 from amparo.network.models import Role
-from amparo.registry import bounds, services
+from amparo.registry import bounds, sealing, services
 from amparo.registry.models import Defender, Incident
 from amparo.vault import session as vault_session
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
@@ -69,7 +69,7 @@ class IncidentSerializer(serializers.ModelSerializer[Incident]):
     def get_sealed(self, incident: Incident) -> dict[str, str] | None:
         """The sealed parts, or null when this request holds no unlocked key."""
         try:
-            return services.open_incident(self.context.get("unlocked"), incident)
+            return sealing.open_incident(self.context.get("unlocked"), incident)
         except (KeyLocked, NotAReader, Tampered):
             return None
 
@@ -120,7 +120,7 @@ class DefenderSerializer(serializers.ModelSerializer[Defender]):
 
     def get_name(self, defender: Defender) -> str | None:
         try:
-            return services.open_defender_name(self.context.get("unlocked"), defender)
+            return sealing.open_defender_name(self.context.get("unlocked"), defender)
         except (KeyLocked, NotAReader, Tampered):
             return None
 

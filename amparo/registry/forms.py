@@ -38,7 +38,7 @@ class TermChoices(forms.ModelMultipleChoiceField):
 
     def include(self, chosen: QuerySet[Term]) -> None:
         """Keep a record's retired terms selectable on its edit form."""
-        self.queryset = (self.queryset | chosen.filter(kind=self.kind)).distinct()  # type: ignore[operator]
+        self.queryset = (self.queryset | chosen.filter(kind=self.kind)).distinct()  # type: ignore[operator]  # the stub types ModelChoiceField.queryset as possibly None; it is set in __init__
 
 
 def _submission_key() -> str:
@@ -93,7 +93,7 @@ class IncidentForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", "—")] + countries.choices()  # type: ignore[attr-defined]
+        self.fields["country"].choices = [("", "—")] + countries.choices()  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
 
     def clean_coordinates(self) -> str:
         return bounds.normal_coordinates(self.cleaned_data["coordinates"])
@@ -145,10 +145,10 @@ class InboxFilter(forms.Form):
 
     def __init__(self, *args: Any, assignees: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any country"))] + countries.choices()  # type: ignore[attr-defined]
-        self.fields["assignee"].choices = [("", _("Anyone")), ("none", _("Nobody"))] + assignees  # type: ignore[attr-defined]
+        self.fields["country"].choices = [("", _("Any country"))] + countries.choices()  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
+        self.fields["assignee"].choices = [("", _("Anyone")), ("none", _("Nobody"))] + assignees  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
         for name in ("attack_type", "perpetrator"):
-            self.fields[name].label_from_instance = lambda term: term.label()  # type: ignore[attr-defined]
+            self.fields[name].label_from_instance = lambda term: term.label()  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
 
 
 class FollowUpForm(forms.Form):
@@ -169,7 +169,7 @@ class MoveForm(forms.Form):
 
     def __init__(self, *args: Any, desks: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["desk"].queryset = desks  # type: ignore[attr-defined]
+        self.fields["desk"].queryset = desks  # type: ignore[attr-defined]  # a ModelChoiceField: Form.fields is typed as the plain Field
 
 
 class DuplicateForm(forms.Form):

@@ -119,8 +119,8 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
     unlocked = _unlocked(request)
     try:
-        sealed = services.open_incident(unlocked, incident)
-        names = [(d, services.open_defender_name(unlocked, d)) for d in incident.defenders.all()]
+        sealed = sealing.open_incident(unlocked, incident)
+        names = [(d, sealing.open_defender_name(unlocked, d)) for d in incident.defenders.all()]
         follow_ups = [(f, sealing.open_follow_up_note(unlocked, f)) for f in incident.follow_ups.all()]
         thread = conversation.open_thread(unlocked, incident)
         help_wanted = sealing.open_help_wanted(unlocked, incident)
@@ -157,7 +157,7 @@ def _talks(incident: Incident) -> bool:
 def incident_edit(request: HttpRequest, incident_id: int) -> HttpResponse:
     incident = _incident(request, incident_id)
     try:
-        sealed = services.open_incident(_unlocked(request), incident)
+        sealed = sealing.open_incident(_unlocked(request), incident)
         help_wanted = sealing.open_help_wanted(_unlocked(request), incident)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)

@@ -111,7 +111,7 @@ def _report_page(request: HttpRequest, incident: Incident, *, form: DefenderMess
                  status: int = 200) -> HttpResponse:
     unlocked = vault_session.unlocked_for(request)
     try:
-        sealed = services.open_incident(unlocked, incident)
+        sealed = sealing.open_incident(unlocked, incident)
         help_wanted = sealing.open_help_wanted(unlocked, incident)
         thread = conversation.open_thread(unlocked, incident)
     except (KeyLocked, NotAReader, Tampered):

@@ -70,7 +70,7 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mapping"].choices = [("", "—"), *((name, name) for name in shipped_mappings())]  # type: ignore[attr-defined]
+        self.fields["mapping"].choices = [("", "—"), *((name, name) for name in shipped_mappings())]  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -16,6 +16,8 @@ from typing import Any
 
 from amparo.network import services as network
 from amparo.network.models import Network, Role
+from amparo.registry import sealing as registry_sealing
+from amparo.registry.models import Incident
 from amparo.vault import services as vault
 from amparo.vault.errors import VaultError
 from amparo.vault.services import Unlocked
@@ -96,27 +98,17 @@ def open_fund_contact(unlocked: Unlocked | None, fund: Fund) -> str:
     return vault.open_sealed(unlocked, fund.contact, label=_CONTACT) if fund.contact else ""
 
 
-def open_help_wanted_with_receipt(private_key: bytes, incident: Any) -> str:
+def open_help_wanted_with_receipt(private_key: bytes, incident: Incident) -> str:
     """Her answer to "what help would you like?" on her report, for prefilling her request
-    ("" when she gave none or it cannot be read): the registry's sealed field, its own label."""
-    from amparo.registry.services.common import label
-
-    sealed = getattr(incident, "help_wanted", None)
-    if not sealed:
-        return ""
+    ("" when she gave none or it cannot be read: a prefill simply not offered)."""
     try:
-        return vault.open_with_private_key(private_key, sealed, label=label("incident", "help_wanted"))
-    except VaultError:  # a prefill: an unreadable answer is simply not offered
+        return registry_sealing.open_help_wanted_with_receipt(private_key, incident)
+    except VaultError:
         return ""
 
 
-def open_help_wanted(unlocked: Unlocked | None, incident: Any) -> str:
-    from amparo.registry.services.common import label
-
-    sealed = getattr(incident, "help_wanted", None)
-    if not sealed:
-        return ""
+def open_help_wanted(unlocked: Unlocked | None, incident: Incident) -> str:
     try:
-        return vault.open_sealed(unlocked, sealed, label=label("incident", "help_wanted"))
-    except VaultError:  # a prefill: an unreadable answer is simply not offered
+        return registry_sealing.open_help_wanted(unlocked, incident)
+    except VaultError:
         return ""

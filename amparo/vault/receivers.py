@@ -8,13 +8,14 @@ from typing import Any
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from amparo.accounts.models import User
 from amparo.accounts.signals import logged_out, password_changed, password_verified
 from amparo.vault import services, session
 from amparo.vault.errors import KeyLocked, RecoveryNeeded, WrongSecret
 
 
 @receiver(password_verified)
-def _unlock(sender: Any, request: HttpRequest, user: Any, password: str, **kwargs: Any) -> None:
+def _unlock(sender: Any, request: HttpRequest, user: User, password: str, **kwargs: Any) -> None:
     if not services.has_member_key(user):
         unlocked, code = services.create_member_key(user, password)
         session.keep_unlocked(request, unlocked, new_recovery_code=code)
@@ -27,7 +28,7 @@ def _unlock(sender: Any, request: HttpRequest, user: Any, password: str, **kwarg
 
 
 @receiver(password_changed)
-def _rewrap(sender: Any, request: HttpRequest, user: Any, old_password: str | None,
+def _rewrap(sender: Any, request: HttpRequest, user: User, old_password: str | None,
             new_password: str, **kwargs: Any) -> None:
     if not services.has_member_key(user):
         return
@@ -45,5 +46,5 @@ def _rewrap(sender: Any, request: HttpRequest, user: Any, old_password: str | No
 
 
 @receiver(logged_out)
-def _forget(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def _forget(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     session.forget(request)

@@ -29,7 +29,7 @@ class TermAdminForm(forms.ModelForm):
         shape = rules.Shape(
             was.kind if was else data.get("kind", ""), was.code if was else str(data.get("code", "")).strip(),
             parent.code if parent else "", data.get("state_actor"),
-            tuple(str(data.get(name) or "").strip() for name in rules.LABELS),  # type: ignore[arg-type]
+            tuple(str(data.get(name) or "").strip() for name in rules.LABELS),  # type: ignore[arg-type]  # four labels, one per language: the tuple's length is LABELS'
             was.retired if was else False)
         _shape, found = rules.check(shape, self.instance if self.instance.pk else None)
         for name, messages in found.items():
@@ -71,11 +71,11 @@ class TermAdmin(admin.ModelAdmin):
         data = form.cleaned_data
         labels = {name: data.get(name) or "" for name in rules.LABELS}
         if change:
-            saved = services.update_term(request.user, Term.objects.get(pk=obj.pk),  # type: ignore[arg-type]
+            saved = services.update_term(request.user, Term.objects.get(pk=obj.pk),  # type: ignore[arg-type]  # the admin is behind staff login: request.user is a User
                                            parent=data.get("parent"), state_actor=data.get("state_actor"),
                                            **labels)
         else:
-            saved = services.create_term(request.user, kind=data["kind"], code=data["code"],  # type: ignore[arg-type]
+            saved = services.create_term(request.user, kind=data["kind"], code=data["code"],  # type: ignore[arg-type]  # the admin is behind staff login: request.user is a User
                                            parent=data.get("parent"), state_actor=data.get("state_actor"),
                                            **labels)
         obj.pk, obj.position = saved.pk, saved.position

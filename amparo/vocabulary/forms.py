@@ -52,7 +52,7 @@ class TermForm(forms.Form):
             field.widget.attrs["lang"] = language
             if language != "en":
                 field.help_text = _("Left empty, the English label is shown.")
-        self.fields["parent"].choices = self._parents()  # type: ignore[attr-defined]
+        self.fields["parent"].choices = self._parents()  # type: ignore[attr-defined]  # a ChoiceField: Form.fields is typed as the plain Field
 
     def _parents(self) -> list[tuple[str, str]]:
         """Terms of the same kind that are offered, indented as a tree; never the term itself

@@ -102,6 +102,14 @@ def problems(shape: Shape, world: dict[str, Shape], was: Shape | None = None) ->
     """What is wrong with writing `shape` into `world` (every term by code, `shape` included),
     by field. `was` is the term as it is now, None for a new one."""
     found: dict[str, list[str]] = defaultdict(list)
+    _kind_code_and_labels(shape, was, found)
+    parent = world.get(shape.parent) if shape.parent else None
+    _parent_problems(shape, parent, world, found)
+    _state_problems(shape, parent, found)
+    return dict(found)
+
+
+def _kind_code_and_labels(shape: Shape, was: Shape | None, found: dict[str, list[str]]) -> None:
     if shape.kind not in Term.Kind.values:
         found["kind"].append(_("“%(kind)s” is not a kind of term.") % {"kind": shape.kind})
     elif was is not None and was.kind != shape.kind:
@@ -114,7 +122,10 @@ def problems(shape: Shape, world: dict[str, Shape], was: Shape | None = None) ->
     for name, label in zip(LABELS, shape.labels, strict=True):
         if len(label) > LABEL_MAX:
             found[name].append(_("A label has at most 200 characters."))
-    parent = world.get(shape.parent) if shape.parent else None
+
+
+def _parent_problems(shape: Shape, parent: Shape | None, world: dict[str, Shape], found: dict[str, list[str]]
+                     ) -> None:
     if shape.parent and parent is None:
         found["parent"].append(_("There is no term with the code “%(code)s”.") % {"code": shape.parent})
     elif parent is not None:
@@ -125,6 +136,9 @@ def problems(shape: Shape, world: dict[str, Shape], was: Shape | None = None) ->
         elif parent.retired and not shape.retired:
             found["parent"].append(_("The broader term “%(term)s” is retired: restore it first, or choose "
                                      "another.") % {"term": parent.name})
+
+
+def _state_problems(shape: Shape, parent: Shape | None, found: dict[str, list[str]]) -> None:
     if shape.kind == Term.Kind.PERPETRATOR:
         if shape.state_actor is None:
             found["state_actor"].append(_("Say whether this perpetrator is a state actor or not."))
@@ -134,7 +148,6 @@ def problems(shape: Shape, world: dict[str, Shape], was: Shape | None = None) ->
             found["state_actor"].append(message % {"term": parent.name})
     elif shape.state_actor is not None:
         found["state_actor"].append(_("Only perpetrators are state or non-state actors."))
-    return dict(found)
 
 
 def _loops(shape: Shape, world: dict[str, Shape]) -> bool:

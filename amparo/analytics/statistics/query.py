@@ -94,68 +94,94 @@ def _grouping_for(dim: str, filters: dict[str, Any], lookups: Lookups) -> Groupi
     return lookups.grouping(CONTINENTS if dim == "continent" else filters.get("grouping"))
 
 
+def _by_years(qs: QuerySet[Incident], value: Any) -> QuerySet[Incident]:
+    years = value if isinstance(value, list) else [value]
+    q = Q()
+    for year in years:
+        q |= Q(occurred_on__gte=datetime.date(year, 1, 1), occurred_on__lte=datetime.date(year, 12, 31))
+    return qs.filter(q)
+
+
+def _by_months(qs: QuerySet[Incident], value: Any) -> QuerySet[Incident]:
+    q = Q()
+    for month in value:
+        try:
+            first = datetime.date.fromisoformat(f"{month}-01")
+        except ValueError:
+            raise InvalidQuery(_gettext("month must look like 2023-05.")) from None
+        if not FIRST_YEAR <= first.year <= LAST_YEAR:  # December 9999 has no month after it
+            raise out_of_range("month")
+        after = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        q |= Q(occurred_on__gte=first, occurred_on__lt=after)
+    return qs.filter(q).exclude(date_precision=Incident.Precision.YEAR)
+
+
+def _by_regions(qs: QuerySet[Incident], name: str, value: Any, filters: dict[str, Any],
+                lookups: Lookups) -> QuerySet[Incident]:
+    grouping = _grouping_for(name, filters, lookups)
+    regions = {r.code: countries for r, countries in lookups.regions(grouping)}
+    unknown = [v for v in value if v not in regions]
+    if unknown:
+        raise InvalidQuery(_gettext("No region %(codes)s in the grouping %(grouping)s.")
+                           % {"codes": ", ".join(unknown), "grouping": grouping.code})
+    return qs.filter(country__in=[c for v in value for c in regions[v]])
+
+
+def _by_choice(qs: QuerySet[Incident], name: str, value: Any) -> QuerySet[Incident]:
+    bad = [v for v in value if v not in CHOICES[name].values]
+    if bad:
+        raise InvalidQuery(_gettext("%(name)s is one of %(values)s.")
+                           % {"name": name, "values": ", ".join(CHOICES[name].values)})
+    return qs.filter(**{f"{name}__in": value})
+
+
+def _by_state(qs: QuerySet[Incident], value: Any, lookups: Lookups) -> QuerySet[Incident]:
+    bad = [v for v in value if v not in STATE_VALUES]
+    if bad:
+        raise InvalidQuery(_gettext("state is one of %(values)s.") % {"values": ", ".join(STATE_VALUES)})
+    ids = [pk for pk in lookups.kind_ids(Term.Kind.PERPETRATOR)
+           if lookups.state_of(lookups.terms[pk]) in value]
+    through = Incident.perpetrators.through
+    has: Any = Exists(through.objects.filter(incident_id=OuterRef("pk"), term_id__in=ids))
+    if "unknown" in value:  # no perpetrator recorded counts as unknown
+        has = has | ~Exists(through.objects.filter(incident_id=OuterRef("pk")))
+    return qs.filter(has)
+
+
+def _by_vocabulary(qs: QuerySet[Incident], name: str, value: Any, lookups: Lookups) -> QuerySet[Incident]:
+    m2m, kind = MULTI[name]
+    ids = lookups.subtree_ids(kind, value)
+    through = getattr(Incident, m2m).through
+    return qs.filter(Exists(through.objects.filter(incident_id=OuterRef("pk"), term_id__in=ids)))
+
+
+def _filter_one(qs: QuerySet[Incident], name: str, value: Any, filters: dict[str, Any],
+                lookups: Lookups) -> QuerySet[Incident]:
+    """`qs` narrowed by one filter (one the statistics do not know leaves it as it is)."""
+    plain = {"from": "occurred_on__gte", "to": "occurred_on__lte", "desk": "desk__slug__in"}
+    if name in plain:
+        return qs.filter(**{plain[name]: value})
+    if name in ("country", "subdivision"):
+        return qs.filter(**{f"{name}__in": [v.upper() for v in value]})
+    if name == "year":
+        return _by_years(qs, value)
+    if name == "month":
+        return _by_months(qs, value)
+    if name in ("region", "continent"):
+        return _by_regions(qs, name, value, filters, lookups)
+    if name in CHOICES:
+        return _by_choice(qs, name, value)
+    if name == "state":
+        return _by_state(qs, value, lookups)
+    if name in VOCABULARY:
+        return _by_vocabulary(qs, name, value, lookups)
+    return qs
+
+
 def _filtered(qs: QuerySet[Incident], filters: dict[str, Any], lookups: Lookups) -> QuerySet[Incident]:
     for name, value in filters.items():
-        if name in ("grouping", "level", "status"):
-            continue
-        if name == "year":
-            years = value if isinstance(value, list) else [value]
-            q = Q()
-            for year in years:
-                q |= Q(occurred_on__gte=datetime.date(year, 1, 1), occurred_on__lte=datetime.date(year, 12, 31))
-            qs = qs.filter(q)
-        elif name == "from":
-            qs = qs.filter(occurred_on__gte=value)
-        elif name == "to":
-            qs = qs.filter(occurred_on__lte=value)
-        elif name == "month":
-            q = Q()
-            for month in value:
-                try:
-                    first = datetime.date.fromisoformat(f"{month}-01")
-                except ValueError:
-                    raise InvalidQuery(_gettext("month must look like 2023-05.")) from None
-                if not FIRST_YEAR <= first.year <= LAST_YEAR:  # December 9999 has no month after it
-                    raise out_of_range("month")
-                after = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-                q |= Q(occurred_on__gte=first, occurred_on__lt=after)
-            qs = qs.filter(q).exclude(date_precision=Incident.Precision.YEAR)
-        elif name == "country":
-            qs = qs.filter(country__in=[v.upper() for v in value])
-        elif name == "subdivision":
-            qs = qs.filter(subdivision__in=[v.upper() for v in value])
-        elif name in ("region", "continent"):
-            grouping = _grouping_for(name, filters, lookups)
-            regions = {r.code: countries for r, countries in lookups.regions(grouping)}
-            unknown = [v for v in value if v not in regions]
-            if unknown:
-                raise InvalidQuery(_gettext("No region %(codes)s in the grouping %(grouping)s.")
-                                   % {"codes": ", ".join(unknown), "grouping": grouping.code})
-            qs = qs.filter(country__in=[c for v in value for c in regions[v]])
-        elif name == "desk":
-            qs = qs.filter(desk__slug__in=value)
-        elif name in CHOICES:
-            bad = [v for v in value if v not in CHOICES[name].values]
-            if bad:
-                raise InvalidQuery(_gettext("%(name)s is one of %(values)s.")
-                                   % {"name": name, "values": ", ".join(CHOICES[name].values)})
-            qs = qs.filter(**{f"{name}__in": value})
-        elif name == "state":
-            bad = [v for v in value if v not in STATE_VALUES]
-            if bad:
-                raise InvalidQuery(_gettext("state is one of %(values)s.") % {"values": ", ".join(STATE_VALUES)})
-            ids = [pk for pk in lookups.kind_ids(Term.Kind.PERPETRATOR)
-                   if lookups.state_of(lookups.terms[pk]) in value]
-            through = Incident.perpetrators.through
-            has: Any = Exists(through.objects.filter(incident_id=OuterRef("pk"), term_id__in=ids))
-            if "unknown" in value:  # no perpetrator recorded counts as unknown
-                has = has | ~Exists(through.objects.filter(incident_id=OuterRef("pk")))
-            qs = qs.filter(has)
-        elif name in VOCABULARY:
-            m2m, kind = MULTI[name]
-            ids = lookups.subtree_ids(kind, value)
-            through = getattr(Incident, m2m).through
-            qs = qs.filter(Exists(through.objects.filter(incident_id=OuterRef("pk"), term_id__in=ids)))
+        if name not in ("grouping", "level", "status"):
+            qs = _filter_one(qs, name, value, filters, lookups)
     return qs
 
 

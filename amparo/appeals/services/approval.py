@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from amparo.accounts.models import User
 from amparo.appeals import sealing
 from amparo.appeals.actions import Action
-from amparo.appeals.models import Appeal, ReferenceCounter
+from amparo.appeals.models import Addressee, Appeal, AppealText, ReferenceCounter, UpdateText
 from amparo.core.services import record_audit
 from amparo.network.models import Network
 from amparo.vault.errors import KeyLocked, NotAReader, Tampered
@@ -43,10 +43,22 @@ def publish(unlocked: Unlocked | None, rows: list[Any]) -> None:
     """Open the sealed words with the approver's key and keep them in clear from now on."""
     try:
         for row in rows:
-            sealing.publish_words(unlocked, row)
+            _publish_words(unlocked, row)
     except (KeyLocked, NotAReader, Tampered) as exc:
         raise AppealRefused(_("The draft is sealed and did not open with your key: sign out and in again, or "
                               "ask another coordinator to approve it.")) from exc
+
+
+def _publish_words(unlocked: Unlocked | None, row: AppealText | Addressee | UpdateText) -> None:
+    """Publication, in the approving member's request: open the words with her key (the
+    vault's KeyLocked, NotAReader or Tampered when it cannot) and keep them in clear."""
+    if row.sealed is None:
+        return
+    words = sealing.open_words(unlocked, row)
+    for name, value in words.items():
+        setattr(row, name, value)
+    row.sealed = None
+    row.save(update_fields=[*words, "sealed"])
 
 
 def wrote_part_of(user: User, appeal: Appeal) -> bool:

@@ -9,10 +9,11 @@ from django.db import connection, connections
 
 from amparo.core import audit
 from amparo.core.models import AppendOnlyError, AuditEntry
+from amparo.core.tests.actions import SampleAction
 
 
 def _fill(n: int) -> list[AuditEntry]:
-    return [audit.record("system", "thing.done", object_type="test.thing", object_id=i) for i in range(n)]
+    return [audit.record("system", SampleAction.THING_DONE, object_type="test.thing", object_id=i) for i in range(n)]
 
 
 def _drop_triggers() -> None:
@@ -35,11 +36,19 @@ def test_it_chains_entries_and_verifies_them():
 
 
 @pytest.mark.django_db
+def test_it_refuses_an_action_that_is_a_plain_string():
+    for action in ("thing.done", "sample.thing_done"):  # even one a catalogue holds
+        with pytest.raises(TypeError, match="catalogue"):
+            audit.record("system", action, object_type="test.thing", object_id=1)
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.django_db
 def test_it_stores_identifiers_not_content(world):
-    entry = audit.record(world.users["coordinator"], "desk.updated", world.desk_a, scope="network:1")
+    entry = audit.record(world.users["coordinator"], SampleAction.DESK_UPDATED, world.desk_a, scope="network:1")
     assert (entry.actor_id, entry.actor_label) == (world.users["coordinator"].pk, "user")
     assert (entry.object_type, entry.object_id) == ("network.desk", str(world.desk_a.pk))
-    assert audit.record(None, "report.received", object_type="x", object_id=1).actor_label == "anonymous"
+    assert audit.record(None, SampleAction.REPORT_RECEIVED, object_type="x", object_id=1).actor_label == "anonymous"
 
 
 @pytest.mark.django_db
@@ -133,7 +142,7 @@ def test_it_keeps_the_chain_whole_under_concurrent_writers():
     def writer(n: int) -> None:
         try:
             for i in range(15):
-                audit.record("system", "concurrent.write", object_type="t", object_id=f"{n}-{i}")
+                audit.record("system", SampleAction.CONCURRENT_WRITE, object_type="t", object_id=f"{n}-{i}")
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:

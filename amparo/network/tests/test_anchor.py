@@ -7,13 +7,14 @@ from celery.contrib.testing.worker import start_worker
 
 from amparo.celery import app
 from amparo.core import audit
+from amparo.core.tests.actions import SampleAction
 from amparo.network import services, tasks
 from amparo.network.models import AuditAnchorDelivery
 
 
 @pytest.mark.django_db
 def test_it_mails_each_coordinator_the_latest_hash_once_a_day(world, smtp_server):
-    audit.record("system", "thing.done", object_type="t", object_id=1)
+    audit.record("system", SampleAction.THING_DONE, object_type="t", object_id=1)
     head = audit.latest()
     assert services.send_audit_anchor() == 1
     assert len(smtp_server) == 1

@@ -15,13 +15,12 @@ from django.db import transaction
 
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
-from amparo.network import services as network
 from amparo.network.models import Desk
+from amparo.registry import sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import Attachment, Incident
-from amparo.registry.services.common import desk_scope, label
+from amparo.registry.services.common import desk_scope
 from amparo.registry.services.images import CONTENT_TYPES, EXTENSIONS, without_metadata
-from amparo.vault import services as vault
 from amparo.vault.services import Unlocked
 
 # --- Attachments ----------------------------------------------------------------------------
@@ -69,8 +68,7 @@ def add_attachment(actor: User | str, incident: Incident, *, filename: str, cont
     try:
         with transaction.atomic():
             with open(path, "xb") as target:
-                sealed_key = vault.seal_attachment(incident.desk.ring, source, target,
-                                                   label=label("attachment", "file"))
+                sealed_key = sealing.seal_attachment_file(incident.desk, source, target)
                 # On disk before the row that points at it: a crash never leaves a record
                 # whose file is half written.
                 target.flush()
@@ -78,8 +76,7 @@ def add_attachment(actor: User | str, incident: Incident, *, filename: str, cont
             attachment = Attachment.objects.create(
                 incident=incident, sealed_key=sealed_key, content_type=content_type, size=size,
                 stored_name=stored_name, metadata=cleaned.metadata,
-                filename=network.seal_for_desk(incident.desk, filename or "file",
-                                               label=label("attachment", "filename")),
+                filename=sealing.seal_attachment_name(incident.desk, filename or "file"),
             )
             record_audit(actor, Action.ATTACHMENT_ADDED, incident, scope=desk_scope(incident.desk))
     except BaseException:
@@ -109,13 +106,12 @@ class _ChunkReader:
 
 def open_attachment(unlocked: Unlocked | None, attachment: Attachment) -> tuple[str, Iterator[bytes]]:
     """The file's name and its chunks, for a member of the desk."""
-    name = vault.open_sealed(unlocked, attachment.filename, label=label("attachment", "filename"))
+    name = sealing.open_attachment_name(unlocked, attachment)
     path = Path(settings.MEDIA_ROOT) / "attachments" / attachment.stored_name
 
     def chunks() -> Iterator[bytes]:
         with open(path, "rb") as source:
-            yield from vault.open_attachment(unlocked, attachment.sealed_key, source,
-                                             label=label("attachment", "file"))
+            yield from sealing.open_attachment_file(unlocked, attachment, source)
     return name, chunks()
 
 
@@ -126,19 +122,18 @@ def move_attachment(attachment: Attachment, target: Desk, unlocked: Unlocked, al
     folder = Path(settings.MEDIA_ROOT) / "attachments"
     old_path, new_name = folder / attachment.stored_name, secrets.token_hex(16)
     new_path = folder / new_name
-    name = vault.open_sealed(unlocked, attachment.filename, label=label("attachment", "filename"))
+    name = sealing.open_attachment_name(unlocked, attachment)
     try:
         with open(old_path, "rb") as source, open(new_path, "xb") as copy:
-            chunks = vault.open_attachment(unlocked, attachment.sealed_key, source, label=label("attachment", "file"))
+            chunks = sealing.open_attachment_file(unlocked, attachment, source)
             reader: Any = _ChunkReader(chunks)  # file-like enough for the streaming sealer
-            attachment.sealed_key = vault.seal_attachment(target.ring, reader, copy,
-                                                          label=label("attachment", "file"), also_to=also)
+            attachment.sealed_key = sealing.seal_attachment_file(target, reader, copy, also)
             copy.flush()
             os.fsync(copy.fileno())
     except BaseException:
         new_path.unlink(missing_ok=True)
         raise
     transaction.on_commit(lambda: old_path.unlink(missing_ok=True))
-    attachment.filename = network.seal_for_desk(target, name, label=label("attachment", "filename"), also_to=also)
+    attachment.filename = sealing.seal_attachment_name(target, name, also)
     attachment.stored_name = new_name
     attachment.save(update_fields=["sealed_key", "filename", "stored_name"])

@@ -13,15 +13,13 @@ from django.utils import timezone
 
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
-from amparo.network import services as network
 from amparo.network.models import Desk
 from amparo.registry import bounds, sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import AnonymousReceipt, Defender, FollowUp, Incident
 from amparo.registry.services.attachments import move_attachment
-from amparo.registry.services.common import desk_scope, label
+from amparo.registry.services.common import desk_scope
 from amparo.registry.services.names import name_indexes
-from amparo.vault import services as vault
 from amparo.vault.errors import NotAReader
 from amparo.vault.services import Unlocked
 from amparo.vocabulary.models import Term
@@ -39,9 +37,8 @@ def create_defender(
     with transaction.atomic():
         defender = Defender.objects.create(
             desk=desk, kind=kind, gender=gender, account=account,
-            name=network.seal_for_desk(desk, name, label=label("defender", "name"), also_to=also),
-            contacts=network.seal_for_desk(desk, contacts, label=label("defender", "contacts"), also_to=also)
-            if contacts else None,
+            name=sealing.seal_defender_name(desk, name, also),
+            contacts=sealing.seal_defender_contacts(desk, contacts, also),
         )
         defender.profiles.set(list(profiles))
         if unlocked is not None:
@@ -103,11 +100,8 @@ def _apply(incident: Incident, data: IncidentData, also_to: list[Any]) -> None:
     incident.occurred_on = _normal_date(data.occurred_on, data.date_precision)
     incident.date_precision = data.date_precision
     incident.country, incident.subdivision = data.country.upper(), data.subdivision.upper()
-    for name in Incident.SEALED:
-        text = getattr(data, name)
-        sealed = network.seal_for_desk(incident.desk, text, label=label("incident", name), also_to=also_to) \
-            if text else None
-        setattr(incident, name, sealed)
+    sealing.seal_incident_parts(incident.desk, incident, {name: getattr(data, name) for name in Incident.SEALED},
+                                also_to)
     if data.safe_now is not None:
         incident.safe_now = data.safe_now
     if data.help_wanted is not None:
@@ -217,7 +211,7 @@ def add_follow_up(actor: User, incident: Incident, *, happened_on: date, note: s
     with transaction.atomic():
         follow_up = FollowUp.objects.create(
             incident=incident, happened_on=happened_on, author=actor,
-            note=network.seal_for_desk(incident.desk, note, label=label("followup", "note")),
+            note=sealing.seal_follow_up_note(incident.desk, note),
         )
         record_audit(actor, Action.FOLLOW_UP_ADDED, incident, scope=desk_scope(incident.desk))
     return follow_up
@@ -235,28 +229,20 @@ def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlock
         receipt = AnonymousReceipt.objects.filter(incident=incident).first()
         if receipt is not None:  # an anonymous reporter keeps reading her report and the messages
             also.append(bytes(receipt.public_key))
-        for name in Incident.SEALED:
-            value = getattr(incident, name)
-            if value:
-                text = vault.open_sealed(unlocked, value, label=label("incident", name))
-                setattr(incident, name, network.seal_for_desk(target, text, label=label("incident", name),
-                                                               also_to=also))
+        sealing.reseal_incident_parts(unlocked, incident, target, also)
         incident.help_wanted = sealing.reseal_help_wanted(unlocked, incident, target, also)
         for message in incident.messages.all():
-            text = vault.open_sealed(unlocked, message.body, label=label("message", "body"))
-            message.body = network.seal_for_desk(target, text, label=label("message", "body"), also_to=also)
+            message.body = sealing.reseal_reporter_message(unlocked, message, target, also)
             message.save(update_fields=["body"])
         for follow_up in incident.follow_ups.all():
-            text = vault.open_sealed(unlocked, follow_up.note, label=label("followup", "note"))
-            follow_up.note = network.seal_for_desk(target, text, label=label("followup", "note"))
+            follow_up.note = sealing.seal_follow_up_note(target, sealing.open_follow_up_note(unlocked, follow_up))
             follow_up.save(update_fields=["note"])
         for attachment in incident.attachments.all():
             move_attachment(attachment, target, unlocked, also)
         moved = []
         for defender in incident.defenders.all():
-            name = vault.open_sealed(unlocked, defender.name, label=label("defender", "name"))
-            contacts = vault.open_sealed(unlocked, defender.contacts, label=label("defender", "contacts")) \
-                if defender.contacts else ""
+            name = sealing.open_defender_name(unlocked, defender)
+            contacts = sealing.open_defender_contacts(unlocked, defender)
             if defender.incidents.exclude(pk=incident.pk).exists():
                 copy = create_defender(actor, target, name=name, kind=defender.kind, contacts=contacts,
                                        gender=defender.gender, profiles=defender.profiles.all(),
@@ -265,9 +251,8 @@ def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlock
             else:
                 also_d = [defender.account] if defender.account else []
                 defender.desk = target
-                defender.name = network.seal_for_desk(target, name, label=label("defender", "name"), also_to=also_d)
-                defender.contacts = network.seal_for_desk(target, contacts, label=label("defender", "contacts"),
-                                                          also_to=also_d) if contacts else None
+                defender.name = sealing.seal_defender_name(target, name, also_d)
+                defender.contacts = sealing.seal_defender_contacts(target, contacts, also_d)
                 defender.name_index = ""  # indexed under the target desk's key by its next member
                 defender.save()
                 moved.append(defender)
@@ -280,12 +265,3 @@ def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlock
         record_audit(actor, Action.MOVED_IN, incident, scope=desk_scope(target))
     return incident
 
-
-def open_incident(unlocked: Unlocked | None, incident: Incident) -> dict[str, str]:
-    """The sealed parts as text, for a member of the desk (or the reporter herself)."""
-    return {name: vault.open_sealed(unlocked, getattr(incident, name), label=label("incident", name))
-            if getattr(incident, name) else "" for name in Incident.SEALED}
-
-
-def open_defender_name(unlocked: Unlocked | None, defender: Defender) -> str:
-    return vault.open_sealed(unlocked, defender.name, label=label("defender", "name"))

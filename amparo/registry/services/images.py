@@ -115,58 +115,77 @@ JPEG_KEPT = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0
 JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}
 
 
+def _orientation_segment(orientation: int) -> bytes:
+    """An APP1 segment holding only the orientation (none for the upright 1 or a wrong value)."""
+    if orientation not in range(2, 9):
+        return b""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    body = b"Exif\0\0" + exif.tobytes()
+    return b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body
+
+
+def _kept(marker: int, segment: bytes) -> bool:
+    header = segment[2:7]
+    return marker in JPEG_KEPT or (marker == 0xE0 and header == b"JFIF\0") or (
+        marker == 0xEE and header.startswith(b"Adobe"))
+
+
+def _scan_end(data: bytes, pos: int) -> int:
+    """Where a compressed scan starting at `pos` ends: the next marker that is not data."""
+    while True:
+        pos = data.index(b"\xff", pos)
+        following = data[pos + 1]
+        if following == 0 or 0xD0 <= following <= 0xD7 or following == 0xFF:
+            pos += 1 if following == 0xFF else 2
+            continue
+        return pos
+
+
+def _copy_segments(data: bytes, out: io.BytesIO) -> None:
+    """Copy the segments a picture needs, up to its end; ValueError or IndexError when the
+    file is not a whole JPEG."""
+    pos, end = 2, len(data)
+    while pos < end:
+        if data[pos] != 0xFF:
+            raise ValueError("not a marker")
+        while data[pos] == 0xFF:  # fill bytes
+            pos += 1
+        marker = data[pos]
+        pos += 1
+        if marker == 0xD9:  # the picture's end: nothing after it is kept
+            out.write(b"\xff\xd9")
+            return
+        if marker in JPEG_STANDALONE:
+            out.write(bytes((0xFF, marker)))
+            continue
+        length = int.from_bytes(data[pos:pos + 2], "big")
+        segment = data[pos:pos + length]
+        if length < 2 or len(segment) != length:
+            raise ValueError("cut short")
+        pos += length
+        if _kept(marker, segment):
+            out.write(bytes((0xFF, marker)) + segment)
+        if marker == 0xDA:  # the compressed scan runs to the next marker that is not data
+            scan, pos = pos, _scan_end(data, pos)
+            out.write(data[scan:pos])
+    raise ValueError("no end")
+
+
 def _jpeg_without_segments(source: Any, orientation: int) -> Cleaned:
     """A JPEG too large to decode, cleaned without decoding: the same compressed pixels (not a
     bit of the picture changes), with only the segments a picture needs; the orientation is
     written back. Memory: the file and its copy, never its pixels."""
     source.seek(0)
     data = source.read()
-    out, pos, end = io.BytesIO(), 2, len(data)
     if data[:2] != b"\xff\xd8":
         return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
-    out.write(b"\xff\xd8")
-    if orientation in range(2, 9):
-        from PIL import Image
-
-        exif = Image.Exif()
-        exif[ORIENTATION] = orientation
-        body = b"Exif\0\0" + exif.tobytes()
-        out.write(b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body)
+    out = io.BytesIO()
+    out.write(b"\xff\xd8" + _orientation_segment(orientation))
     try:
-        while pos < end:
-            if data[pos] != 0xFF:
-                raise ValueError("not a marker")
-            while data[pos] == 0xFF:  # fill bytes
-                pos += 1
-            marker = data[pos]
-            pos += 1
-            if marker == 0xD9:  # the picture's end: nothing after it is kept
-                out.write(b"\xff\xd9")
-                break
-            if marker in JPEG_STANDALONE:
-                out.write(bytes((0xFF, marker)))
-                continue
-            length = int.from_bytes(data[pos:pos + 2], "big")
-            segment = data[pos:pos + length]
-            if length < 2 or len(segment) != length:
-                raise ValueError("cut short")
-            pos += length
-            header = segment[2:7]
-            if marker in JPEG_KEPT or marker == 0xE0 and header == b"JFIF\0" or marker == 0xEE and \
-                    header.startswith(b"Adobe"):
-                out.write(bytes((0xFF, marker)) + segment)
-            if marker == 0xDA:  # the compressed scan runs to the next marker that is not data
-                scan = pos
-                while True:
-                    pos = data.index(b"\xff", pos)
-                    following = data[pos + 1]
-                    if following == 0 or 0xD0 <= following <= 0xD7 or following == 0xFF:
-                        pos += 1 if following == 0xFF else 2
-                        continue
-                    break
-                out.write(data[scan:pos])
-        else:
-            raise ValueError("no end")
+        _copy_segments(data, out)
     except (ValueError, IndexError):
         return Cleaned(metadata=Attachment.Metadata.KEPT_LARGE)
     size = out.tell()

@@ -7,18 +7,12 @@ from collections.abc import Sequence
 
 from django.db import transaction
 
-from amparo.network import services as network
 from amparo.network.models import Desk
+from amparo.registry import sealing
 from amparo.registry.models import Defender, DeskIndexKey
-from amparo.registry.services.common import label
-from amparo.vault import desk_index
-from amparo.vault import services as vault
 from amparo.vault.services import Unlocked
 
 # --- The blind index of names ---------------------------------------------------------------
-
-INDEX_KEY_LABEL = "registry.desk.index_key"
-
 
 def name_indexes(desk: Desk, unlocked: Unlocked, names: Sequence[str]) -> list[str]:
     """The blind index of each name under the desk's index key, which the vault makes on first
@@ -26,11 +20,10 @@ def name_indexes(desk: Desk, unlocked: Unlocked, names: Sequence[str]) -> list[s
     with transaction.atomic():
         found = DeskIndexKey.objects.select_for_update().filter(desk=desk).first()
         if found is None:
-            sealed, indexes = desk_index.new_desk_index_key(
-                lambda key: network.seal_for_desk(desk, key, label=INDEX_KEY_LABEL), names)
+            sealed, indexes = sealing.new_desk_name_index(desk, names)
             DeskIndexKey.objects.create(desk=desk, sealed_key=sealed)
             return indexes
-    return desk_index.desk_blind_index(unlocked, found.sealed_key, names, label=INDEX_KEY_LABEL)
+    return sealing.desk_name_indexes(unlocked, found.sealed_key, names)
 
 
 def index_pending_names(desk: Desk, unlocked: Unlocked, limit: int = 200) -> int:
@@ -39,7 +32,7 @@ def index_pending_names(desk: Desk, unlocked: Unlocked, limit: int = 200) -> int
     waiting = list(Defender.objects.filter(desk=desk, name_index="").exclude(name__isnull=True)[:limit])
     if not waiting:
         return 0
-    names = [vault.open_sealed(unlocked, defender.name, label=label("defender", "name")) for defender in waiting]
+    names = [sealing.open_defender_name(unlocked, defender) for defender in waiting]
     for defender, index in zip(waiting, name_indexes(desk, unlocked, names), strict=True):
         Defender.objects.filter(pk=defender.pk).update(name_index=index)
     return len(waiting)

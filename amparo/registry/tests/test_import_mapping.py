@@ -156,3 +156,9 @@ def test_a_desk_without_a_key_holder_gets_nothing(world, vocabulary):
     result = _run(world, {**BASE, "fields": {"narrative": "what"}}, "ref,what\n1,x\n", desk=empty)
     assert not result.ok and "nobody with its key" in str(result.errors[0])
     assert not Incident.objects.filter(desk=empty).exists()
+
+
+def test_the_writer_replaces_every_list_of_terms_a_mapping_fills():
+    from amparo.registry.services import importing as writes
+    from amparo.registry.transfer.importing.mapping import TERM_FIELDS
+    assert tuple(TERM_FIELDS) == writes.TERM_FIELDS

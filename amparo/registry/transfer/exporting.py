@@ -15,13 +15,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.network.models import Desk
-from amparo.registry import services
+from amparo.registry import sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import Defender, Incident
 from amparo.vault import services as vault
@@ -40,9 +41,9 @@ COLUMNS = (
 FORMATS = ("csv", "json")
 
 
-def may_export(user: Any, desk: Desk) -> bool:
+def may_export(user: User | AnonymousUser, desk: Desk) -> bool:
     """Only a holder of the desk's key can export it: what is sealed must be opened."""
-    return desk.ring is not None and vault.is_reader(desk.ring, user)
+    return isinstance(user, User) and desk.ring is not None and vault.is_reader(desk.ring, user)
 
 
 def record_export(actor: User | int, desk: Desk, fmt: str) -> None:
@@ -102,7 +103,7 @@ def records(desk: Desk, unlocked: Unlocked) -> Iterator[dict[str, Any]]:
                               Prefetch("profiles", queryset=Term.objects.only("id")))))
     )
     for incident in incidents.iterator(chunk_size=CHUNK):
-        sealed = services.open_incident(unlocked, incident)
+        sealed = sealing.open_incident(unlocked, incident)
         defenders = list(incident.defenders.all())
         yield {
             "desk": desk.slug, "id": incident.pk, "status": incident.status, "date": date_text(incident),
@@ -116,7 +117,7 @@ def records(desk: Desk, unlocked: Unlocked) -> Iterator[dict[str, Any]]:
             "consent_statistics": incident.consent_statistics,
             "consent_public_appeal": incident.consent_public_appeal, "consent_un": incident.consent_un,
             "defenders": [{
-                "name": services.open_defender_name(unlocked, d), "kind": d.kind,
+                "name": sealing.open_defender_name(unlocked, d), "kind": d.kind,
                 "gender": codes[d.gender_id] if d.gender_id else "",
                 "profiles": sorted(codes[p.pk] for p in d.profiles.all()),
             } for d in defenders],

@@ -119,14 +119,14 @@ def _rows(reader: Iterator[list[str]], result: ImportResult) -> list[_Row]:
             "The first line must name the columns: %(columns)s (kind, code and label_en are needed)."
         ) % {"columns": ",".join(COLUMNS)}))
         return []
-    rows, line = [], reader.line_num + 1  # type: ignore[attr-defined]
+    rows, line = [], reader.line_num + 1  # type: ignore[attr-defined]  # csv.reader's stub is an Iterator without the reader's line_num
     for cells in reader:
         if any(cell.strip() for cell in cells[len(header):]):
             result.errors.append(LineError(line, "", _("This line has more cells than the first line names.")))
         elif any(cell.strip() for cell in cells):
             padded = [*cells[:len(header)], *[""] * (len(header) - len(cells))]
             rows.append(_Row(line, {name: _unescape(cell).strip() for name, cell in zip(header, padded, strict=True)}))
-        line = reader.line_num + 1  # type: ignore[attr-defined]
+        line = reader.line_num + 1  # type: ignore[attr-defined]  # csv.reader's stub is an Iterator without the reader's line_num
     return rows
 
 

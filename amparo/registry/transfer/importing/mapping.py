@@ -133,6 +133,22 @@ def parse_mapping(raw: Any, lookups: Lookups | None = None) -> Mapping:
     problems: list[str] = []
     if not isinstance(raw, dict):
         raise MappingError(["a mapping is a JSON object"])
+    name, identifier, key_columns = _source_and_key(raw, problems)
+    unknown = _unknown_words(raw, problems)
+    default_formats, century_from = _dates(raw, problems)
+    fields = _fields(raw, frozenset(fold(w) for w in unknown), default_formats, lookups, problems)
+    if problems:
+        raise MappingError(problems)
+    return Mapping(
+        name=str(name).strip(), fields=fields, identifier=identifier or None, key_columns=list(key_columns),
+        encoding=raw.get("encoding", "utf-8-sig"), delimiter=raw.get("delimiter", ","),
+        description=raw.get("description", ""), century_from=century_from,
+        formulas_escaped=bool(raw.get("formulas_escaped", False)),
+    )
+
+
+def _source_and_key(raw: dict[str, Any], problems: list[str]) -> tuple[Any, str | None, Any]:
+    """The top keys, the source's name, how a row is recognised and how the file is read."""
     for key in sorted(set(raw) - TOP_KEYS):
         problems.append(f"unknown key {key!r}")
     name = raw.get("name")
@@ -153,10 +169,19 @@ def parse_mapping(raw: Any, lookups: Lookups | None = None) -> Mapping:
         problems.append("give either 'identifier' (a column) or 'key_columns' (a list of columns)")
     if not isinstance(key_columns, list) or not all(isinstance(c, str) for c in key_columns):
         problems.append("'key_columns' is a list of column names")
+    return name, identifier, key_columns
+
+
+def _unknown_words(raw: dict[str, Any], problems: list[str]) -> list[str]:
     unknown = raw.get("unknown", list(DEFAULT_UNKNOWN))
     if not isinstance(unknown, list) or not all(isinstance(w, str) for w in unknown):
         problems.append("'unknown' is a list of words")
         unknown = list(DEFAULT_UNKNOWN)
+    return unknown
+
+
+def _dates(raw: dict[str, Any], problems: list[str]) -> tuple[list[DateFormat], int]:
+    """The date formats every date field uses unless it says otherwise, and the century rule."""
     dates = raw.get("dates") or {}
     if not isinstance(dates, dict):
         problems.append("'dates' is an object: {\"formats\": [...], \"century_from\": 1950}")
@@ -167,16 +192,24 @@ def parse_mapping(raw: Any, lookups: Lookups | None = None) -> Mapping:
     if not isinstance(century_from, int) or not 1000 <= century_from <= 9000:
         problems.append("'dates.century_from' is a year, e.g. 1930 (two-digit years then run 1930-2029)")
         century_from = 1950
-    fields_raw = raw.get("fields") or {}
-    if not isinstance(fields_raw, dict) or not fields_raw:
-        problems.append("'fields' is an object: field name -> source(s)")
-        fields_raw = {}
-    constants = raw.get("constants") or {}
-    if not isinstance(constants, dict):
-        problems.append("'constants' is an object: field name -> value")
-        constants = {}
+    return default_formats, century_from
+
+
+def _object(raw: dict[str, Any], key: str, problem: str, problems: list[str], *, required: bool = False
+            ) -> dict[str, Any]:
+    value = raw.get(key) or {}
+    if not isinstance(value, dict) or (required and not value):
+        problems.append(problem)
+        return {}
+    return value
+
+
+def _fields(raw: dict[str, Any], global_unknown: frozenset[str], default_formats: list[DateFormat],
+            lookups: Lookups, problems: list[str]) -> dict[str, list[Source]]:
+    """Each field's sources: its columns, then its constant."""
+    fields_raw = _object(raw, "fields", "'fields' is an object: field name -> source(s)", problems, required=True)
+    constants = _object(raw, "constants", "'constants' is an object: field name -> value", problems)
     fields: dict[str, list[Source]] = {}
-    global_unknown = frozenset(fold(w) for w in unknown)
     for name_, spec in fields_raw.items():
         if name_ not in FIELDS:
             problems.append(f"unknown field {name_!r} (known: {', '.join(FIELDS)})")
@@ -191,14 +224,7 @@ def parse_mapping(raw: Any, lookups: Lookups | None = None) -> Mapping:
                                                     lookups, problems))
     if fields.get("defender.name") is None and any(f in fields for f in DEFENDER_FIELDS):
         problems.append("'defender.kind', 'defender.gender' and 'defender.profiles' need 'defender.name'")
-    if problems:
-        raise MappingError(problems)
-    return Mapping(
-        name=str(name).strip(), fields=fields, identifier=identifier or None, key_columns=list(key_columns),
-        encoding=raw.get("encoding", "utf-8-sig"), delimiter=raw.get("delimiter", ","),
-        description=raw.get("description", ""), century_from=century_from,
-        formulas_escaped=bool(raw.get("formulas_escaped", False)),
-    )
+    return fields
 
 
 def _formats(raw: Any, where: str, problems: list[str]) -> list[DateFormat]:
@@ -226,17 +252,8 @@ def _source(name: str, spec: Any, global_unknown: frozenset[str], default_format
     if not isinstance(spec, dict):
         problems.append(f"{where}: a source is a column name or an object")
         return Source()
-    for key in sorted(set(spec) - SOURCE_KEYS):
-        problems.append(f"{where}: unknown key {key!r}")
-    for key in ("column", "split", "each_split", "label", "latitude", "longitude"):
-        if key in spec and not isinstance(spec[key], str):
-            problems.append(f"{where}: {key!r} is text")
-            return Source()
-    has_pair = "latitude" in spec or "longitude" in spec
-    if sum(("column" in spec, "constant" in spec, has_pair)) != 1:
-        problems.append(f"{where}: give exactly one of 'column', 'constant' or 'latitude' + 'longitude'")
-    if has_pair and (name != "coordinates" or not (spec.get("latitude") and spec.get("longitude"))):
-        problems.append(f"{where}: 'latitude' and 'longitude' go together, for 'coordinates' only")
+    if not _source_shape(name, spec, where, problems):
+        return Source()
     values = spec.get("values") or {}
     if not isinstance(values, dict):
         problems.append(f"{where}: 'values' maps the file's words onto codes")
@@ -258,20 +275,41 @@ def _source(name: str, spec: Any, global_unknown: frozenset[str], default_format
     targets: list[Any] = list(values.values())
     if "constant" in spec:
         targets += spec["constant"] if isinstance(spec["constant"], list) else [spec["constant"]]
+    _check_targets(name, targets, source, lookups, where, problems)
+    return source
+
+
+def _source_shape(name: str, spec: dict[str, Any], where: str, problems: list[str]) -> bool:
+    """Its keys and where its values come from; False when it cannot be read further."""
+    for key in sorted(set(spec) - SOURCE_KEYS):
+        problems.append(f"{where}: unknown key {key!r}")
+    for key in ("column", "split", "each_split", "label", "latitude", "longitude"):
+        if key in spec and not isinstance(spec[key], str):
+            problems.append(f"{where}: {key!r} is text")
+            return False
+    has_pair = "latitude" in spec or "longitude" in spec
+    if sum(("column" in spec, "constant" in spec, has_pair)) != 1:
+        problems.append(f"{where}: give exactly one of 'column', 'constant' or 'latitude' + 'longitude'")
+    if has_pair and (name != "coordinates" or not (spec.get("latitude") and spec.get("longitude"))):
+        problems.append(f"{where}: 'latitude' and 'longitude' go together, for 'coordinates' only")
+    return True
+
+
+def _check_targets(name: str, targets: list[Any], source: Source, lookups: Lookups, where: str,
+                   problems: list[str]) -> None:
     convert = converter(name, lookups)
     for target in targets:
         if target is None or (isinstance(target, str) and not target.strip()):
             continue
-        if not all(isinstance(part, str | int | float | bool) for part in (
-                target if isinstance(target, list) else [target])):
+        parts = target if isinstance(target, list) else [target]
+        if not all(isinstance(part, str | int | float | bool) for part in parts):
             problems.append(f"{where}: {target!r} is not a code, a word or a list of them")
             continue
-        for part in (target if isinstance(target, list) else [target]):
+        for part in parts:
             try:
                 convert(part if not isinstance(part, str) else part.strip(), source)
             except CellError as exc:
                 problems.append(f"{where}: {part!r} {exc}")
-    return source
 
 
 # --- Converting one value -------------------------------------------------------------------

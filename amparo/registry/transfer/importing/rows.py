@@ -6,13 +6,13 @@ Nothing here writes: the whole file is read and checked before anything is store
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from amparo.registry import sealing
 from amparo.registry.models import Defender, Incident
 from amparo.registry.transfer.exporting import unescape_formula
 from amparo.registry.transfer.importing.mapping import (
@@ -29,9 +29,7 @@ from amparo.registry.transfer.importing.mapping import (
     fold,
     subdivision_code,
 )
-from amparo.vault import services as vault
 
-KEY_PURPOSE, DIGEST_PURPOSE = "registry.import.key", "registry.import.row"
 csv.field_size_limit(16 * 1024 * 1024)  # a narrative may be long; the upload limit bounds the file
 
 
@@ -68,10 +66,8 @@ class RowData:
 
 
 def row_key(source_name: str, identifier: str) -> str:
-    """The keyed index that recognises a row on re-import (service key; see vault.blind_index).
-    Hashed first so that case and spaces in identifiers still count (blind_index folds them)."""
-    inner = hashlib.sha256(f"{source_name}\x1f{identifier}".encode()).hexdigest()
-    return vault.blind_index(inner, purpose=KEY_PURPOSE)
+    """The keyed index that recognises a row on re-import (sealing.import_row_key)."""
+    return sealing.import_row_key(source_name, identifier)
 
 
 def row_digest(row: RowData) -> str:
@@ -80,7 +76,7 @@ def row_digest(row: RowData) -> str:
         [row.clear, row.sealed, row.terms, [[d.name, d.kind, d.gender, d.profiles] for d in row.defenders]],
         sort_keys=True, default=str, separators=(",", ":"),
     )
-    return vault.blind_index(hashlib.sha256(canonical.encode()).hexdigest(), purpose=DIGEST_PURPOSE)
+    return sealing.import_row_digest(canonical)
 
 
 def split_cell(text: str, separator: str, escaped: bool) -> list[str]:
@@ -196,6 +192,22 @@ class RowReader:
         before = len(errors)
         if self.mapping.formulas_escaped:  # a file we exported: take our apostrophes off
             cells = [unescape_formula(c) for c in cells]
+        key = self._key(line, cells, errors)
+        if key is None:
+            return None
+        clear = self._clear(cells, errors, line)
+        sealed = self._sealed(cells, errors, line)
+        f = self.fields
+        terms = {name: sorted(set(f[name].values(cells, errors, line))) for name in TERM_FIELDS if name in f}
+        defenders = self._defenders(cells, errors, line)
+        if len(errors) > before:
+            return None
+        row = RowData(line, key, clear, sealed, terms, defenders)
+        row.digest = row_digest(row)
+        return row
+
+    def _key(self, line: int, cells: list[str], errors: list[RowError]) -> str | None:
+        """The row's key; None (and an error) when its identifier is blank or repeated."""
         ident = "\x1f".join(_cell(cells, i).strip() for i in self.key_indexes)
         if not ident.strip("\x1f"):
             errors.append(RowError(line, ", ".join(self.key_names), "the identifier is blank"))
@@ -206,51 +218,50 @@ class RowReader:
                                    f"the same identifier as row {self.seen[key]}"))
             return None
         self.seen[key] = line
+        return key
+
+    def _first(self, name: str, cells: list[str], errors: list[RowError], line: int) -> list[Any]:
+        """The field's first value, as a list of none or one (none when the mapping lacks it)."""
+        return self.fields[name].values(cells, errors, line, first_only=True) if name in self.fields else []
+
+    def _clear(self, cells: list[str], errors: list[RowError], line: int) -> dict[str, Any]:
         clear: dict[str, Any] = {"victims": 1, "date_precision": Incident.Precision.DAY, "occurred_on": None}
-        f = self.fields
-        if "occurred_on" in f:
-            got = f["occurred_on"].values(cells, errors, line, first_only=True)
-            if got:
-                day, precision = got[0]
-                clear["occurred_on"], clear["date_precision"] = _normal(day, precision), precision
-        if "reported_on" in f:
-            got = f["reported_on"].values(cells, errors, line, first_only=True)
+        if got := self._first("occurred_on", cells, errors, line):
+            day, precision = got[0]
+            clear["occurred_on"], clear["date_precision"] = _normal(day, precision), precision
+        if "reported_on" in self.fields:
+            got = self._first("reported_on", cells, errors, line)
             clear["reported_on"] = got[0][0] if got else None
-        country = ""
-        if "country" in f:
-            got = f["country"].values(cells, errors, line, first_only=True)
-            country = got[0] if got else ""
-        clear["country"] = country
-        clear["subdivision"] = ""
-        if "subdivision" in f:
-            got = f["subdivision"].values(cells, errors, line, first_only=True)
-            if got:
-                try:
-                    clear["subdivision"] = subdivision_code(country, got[0])
-                except CellError as exc:
-                    column = next((s.column or "" for s in self.mapping.fields["subdivision"] if s.column), "")
-                    errors.append(RowError(line, column, f"{got[0]!r} {exc}"))
+        got = self._first("country", cells, errors, line)
+        clear["country"] = country = got[0] if got else ""
+        clear["subdivision"] = self._subdivision(country, cells, errors, line)
         for name in ("victims", *CHOICES, *BOOLEANS, "reported_to"):
-            if name in f:
-                got = f[name].values(cells, errors, line, first_only=True)
-                if got:
-                    clear[name] = got[0]
+            if got := self._first(name, cells, errors, line):
+                clear[name] = got[0]
         if len(clear.get("reported_to", "")) > 200:
             errors.append(RowError(line, "reported_to", "is longer than 200 characters"))
+        return clear
+
+    def _subdivision(self, country: str, cells: list[str], errors: list[RowError], line: int) -> str:
+        got = self._first("subdivision", cells, errors, line)
+        if not got:
+            return ""
+        try:
+            return subdivision_code(country, got[0])
+        except CellError as exc:
+            column = next((s.column or "" for s in self.mapping.fields["subdivision"] if s.column), "")
+            errors.append(RowError(line, column, f"{got[0]!r} {exc}"))
+            return ""
+
+    def _sealed(self, cells: list[str], errors: list[RowError], line: int) -> dict[str, str]:
         sealed: dict[str, str] = {}
-        if "coordinates" in f:
-            got = f["coordinates"].values(cells, errors, line, first_only=True)
+        if "coordinates" in self.fields:
+            got = self._first("coordinates", cells, errors, line)
             sealed["coordinates"] = got[0] if got else ""
         for name in SEALED_FIELDS:
-            if name in f:
+            if name in self.fields:
                 sealed[name] = self._text(name, cells, errors, line)
-        terms = {name: sorted(set(f[name].values(cells, errors, line))) for name in TERM_FIELDS if name in f}
-        defenders = self._defenders(cells, errors, line)
-        if len(errors) > before:
-            return None
-        row = RowData(line, key, clear, sealed, terms, defenders)
-        row.digest = row_digest(row)
-        return row
+        return sealed
 
     def _text(self, name: str, cells: list[str], errors: list[RowError], line: int) -> str:
         """A text field: the non-blank parts of its sources, each on its own line, labelled."""

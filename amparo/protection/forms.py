@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from amparo.core.widgets import DateInput
 from amparo.registry.models import Incident
 
 from . import risk, un_document
@@ -14,7 +15,7 @@ from .models import Measure, Protocol, UnCommunication
 
 ROWS = {"threats": 3, "vulnerabilities": 3, "capacities": 3}
 NAMES = {"threats": _("Threat"), "vulnerabilities": _("Vulnerability"), "capacities": _("Capacity")}
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 class AssessmentForm(forms.Form):

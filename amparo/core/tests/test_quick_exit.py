@@ -234,6 +234,7 @@ def test_after_the_quick_exit_back_and_reload_show_nothing_of_a_defenders_report
     screenshot(page, "her-pages-5-defender-list-es")
     page.locator("main form.row-open button").first.click()
     page.wait_for_url("**/registry/my-reports/v/**")
+    page.locator("main details summary").first.click()  # "Lo que escribiste" opens her words
     assert "Me quitaron el teléfono" in page.locator("main").inner_text()
     screenshot(page, "her-pages-6-defender-report-es")
     page.locator("#quick-exit").click()

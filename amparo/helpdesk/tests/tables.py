@@ -78,6 +78,9 @@ def make_help(world: Any) -> tuple[Any, Any]:
 
 
 def url_values(world: Any) -> dict[str, object]:
+    from amparo.helpdesk import services
+
+    services.load_shipped_guides()  # a transactional test before may have emptied the tables
     found, lockdown = make_help(world)
     return {"guide_slug": "phone-seized", "help_id": found.pk, "trusted_contact_id": 999999,
             "lockdown_id": lockdown.pk}

@@ -54,4 +54,5 @@ def test_a_filled_form_reads_back_as_the_web_forms_report():
     assert instance.instance_id == "uuid:abc"
     data = instances.incident_data(instance, {"HN"})
     assert data.country == "HN" and data.locality == "Tela" and data.consent_un and not data.consent_statistics
-    assert "Nos amenazaron" in data.narrative and "abogada" in data.narrative and "ayer" in data.narrative
+    assert "Nos amenazaron" in data.narrative and "ayer" in data.narrative
+    assert data.help_wanted == "abogada" and data.safe_now == "yes"  # fields of their own (issue 16)

@@ -42,7 +42,8 @@ from amparo.helpdesk.services.requests import (
 from amparo.helpdesk.services.tutorials import load_shipped_guides, mark_done
 
 __all__ = [
-    "Asked", "Claimed", "load_shipped_guides", "Escalated", "NoExperts", "Opened", "Profile", "ReceiptRefused", "active_lockdown",
+    "Asked", "Claimed", "Escalated", "NoExperts", "Opened", "Profile", "ReceiptRefused", "active_lockdown",
+    "load_shipped_guides",
     "add_requester_message", "add_trusted_contact", "ask_anonymously", "ask_for_help", "change_status",
     "check_lockdown_code", "claim_desk_alerts", "claim_warnings", "escalate_unanswered", "has_lockdown_code",
     "her_desk", "leads_of",

@@ -356,6 +356,9 @@ AMPARO_CIRCULATION_QUEUE = env_str("AMPARO_CIRCULATION_QUEUE", "celery")
 AMPARO_SMS_URL = env_str("AMPARO_SMS_URL")
 AMPARO_SMS_ACCOUNT = env_str("AMPARO_SMS_ACCOUNT")
 AMPARO_SMS_TOKEN = env_secret("AMPARO_SMS_TOKEN", required=False)
+# For a gateway that cannot sign its webhook: a shared secret it sends in `X-Webhook-Secret`
+# (HTTPS only). Empty: only Twilio-style signatures are accepted at /channels/sms/.
+AMPARO_SMS_WEBHOOK_SECRET = env_secret("AMPARO_SMS_WEBHOOK_SECRET", required=False)
 AMPARO_SMS_FROM = env_str("AMPARO_SMS_FROM")
 
 # --- API ------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def _signed(request: HttpRequest) -> bool:
     """The gateway's signature over the URL it was given (AMPARO_PUBLIC_URL and this path) and
     the posted fields, checked with the account's token; or, for a gateway that cannot sign,
     the shared secret AMPARO_SMS_WEBHOOK_SECRET in the `X-Webhook-Secret` header (HTTPS only)."""
-    shared = getattr(settings, "AMPARO_SMS_WEBHOOK_SECRET", "")
+    shared = settings.AMPARO_SMS_WEBHOOK_SECRET
     if shared and vault.secret_matches(shared, request.headers.get("X-Webhook-Secret", "")):
         return True
     url = settings.AMPARO_PUBLIC_URL + request.get_full_path()

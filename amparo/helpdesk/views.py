@@ -180,7 +180,8 @@ def back(request: HttpRequest) -> HttpResponse:
         if not intake.within_global_limit():
             return too_many_requests(request, intake.WINDOW)
         if form.is_valid():
-            opened = services.open_with_receipt(form.cleaned_data["receipt"])
+            opened = services.open_with_receipt(form.cleaned_data["receipt"],
+                                                language=get_language() or "en")
             if opened is not None:
                 return _keep(request, opened)
             form.add_error("receipt", _("No request opens with these words: a word may be mistyped."))

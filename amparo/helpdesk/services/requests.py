@@ -22,7 +22,7 @@ from amparo.helpdesk.actions import Action
 from amparo.helpdesk.models import ExpertProfile, HelpMessage, HelpRequest
 from amparo.network import services as network
 from amparo.network.models import Membership, Network, Role
-from amparo.registry.services import intake
+from amparo.registry.services import intake, receipts
 from amparo.vault import services as vault
 from amparo.vault.errors import NoKeyHolder
 from amparo.vault.services import ReporterKeys
@@ -136,17 +136,22 @@ def ask_anonymously(receipt: str, binding: str, asked: Asked) -> Opened:
     gives, which is derived here and never stored."""
     if not intake.issued_here(receipt, binding):
         raise ReceiptRefused
-    keys = vault.derive_reporter_keys(receipt)
+    keys = intake.receipt_keys(receipt)  # as the report form's: its canonical spelling
     found = HelpRequest.objects.filter(receipt_tag=keys.lookup_tag).first()
     request = found if found is not None else _create(asked, requester=None, keys=keys)
     return _open(request, keys)
 
 
-def open_with_receipt(receipt: str) -> Opened | None:
-    """Her request and its conversation, or None when no request has these words."""
-    keys = vault.derive_reporter_keys(receipt)
-    found = HelpRequest.objects.filter(receipt_tag=keys.lookup_tag).first()
-    return _open(found, keys) if found is not None else None
+def open_with_receipt(receipt: str, *, language: str = "en") -> Opened | None:
+    """Her request and its conversation, or None when no request has these words. Her words are
+    read as the report form reads them (capitals, accents and a slip after a word's fourth letter
+    do not matter)."""
+    for candidate in receipts.read(receipt, language).candidates:
+        keys = vault.derive_reporter_keys(candidate)
+        found = HelpRequest.objects.filter(receipt_tag=keys.lookup_tag).first()
+        if found is not None:
+            return _open(found, keys)
+    return None
 
 
 def reopen(request_id: int, private_key: bytes) -> Opened | None:

@@ -1,5 +1,5 @@
-"""`manage.py load_support_demo`: the invented example funds (clearly named "Example: …") in
-the coalition's directory, after `load_demo`. Safe to run twice."""
+"""`manage.py load_demo_support` (run by `load_demo`): the invented example funds (clearly
+named "Example: …") in the coalition's directory. Safe to run twice."""
 
 from __future__ import annotations
 

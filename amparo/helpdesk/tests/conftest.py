@@ -13,7 +13,9 @@ from conftest import STANDING_PASSWORD
 @pytest.fixture
 def experts(world):
     """The standing ICT expert answers in Spanish and knows seized devices; a second expert of
-    the coalition answers only in French (and has no open requests either)."""
+    the coalition answers only in French (and has no open requests either). The shipped guides
+    are put back as `migrate` loads them: a live-server test before may have emptied the tables."""
+    services.load_shipped_guides()
     spanish = world.users["ict_expert"]
     french = UserFactory.create(username="experte", email="experte@example.org")
     french_key = vault.create_member_key(french, STANDING_PASSWORD)[0]

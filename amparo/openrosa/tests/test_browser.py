@@ -23,7 +23,7 @@ def test_a_documenter_gives_a_phone_an_address_and_revokes_it(live_server, phone
     page = _log_in(phone_without_js, live_server, world.users["documenter_a"])
     page.get_by_role("link", name="Direcciones de servidor de Desk A").click()
     assert page.locator("h1").inner_text() == "Aplicaciones de teléfono de Desk A"
-    assert "Ninguna todavía." in page.content()
+    assert "Todavía no hay direcciones." in page.content()
     page.get_by_role("button", name="Crear una dirección nueva").click()
     address = page.locator("#new-address").inner_text()
     assert address.startswith(f"{live_server.url}/openrosa/")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from amparo.accounts.models import User
 from amparo.core.services import record_audit
+from amparo.registry import services as registry
 from amparo.registry.models import Incident
 
 from .. import sealing
@@ -26,9 +27,7 @@ def _feed_incident(incident: Incident) -> None:
     if newest is None:
         return
     first_filed = incident.complaints.exclude(filed_on=None).order_by("filed_on").values_list("filed_on", flat=True)
-    Incident.objects.filter(pk=incident.pk).update(
-        reported_to_authorities=Incident.Reported.YES, justice=newest.stage,
-        reported_on=incident.reported_on or (first_filed[0] if first_filed else None))
+    registry.follow_justice(incident, newest.stage, first_filed[0] if first_filed else None)
 
 
 def record_complaint(actor: User, incident: Incident, *, filed_on: date | None, authority: str, case_number: str,

@@ -13,6 +13,7 @@ from amparo.registry.services.cases import (
     add_follow_up,
     assign,
     create_defender,
+    follow_justice,
     mark_duplicate,
     move_to_desk,
     record_incident,
@@ -32,7 +33,7 @@ from amparo.registry.services.names import (
 
 __all__ = [
     "AttachmentRefused", "Cleaned", "Counts", "consent_holds", "IncidentData", "add_attachment", "add_follow_up",
-    "assign", "create_defender", "desk_scope", "find_defenders", "index_pending_names",
+    "assign", "create_defender", "desk_scope", "follow_justice", "find_defenders", "index_pending_names",
     "mark_duplicate", "move_attachment", "move_to_desk", "name_indexes", "open_attachment",
     "open_defender_name", "open_incident", "record_incident", "set_consent", "set_status", "update_incident",
     "withdraw_consent", "without_metadata", "write_import",

@@ -182,6 +182,16 @@ def set_status(actor: User, incident: Incident, status: str) -> Incident:
     return incident
 
 
+def follow_justice(incident: Incident, stage: str, first_filed: date | None) -> None:
+    """A complaint about the incident reached `stage` (protection's justice follow-up): the
+    incident's clear justice fields follow, reported from `first_filed` unless a date was
+    recorded before (one UPDATE: its sealed words and updated_at are left as they are; the
+    caller audits the complaint)."""
+    Incident.objects.filter(pk=incident.pk).update(
+        reported_to_authorities=Incident.Reported.YES, justice=stage,
+        reported_on=incident.reported_on or first_filed)
+
+
 def assign(actor: User, incident: Incident, assignee: User | None) -> Incident:
     with transaction.atomic():
         incident.assignee = assignee

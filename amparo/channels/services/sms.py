@@ -24,6 +24,7 @@ from amparo.core.services import record_audit
 from amparo.network import services as network
 from amparo.registry import services as registry
 from amparo.registry.models import Incident
+from amparo.registry.services import intake
 from amparo.vault.errors import NoKeyHolder
 
 ANONYMOUS = "anonymous"
@@ -163,7 +164,7 @@ def _delete(index: str, number: str, language: str) -> list[int]:
         if incident is not None and incident.status == Incident.Status.RECEIVED:
             record_audit(ANONYMOUS, Action.SMS_DELETED_BY_SENDER, incident,
                          scope=network.scope_of(incident.desk.network))
-            incident.delete()
+            intake.erase_report(incident)  # her files and lone defenders with it
     conversations.delete()
     if SmsOptOut.objects.filter(sender_index=index).exists():
         return []

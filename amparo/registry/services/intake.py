@@ -239,19 +239,31 @@ def expire_untriaged_reports(now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=settings.ANONYMOUS_RETENTION_DAYS)
     expired = list(Incident.objects.filter(channel=Incident.Channel.ANONYMOUS, status=Incident.Status.RECEIVED,
                                            created_at__lt=cutoff).select_related("desk__network"))
-    folder = Path(settings.MEDIA_ROOT) / "attachments"
     for incident in expired:
-        files = list(Attachment.objects.filter(incident=incident).values_list("stored_name", flat=True))
         with transaction.atomic():
-            alone = [d.pk for d in incident.defenders.all() if not d.incidents.exclude(pk=incident.pk).exists()]
             record_audit("system", Action.EXPIRED, incident, scope=network.scope_of(incident.desk.network))
-            incident.delete()  # receipts, messages, attachments and follow-ups go with it
-            Defender.objects.filter(pk__in=alone).delete()
-        for name in files:
-            (folder / name).unlink(missing_ok=True)
+            erase_report(incident)
     if expired:
         _reclaim_space()
     return len(expired)
+
+
+def erase_report(incident: Incident) -> None:
+    """Delete one report whole: its row with its receipts, messages, attachments and follow-ups,
+    the defenders only it named, and its files once the deletion is committed. The caller
+    audits why."""
+    folder = Path(settings.MEDIA_ROOT) / "attachments"
+    files = list(Attachment.objects.filter(incident=incident).values_list("stored_name", flat=True))
+    with transaction.atomic():
+        alone = [d.pk for d in incident.defenders.all() if not d.incidents.exclude(pk=incident.pk).exists()]
+        incident.delete()
+        Defender.objects.filter(pk__in=alone).delete()
+        transaction.on_commit(lambda: _remove_files(folder, files))
+
+
+def _remove_files(folder: Path, names: list[str]) -> None:
+    for name in names:
+        (folder / name).unlink(missing_ok=True)
 
 
 def _reclaim_space() -> None:

@@ -170,6 +170,19 @@ def deactivate_account(actor: User | str, user: User) -> None:
     user.is_active = False
 
 
+def suspend_login(user: User) -> None:
+    """No login until `resume_login`: her password made unusable and the account inactive (a
+    lockdown after a seized phone; her roles and rings are the caller's business)."""
+    user.set_unusable_password()
+    User.objects.filter(pk=user.pk).update(password=user.password, is_active=False)
+    user.is_active = False
+
+
+def resume_login(user_id: int) -> None:
+    """The account active again after `suspend_login` (she sets a new password by reset)."""
+    User.objects.filter(pk=user_id).update(is_active=True)
+
+
 # --- Sessions -------------------------------------------------------------------------------
 
 def record_session(user: User, session_key: str) -> UserSession:

@@ -99,8 +99,7 @@ def lock_down(user: User, *, by: str, now: datetime | None = None) -> Lockdown:
         for token in ApiToken.objects.filter(user=locked, revoked_at__isnull=True):
             accounts.revoke_api_token(token, actor=locked)
         accounts.remove_second_factor(locked, actor=locked)
-        locked.set_unusable_password()
-        User.objects.filter(pk=locked.pk).update(password=locked.password, is_active=False)
+        accounts.suspend_login(locked)
         out = vault.lock_out_member(locked, actor=locked)
         lockdown = Lockdown.objects.create(user=locked, by=by, desk=her_desk(locked), started_at=now,
                                            rings_rotated=out.rotated, rings_to_restore=out.last_holder)
@@ -192,7 +191,7 @@ def undo_lockdown(actor: User, lockdown: Lockdown) -> None:
         locked = Lockdown.objects.select_for_update().get(pk=lockdown.pk)
         if locked.undone_at is not None:
             return
-        User.objects.filter(pk=locked.user_id).update(is_active=True)
+        accounts.resume_login(locked.user_id)
         vault.restore_member(locked.user, locked.rings_rotated, actor=actor)
         Lockdown.objects.filter(pk=locked.pk).update(undone_at=timezone.now(), undone_by=actor)
         record_audit(actor, Action.LOCKDOWN_UNDONE, locked,

@@ -219,6 +219,12 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; finders serve
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Sealed attachment files: a folder under MEDIA_ROOT (the embedded default). Code reaches them
+# only through `django.core.files.storage.storages["attachments"]`.
+STORAGES["attachments"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MEDIA_ROOT / "attachments")},
+}
 # Attachments are sealed as they arrive; uploads stay in memory (never a clear temporary file
 # on disk), which is why they are capped.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

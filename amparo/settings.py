@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "amparo.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "amparo.core.middleware.NulRefusedMiddleware",  # a NUL in the address: 400, never a 500
     "django.middleware.common.CommonMiddleware",
     "amparo.core.middleware.NoReferrerCsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

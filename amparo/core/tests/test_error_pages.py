@@ -289,3 +289,9 @@ def test_a_page_left_open_overnight_gives_her_report_back_in_a_phone_browser(liv
         assert page.locator("html").get_attribute("lang") == "es" and page.locator("#quick-exit").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         screenshot(page, f"error-{name}-es")
+
+
+@pytest.mark.parametrize("url", ["/appeals/feed/e%00s/", "/?q=%00", "/?a%00=1", "/stats/?country=M%00X"])
+def test_a_nul_in_the_address_gets_the_400_page_not_a_database_error(client, url):
+    """PostgreSQL refuses NUL in a text parameter; such a request never reaches a view."""
+    ours(client.get(url, **ES), 400)

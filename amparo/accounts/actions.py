@@ -16,6 +16,7 @@ class Action(AuditAction):
     DEACTIVATED = "account.deactivated"
     DELETED_IN_ADMIN = "account.deleted_in_admin"
     OTHER_SESSIONS_ENDED = "account.other_sessions_ended"
+    PASSWORD_CHANGE_REFUSED_IN_ADMIN = "account.password_change_refused_in_admin"  # noqa: S105 - an audit action, not a secret
     PASSWORD_SET = "account.password_set"  # noqa: S105 - an audit action, not a secret
     RECOVERY_CODES_ISSUED = "account.recovery_codes_issued"
     RECOVERY_CODE_USED = "account.recovery_code_used"

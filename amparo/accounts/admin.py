@@ -3,7 +3,9 @@ from typing import Any, cast
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from amparo.accounts import services
 from amparo.accounts.actions import Action
@@ -30,6 +32,16 @@ class AmparoUserAdmin(UserAdmin):
                     services.deactivate_account(cast(User, request.user), obj)
             except services.DeactivationRefused as refused:
                 messages.error(request, str(refused))
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
+        """Refused, for every account: a member's private key is wrapped by her password, so a
+        password set by someone else would leave her unable to open anything, and would let an
+        administrator sign in as her. She changes it herself, or resets it with her recovery
+        sheet (the account's reset page)."""
+        messages.error(request, _("Nobody sets another person's password here: her keys are locked with it. "
+                                  "She changes it on her account page, or resets it with her recovery sheet."))
+        record_audit(request.user, Action.PASSWORD_CHANGE_REFUSED_IN_ADMIN, self.get_object(request, id))
+        return HttpResponseRedirect(reverse("admin:accounts_user_change", args=[id]))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         record_audit(request.user, Action.DELETED_IN_ADMIN, obj)

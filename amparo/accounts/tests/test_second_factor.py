@@ -133,3 +133,25 @@ def test_it_keeps_no_totp_secret_in_clear_in_the_database(person, settings):
             dump = "".join(r[0] for r in cursor.fetchall()).encode()
     assert factor.secret.encode() not in dump and raw not in dump
     assert factor.secret.encode() not in bytes(stored.sealed_secret)
+
+
+def test_the_admin_never_sets_another_persons_password(client, person, fast_password_hashing):
+    """Her private key is wrapped by her password: a password set in the admin would lock her
+    out of her records and let the administrator sign in as her. The page refuses and says how."""
+    admin = services.create_user(username="ada", password=PASSWORD, email="ada@example.org")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    vault.create_member_key(admin, PASSWORD)
+    totp = _enrolled(admin)
+    client.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+    client.post("/accounts/login/code/", {"code": totp.now()})
+    url = f"/admin/accounts/user/{person.pk}/password/"
+    shown = client.get(url, follow=True)
+    assert shown.redirect_chain[-1][0] == f"/admin/accounts/user/{person.pk}/change/"
+    assert "recovery sheet" in shown.content.decode()
+    sent = client.post(url, {"password1": "a brand new passphrase 123", "password2": "a brand new passphrase 123",
+                             "usable_password": "true"})
+    assert sent.status_code == 302
+    person.refresh_from_db()
+    assert person.check_password(PASSWORD)
+    assert not person.check_password("a brand new passphrase 123")

@@ -18,6 +18,7 @@ BEFORE = {
         "account.deactivated",
         "account.deleted_in_admin",
         "account.other_sessions_ended",
+        "account.password_change_refused_in_admin",
         "account.password_set",
         "account.recovery_code_used",
         "account.recovery_codes_issued",

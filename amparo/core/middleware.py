@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.cache import patch_cache_control
 
@@ -94,5 +94,7 @@ class NulRefusedMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if "\x00" in request.path or any("\x00" in key or any("\x00" in value for value in values)
                                          for key, values in request.GET.lists()):
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": "A NUL character is not allowed in the address."}, status=400)
             return errors.bad_request(request)
         return self.get_response(request)

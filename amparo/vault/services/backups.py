@@ -159,7 +159,8 @@ def stored_files(storage: Storage | None = None, folder: str = "") -> Iterator[s
 
 class _Writer:
     def __init__(self, stream: crypto.StreamWriter) -> None:
-        self.stream, self.entries = stream, []  # type: list[Entry]
+        self.stream = stream
+        self.entries: list[Entry] = []
 
     def entry(self, name: str, chunks: Iterable[bytes]) -> Entry:
         encoded = name.encode()
@@ -176,14 +177,14 @@ class _Writer:
         return entry
 
 
-def _file_chunks(handle: BinaryIO) -> Iterator[bytes]:
+def _file_chunks(handle: Any) -> Iterator[bytes]:
     while chunk := handle.read(database.READ):
         yield chunk
 
 
 def write_backup(target: BinaryIO, public: bytes) -> Contents:
     """Write the archive to `target` (a file opened for writing); return what it holds."""
-    header = {
+    header: dict[str, Any] = {
         "format": FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "app_version": _app_version(), "database": database.vendor(),
         "database_server": database.server_version(), "migrations": database.applied_migrations(),
@@ -268,10 +269,7 @@ def _entry_chunks(plain: _Plain, digest: Any, sizes: list[int]) -> Iterator[byte
         yield chunk
 
 
-def read_backup(source: BinaryIO, private: bytes, sink: Sink | None = None) -> Contents:
-    """Decrypt and check the whole archive: every chunk's authentication, the stream's end, and
-    the manifest against what was read. `sink(name, chunks)` receives each entry's content as
-    it is read (a restore); without it, the content is only checked."""
+def _open(source: BinaryIO, private: bytes) -> _Plain:
     if source.read(len(MAGIC)) != MAGIC:
         raise BackupError("this is not an Amparo backup (or not of a format this version reads)")
     sealed_key = source.read(SEALED_KEY_BYTES)
@@ -282,32 +280,24 @@ def read_backup(source: BinaryIO, private: bytes, sink: Sink | None = None) -> C
     except crypto.CryptoError as exc:
         raise BackupError("this private key does not open this backup (it was made for another key, "
                           "or its key was changed)") from exc
-    try:
-        plain = _Plain(crypto.stream_decrypt(archive_key, source, MAGIC + sealed_key))
-    except crypto.CryptoError as exc:
-        raise BackupError(_damaged(exc)) from exc
+    return _Plain(crypto.stream_decrypt(archive_key, source, MAGIC + sealed_key))
+
+
+def _entries(plain: _Plain, sink: Sink | None) -> tuple[dict[str, Any], dict[str, Any], list[Entry]]:
+    """Read every entry up to the end mark: (header, manifest, what was read)."""
     seen: list[Entry] = []
-    header: dict[str, Any] | None = None
-    manifest: dict[str, Any] | None = None
-    while True:
-        kind = plain.read(1)
-        if kind == b"Z":
-            break
-        if kind != b"E" or manifest is not None:
+    found: dict[str, Any] = {}
+    while (kind := plain.read(1)) != b"Z":
+        if kind != b"E" or "manifest.json" in found:
             raise BackupError("the archive's content is not laid out as a backup's")
         (length,) = struct.unpack(">H", plain.read(2))
         name = plain.read(length).decode()
         digest, sizes = hashlib.sha256(), [0]
         chunks = _entry_chunks(plain, digest, sizes)
         if name in ("header.json", "manifest.json"):
-            data = json.loads(b"".join(chunks))
-            if name == "header.json":
-                header = data
-                if sink is not None:
-                    sink(name, iter([json.dumps(data).encode()]))
-            else:
-                manifest = data
-                continue
+            found[name] = json.loads(b"".join(chunks))
+            if name == "manifest.json":
+                continue  # the manifest does not list itself
         elif sink is not None:
             sink(name, chunks)
         for _rest in chunks:  # whatever the sink left unread
@@ -315,8 +305,16 @@ def read_backup(source: BinaryIO, private: bytes, sink: Sink | None = None) -> C
         seen.append(Entry(name, sizes[0], digest.hexdigest()))
     if not plain.at_end():
         raise BackupError("the archive has content after its end")
-    if header is None or manifest is None:
+    if "header.json" not in found or "manifest.json" not in found:
         raise BackupError("the archive has no header or no manifest")
+    return found["header.json"], found["manifest.json"], seen
+
+
+def read_backup(source: BinaryIO, private: bytes, sink: Sink | None = None) -> Contents:
+    """Decrypt and check the whole archive: every chunk's authentication, the stream's end, and
+    the manifest against what was read. `sink(name, chunks)` receives each part's content as it
+    is read (a restore); without it, the content is only checked."""
+    header, manifest, seen = _entries(_open(source, private), sink)
     listed = [Entry(**e) for e in manifest.get("entries", [])]
     if listed != seen:
         missing = {e.name for e in listed} - {e.name for e in seen}
@@ -364,7 +362,8 @@ def restore_backup(path: Path, private: bytes, *, replace: bool = False,
         raise BackupError("the database or the attachments' storage is not empty: restore into an empty "
                           "one, or pass --replace to erase what is there first")
     contents = verify_backup(path, private)
-    progress(f"Archive checked: {len(contents.entries)} parts, {contents.files} files, made {contents.header['created']}.")
+    progress(f"Archive checked: {len(contents.entries)} parts, {contents.files} files, "
+             f"made {contents.header['created']}.")
     if contents.header.get("database") != database.vendor():
         raise BackupError(f"the archive holds a {contents.header.get('database')} database; this server uses "
                           f"{database.vendor()}")

@@ -23,8 +23,8 @@ from amparo.accounts.models import User
 from amparo.core import audit
 from amparo.network.management.commands.load_demo import DEMO_PASSWORD
 from amparo.registry.models import Incident
-from amparo.vault.services import backup_database as database
 from amparo.vault import services as vault
+from amparo.vault.services import backup_database as database
 from amparo.vault.services import backups
 from conftest import sign_in
 
@@ -201,3 +201,15 @@ def test_pruning_keeps_backups_no_longer_than_the_deletion_window(keys, settings
     assert "Pruned 1 archives older than 30 days" in out.getvalue()
     assert not old.exists() and recent.exists() and unrelated.exists()
     assert len(list(folder.glob("*.amparo-backup"))) == 2
+
+
+def test_it_refuses_an_archive_of_a_newer_version(keys, monkeypatch, tmp_path):
+    public, private_file = keys
+    applied = database.applied_migrations()
+    monkeypatch.setattr(database, "applied_migrations", lambda: [*applied, ["vault", "9999_from_the_future"]])
+    archive = _backup(tmp_path, public)
+    monkeypatch.undo()
+    counts = database.row_counts()
+    with pytest.raises(CommandError, match="newer version of Amparo .*vault.9999_from_the_future"):
+        call_command("restore", archive, private_key_file=private_file, replace=True, stdout=io.StringIO())
+    assert database.row_counts() == counts

@@ -324,6 +324,14 @@ def read_backup(source: BinaryIO, private: bytes, sink: Sink | None = None) -> C
     return Contents(header, seen)
 
 
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the archive file itself, printed when it is made and when it is checked:
+    anyone with the public key can make an archive that decrypts, so this is how an operator
+    knows the one she restores is the one her server wrote."""
+    with open(path, "rb") as source:
+        return hashlib.file_digest(source, "sha256").hexdigest()
+
+
 def verify_backup(path: Path, private: bytes) -> Contents:
     try:
         with open(path, "rb") as source:
@@ -361,7 +369,16 @@ def restore_backup(path: Path, private: bytes, *, replace: bool = False,
     if not replace and not (database.is_empty() and storage_is_empty()):
         raise BackupError("the database or the attachments' storage is not empty: restore into an empty "
                           "one, or pass --replace to erase what is there first")
-    contents = verify_backup(path, private)
+    try:
+        source = open(path, "rb")  # noqa: SIM115 - closed below; opened once, both readings see one file
+    except OSError as exc:
+        raise BackupError(f"cannot read {path}: {exc}") from exc
+    with source:
+        return _restore(source, private, replace=replace, progress=progress)
+
+
+def _restore(source: BinaryIO, private: bytes, *, replace: bool, progress: Callable[[str], None]) -> Restored:
+    contents = read_backup(source, private)
     progress(f"Archive checked: {len(contents.entries)} parts, {contents.files} files, "
              f"made {contents.header['created']}.")
     if contents.header.get("database") != database.vendor():
@@ -390,9 +407,9 @@ def restore_backup(path: Path, private: bytes, *, replace: bool = False,
             if saved != stored:
                 raise BackupError(f"the storage saved {stored} as {saved}: it was not empty")
 
+    source.seek(0)
     try:
-        with open(path, "rb") as source:
-            read_backup(source, private, sink)
+        read_backup(source, private, sink)
     except database.DatabaseError as exc:
         raise BackupError(str(exc)) from exc
     progress(f"Restored {contents.files} files.")

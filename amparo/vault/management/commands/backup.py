@@ -52,6 +52,7 @@ class Command(BaseCommand):
             raise
         self.stdout.write(f"Backup written: {target} ({target.stat().st_size} bytes; database "
                           f"{contents.header['database']}, {contents.files} files, made {contents.header['created']}).")
+        self.stdout.write(f"SHA-256 of the archive: {backups.file_digest(target)} (keep it apart, to compare)")
         days = backups.deletion_window_days() if prune else prune_older_than
         if days is not None:
             if days < 1:

@@ -30,3 +30,5 @@ class Command(BaseCommand):
                           f"{header['database']} {header['database_server']}, {len(header['migrations'])} migrations")
         self.stdout.write(f"  {len(contents.entries)} parts, {contents.files} attachment files, "
                           f"{contents.size} bytes before encryption; every SHA-256 matches the manifest")
+        self.stdout.write(f"  SHA-256 of the archive: {backups.file_digest(archive)} (compare with the one "
+                          "printed when it was made)")

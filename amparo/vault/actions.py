@@ -8,6 +8,8 @@ from amparo.core.audit import AuditAction
 
 
 class Action(AuditAction):
+    BACKUP_MADE = "vault.backup_made"
+    BACKUP_RESTORED = "vault.backup_restored"
     GRANTS_COMPLETED = "vault.grants_completed"
     MEMBER_KEY_CREATED = "vault.member_key_created"
     MEMBER_KEY_RECOVERED = "vault.member_key_recovered"

@@ -56,6 +56,10 @@ def new_keypair() -> tuple[bytes, bytes]:
     return bytes(private), bytes(private.public_key)
 
 
+def public_key_for(private_key: bytes) -> bytes:
+    return bytes(PrivateKey(private_key).public_key)
+
+
 def keypair_from_seed(seed: bytes) -> tuple[bytes, bytes]:
     private = PrivateKey.from_seed(seed)
     return bytes(private), bytes(private.public_key)
@@ -135,9 +139,38 @@ def stream_decrypt(key: bytes, source: BinaryIO, aad: bytes) -> Iterator[bytes]:
         try:
             chunk, tag = sodium.crypto_secretstream_xchacha20poly1305_pull(state, block, aad)
         except nacl.exceptions.CryptoError as exc:
-            raise CryptoError(str(exc)) from exc
+            if len(block) < size and not source.read(1):
+                raise CryptoError("the stream ends in the middle of a chunk (truncated)") from exc
+            raise CryptoError("a chunk fails its authentication (changed)") from exc
         yield chunk
         if tag == sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL:
             if source.read(1):
                 raise CryptoError("data after the final chunk")
             return
+
+
+class StreamWriter:
+    """The pushing side of `stream_encrypt` for content that arrives piece by piece (a backup
+    written as it is produced): `write` any amount, `close` seals the final chunk. The chunks are
+    cut exactly as `stream_encrypt` cuts them, so `stream_decrypt` reads either."""
+
+    def __init__(self, key: bytes, target: BinaryIO, aad: bytes) -> None:
+        self._state = sodium.crypto_secretstream_xchacha20poly1305_state()
+        target.write(sodium.crypto_secretstream_xchacha20poly1305_init_push(self._state, key))
+        self._target, self._aad, self._buffer, self.closed = target, aad, bytearray(), False
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        while len(self._buffer) > CHUNK:  # keep the last full chunk: it may be the final one
+            self._push(bytes(self._buffer[:CHUNK]), sodium.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE)
+            del self._buffer[:CHUNK]
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._push(bytes(self._buffer), sodium.crypto_secretstream_xchacha20poly1305_TAG_FINAL)
+            self._buffer.clear()
+            self.closed = True
+
+    def _push(self, chunk: bytes, tag: int) -> None:
+        self._target.write(sodium.crypto_secretstream_xchacha20poly1305_push(self._state, chunk, self._aad, tag))

@@ -47,6 +47,8 @@ BEFORE = {
         "organisation.created",
     },
     VaultAction: {
+        "vault.backup_made",
+        "vault.backup_restored",
         "vault.grants_completed",
         "vault.member_key_created",
         "vault.member_key_recovered",

@@ -178,6 +178,9 @@ try:
         raise ValueError
 except ValueError as exc:
     raise ImproperlyConfigured("VAULT_SERVICE_KEY must be 32 random bytes in base64.") from exc
+# Backups (docs/backup.md): the public key archives are encrypted to (`manage.py backup_keygen`
+# prints it); its private half stays offline, never on the server.
+BACKUP_PUBLIC_KEY = env_str("AMPARO_BACKUP_PUBLIC_KEY", "")
 
 # --- Cache: shared by every process (login throttling lives here) ---------------------------
 # The embedded default is a table in the database; production points CACHE_URL at Redis.

@@ -25,6 +25,7 @@ from amparo.registry.forms_intake import (
     ConsentChangeForm,
     ReceiptForm,
     ReporterMessageForm,
+    file_not_stored,
     refused_file,
     upload_of,
 )
@@ -75,6 +76,11 @@ def report(request: HttpRequest) -> HttpResponse:
             except services.AttachmentRefused:
                 form.add_error("file", refused_file())
                 return _show_form(request, form, receipt, status=400)
+            except OSError:  # her file could not be written (a full disk): nothing was stored
+                form.add_error("file", file_not_stored())
+                form.add_error(None, _("Nothing was sent yet: your file could not be stored. Everything you wrote "
+                                       "is still here."))
+                return _show_form(request, form, receipt, status=507)
             else:
                 return _keep(request, opened, receipt)
         elif intake.issued_here(receipt, binding):
@@ -162,6 +168,9 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
     except services.AttachmentRefused:
         form.add_error("file", refused_file())
         return _status_page(request, opened, form=form, status=400)
+    except OSError:  # her file could not be written (a full disk): nothing was stored
+        form.add_error("file", file_not_stored())
+        return _status_page(request, opened, form=form, status=507)
     messages.success(request, _("Sent. The team will see it."))
     return _see_other(request.path)
 

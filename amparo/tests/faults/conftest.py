@@ -30,6 +30,8 @@ def child_env(tmp: Path, database_url: str, **extra: str) -> dict[str, str]:
         "AMPARO_VAR_DIR": str(tmp / "var"),
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "VAULT_KDF_OPS": "1", "VAULT_KDF_MEM": "8192",
+        # Jobs it queues go to files under its own var/, never to a shared broker.
+        "CELERY_BROKER_URL": "filesystem://",
         "LOG_LEVEL": "WARNING",
         "PYTHONDONTWRITEBYTECODE": "1",
         **extra,

@@ -43,7 +43,7 @@ def rig(world, tmp_path, settings):
     settings.AMPARO_CIRCULATION_QUEUE = queue
     redis = PrivateRedis().start()
     saved = app.conf.broker_url, app.conf.broker_transport_options
-    app.conf.broker_url, app.conf.broker_transport_options = redis.url, {"visibility_timeout": 3600}
+    app.conf.update(broker_url=redis.url, broker_transport_options={"visibility_timeout": 3600})
     reset_connections(app)
     sink = SinkProcess(tmp_path / "accepted.txt")
     sink.start()
@@ -57,7 +57,7 @@ def rig(world, tmp_path, settings):
     finally:
         workers.stop_all()
         sink.stop()
-        app.conf.broker_url, app.conf.broker_transport_options = saved
+        app.conf.update(broker_url=saved[0], broker_transport_options=saved[1])
         reset_connections(app)
         redis.stop()
 

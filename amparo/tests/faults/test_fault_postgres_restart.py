@@ -189,7 +189,7 @@ def test_postgresql_restarted_during_a_load_of_anonymous_reports_loses_no_acknow
                    pages_not_served=tally.pages_not_served, load_seconds=round(elapsed, 1), said=tally.said)
     shutil.copy(log, ROOT / "var" / "fault-gunicorn.log")  # what the server wrote, for a failure's reader
     record_figures("postgresql restarted under load", **figures)
-    assert len(tally.acknowledged) > 20, (figures, log.read_text()[-3000:])
+    assert len(tally.acknowledged) >= 10, (figures, log.read_text()[-3000:])
     assert found["missing"] == 0 and found["wrong"] == 0, found  # every acknowledged report is there, whole
     assert found["without_receipt"] == 0 and found["without_words"] == 0, found  # none half-written
     assert found["stored"] == found["receipts"] >= len(tally.acknowledged)

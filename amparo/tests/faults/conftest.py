@@ -49,9 +49,14 @@ class Stalled:
                                         env=env, stdout=subprocess.PIPE, stderr=self.out, start_new_session=True)
 
     def wait_stalled(self, timeout: float = 120) -> None:
+        import select
+
         assert self.process.stdout is not None
         started = time.monotonic()
-        line = self.process.stdout.readline().decode()
+        ready, _, _ = select.select([self.process.stdout], [], [], timeout)
+        if not ready:
+            self.kill()
+        line = self.process.stdout.readline().decode() if ready else "(nothing)"
         assert line.strip() == "stalled", f"{line!r} after {time.monotonic() - started:.1f} s: {self.errors()}"
 
     def kill(self) -> None:
@@ -63,7 +68,8 @@ class Stalled:
         self.out.close()
 
     def errors(self) -> str:
-        self.out.flush()
+        if not self.out.closed:
+            self.out.flush()
         return self.log.read_text(errors="replace")[-3000:]
 
 

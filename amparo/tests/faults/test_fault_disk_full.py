@@ -15,7 +15,7 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from amparo.registry.models import AnonymousReceipt, Attachment, Incident
+from amparo.registry.models import AnonymousReceipt, Attachment, Incident, Message
 from amparo.tests.faults.conftest import record_figures
 from amparo.tests.formparse import forms_of
 
@@ -93,5 +93,6 @@ def test_a_full_disk_while_her_file_is_written_gives_a_clear_error_and_stores_no
     assert refused.status_code == 507 and "could not be stored" in refused.content.decode()
     assert "A recording." in refused.content.decode()
     assert Attachment.objects.count() == 1 and len([p for p in full_disk.rglob("*") if p.is_file()]) == 1
+    assert Message.objects.count() == 1  # her words with the refused file were not stored without it
     record_figures("disk full", disk_bytes=SIZE, upload_bytes=SIZE * 2, uploads_refused=2, incidents_stored=1,
                    attachments_stored=1, partial_files_left=0, seconds=round(time.monotonic() - started, 1))

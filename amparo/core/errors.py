@@ -9,12 +9,14 @@ gives a public form back filled in; `core.middleware.ErrorPagesMiddleware` gives
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.middleware.csrf import REASON_NO_CSRF_COOKIE
 from django.shortcuts import render
@@ -38,6 +40,33 @@ def reshows_on_csrf_failure(reshow: Reshow) -> Callable[[V], V]:
     return mark
 
 
+def reshows_when_database_away(reshow: Reshow) -> Callable[[V], V]:
+    """Mark a view whose form comes back filled in when the database was away while it was
+    sent (a restart, a failover): `reshow(request, **url_kwargs)` renders the page with the
+    posted fields and says so; it must need no database. `server_error` calls it, with 503."""
+    def mark(view: V) -> V:
+        view.amparo_outage_reshow = reshow  # type: ignore[attr-defined]  # a mark on the view function, read by server_error
+        return view
+    return mark
+
+
+def _reshown_when_database_away(request: HttpRequest) -> HttpResponse | None:
+    """Her form back, filled in, when the error being handled is the database gone away."""
+    if request.method != "POST" or not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return None
+    try:
+        match = resolve(request.path_info)
+        reshow = getattr(match.func, "amparo_outage_reshow", None)
+        if reshow is None:
+            return None
+        response = reshow(request, *match.args, **match.kwargs)
+    except Exception:  # noqa: BLE001 - then the plain page below
+        return None
+    response.status_code = 503
+    response["Retry-After"] = "5"
+    return response
+
+
 def _page(request: HttpRequest, template: str, status: int, context: dict[str, Any] | None = None) -> HttpResponse:
     return render(request, template, context or {}, status=status)
 
@@ -58,7 +87,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """The full page when it renders; when even that fails (the database is down), a bare
-    page in the same calm words and language, which needs nothing but the translations."""
+    page in the same calm words and language, which needs nothing but the translations. A
+    form sent while the database was away comes back filled in, when its view says how."""
+    reshown = _reshown_when_database_away(request)
+    if reshown is not None:
+        return reshown
     try:
         return _page(request, "500.html", 500)
     except Exception:  # noqa: BLE001 - the last answer must not fail

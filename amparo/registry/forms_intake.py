@@ -192,3 +192,10 @@ def upload_of(form: forms.Form) -> Upload | None:
 def refused_file() -> str:
     return str(_("This file cannot be added: it is empty or larger than %(size)s.") % {
         "size": uploads.human_size(settings.ATTACHMENT_MAX_BYTES)})
+
+
+def file_not_stored() -> str:
+    """Said by the file field when the file could not be written (the storage is full or
+    away): nothing of it was kept."""
+    return str(_("Your file could not be stored just now, so nothing was sent. Send again without the file, or "
+                 "try again later."))

@@ -17,7 +17,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from amparo.core.errors import reshows_on_csrf_failure, too_many_requests
+from amparo.core.errors import reshows_on_csrf_failure, reshows_when_database_away, too_many_requests
 from amparo.registry import services
 from amparo.registry.consent_words import USES
 from amparo.registry.forms_intake import (
@@ -25,6 +25,7 @@ from amparo.registry.forms_intake import (
     ConsentChangeForm,
     ReceiptForm,
     ReporterMessageForm,
+    file_not_stored,
     refused_file,
     upload_of,
 )
@@ -75,6 +76,11 @@ def report(request: HttpRequest) -> HttpResponse:
             except services.AttachmentRefused:
                 form.add_error("file", refused_file())
                 return _show_form(request, form, receipt, status=400)
+            except OSError:  # her file could not be written (a full disk): nothing was stored
+                form.add_error("file", file_not_stored())
+                form.add_error(None, _("Nothing was sent yet: your file could not be stored. Everything you wrote "
+                                       "is still here."))
+                return _show_form(request, form, receipt, status=507)
             else:
                 return _keep(request, opened, receipt)
         elif intake.issued_here(receipt, binding):
@@ -162,6 +168,9 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
     except services.AttachmentRefused:
         form.add_error("file", refused_file())
         return _status_page(request, opened, form=form, status=400)
+    except OSError:  # her file could not be written (a full disk): nothing was stored
+        form.add_error("file", file_not_stored())
+        return _status_page(request, opened, form=form, status=507)
     messages.success(request, _("Sent. The team will see it."))
     return _see_other(request.path)
 
@@ -212,6 +221,19 @@ def _reshow_report(request: HttpRequest) -> HttpResponse:
     return _show_form(request, form, receipt, status=403)
 
 
+def _reshow_report_unsent(request: HttpRequest) -> HttpResponse:
+    """The database was away while she sent it (core.errors.server_error): her answers with the
+    same words, which she may have noted already. Sending them again stores her report once,
+    whether or not the first try was stored; words we did not issue get fresh ones instead."""
+    receipt, binding = request.POST.get("receipt", ""), request.POST.get("binding", "")
+    if not intake.issued_here(receipt, binding):
+        return _reshow_report(request)
+    form = AnonymousReportForm(request.POST)
+    form.add_error(None, _("We could not save your report just now. What you wrote is below, with the same "
+                           "words: please send it again in a moment."))
+    return _show_form(request, form, receipt, status=503)
+
+
 def _reshow_back(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/intake/back.html", {"form": ReceiptForm(request.POST)}, status=403)
 
@@ -225,5 +247,6 @@ def _reshow_conversation(request: HttpRequest, token: str) -> HttpResponse:
 
 
 reshows_on_csrf_failure(_reshow_report)(report)
+reshows_when_database_away(_reshow_report_unsent)(report)
 reshows_on_csrf_failure(_reshow_back)(back)
 reshows_on_csrf_failure(_reshow_conversation)(conversation)

@@ -18,7 +18,7 @@ run: install
 
 test: install test-packages lint
 	.venv/bin/pytest -m "not fault and not fuzz"
-	# The fault tests (real workers killed, the SMTP server stopped) in a run of their own
+	# The fault tests (workers and jobs killed, PostgreSQL and Redis restarted, a full disk) in a run of their own
 	.venv/bin/pytest -m fault
 	$(MAKE) --no-print-directory fuzz
 

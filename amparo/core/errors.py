@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 Reshow = Callable[..., HttpResponse]
 V = TypeVar("V", bound=Callable[..., object])
@@ -85,6 +86,12 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return _page(request, "404.html", 404)
 
 
+# The words of the 500 page: honest about a form that may not have been saved.
+SENT_MAY_BE_LOST = gettext_noop("What you just sent may not have been saved. Go back in your browser: what you "
+                                "typed is usually still there. Copy it somewhere safe, then try again in a moment.")
+NOTHING_CHANGED = gettext_noop("Nothing was changed. Please try again in a moment.")
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The full page when it renders; when even that fails (the database is down), a bare
     page in the same calm words and language, which needs nothing but the translations. A
@@ -92,11 +99,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     reshown = _reshown_when_database_away(request)
     if reshown is not None:
         return reshown
+    sent = request.method == "POST"
     try:
-        return _page(request, "500.html", 500)
+        return _page(request, "500.html", 500, {"sent": sent})
     except Exception:  # noqa: BLE001 - the last answer must not fail
         title = _("Something went wrong on our side")
-        body = _("Nothing you sent is lost. Please try again in a moment.")
+        body = _(SENT_MAY_BE_LOST) if sent else _(NOTHING_CHANGED)
         leave, home = _("Leave quickly"), _("Back to the start")
         return HttpResponseServerError(
             f'<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" '

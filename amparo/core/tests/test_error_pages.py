@@ -89,6 +89,26 @@ def test_it_answers_500_with_its_own_page(world):
         ours(client.get("/", **ES), 500)
 
 
+def test_its_500_page_never_promises_that_a_sent_form_was_kept(world, rf):
+    """A form whose view cannot give it back: the page says it may not have been saved and how
+    to keep her text; a page only read says nothing changed."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils import translation
+
+    from amparo.core import errors
+
+    pages = {}
+    for method in ("get", "post"):
+        request = getattr(rf, method)("/somewhere/")
+        request.user, request.session = AnonymousUser(), {}
+        with translation.override("es"):
+            response = errors.server_error(request)
+        assert response.status_code == 500
+        pages[method] = response.content.decode()
+    assert "No se cambió nada" in pages["get"] and "no se haya guardado" not in pages["get"]
+    assert "no se haya guardado" in pages["post"] and "Cópialo en un lugar seguro" in pages["post"]
+
+
 def test_its_500_page_stands_even_when_the_layout_cannot_render(world):
     client = Client(raise_request_exception=False)
     with mock.patch("amparo.core.views.render", side_effect=RuntimeError("boom")), \

@@ -1,15 +1,22 @@
 from __future__ import annotations
 
 import calendar
+import logging
+import secrets
 
+from django.conf import settings
 from django.contrib.auth import logout
+from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import rotate_token
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.formats import get_format
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from amparo.core import errors
 
@@ -22,6 +29,46 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def ping(request: HttpRequest) -> HttpResponse:
     """The cheapest answer the framework can give: the ceiling the benchmark compares with."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+logger = logging.getLogger(__name__)
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        if cursor.fetchone() != (1,):
+            raise RuntimeError("unexpected answer")
+
+
+def _cache_answers() -> None:
+    key, value = "health-check", secrets.token_hex(8)
+    cache.set(key, value, timeout=30)
+    if cache.get(key) != value:
+        raise RuntimeError("the cache did not keep a value")
+
+
+def _broker_answers() -> None:
+    """A connection opened and closed: cheap for Redis, a folder check for the filesystem."""
+    with Connection(settings.CELERY_BROKER_URL, connect_timeout=2,
+                    transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS) as broker:
+        broker.ensure_connection(max_retries=1, timeout=2)
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """For a monitor and a load balancer: 200 "ok" when the database, the cache and the broker
+    answer, 503 "unavailable" otherwise. The body says nothing else (no versions, host names,
+    counts or errors); which part failed goes to the server's own log, by name only."""
+    for part, check in (("database", _database_answers), ("cache", _cache_answers),
+                        ("broker", _broker_answers)):
+        try:
+            check()
+        except Exception as exc:  # any failure is "unavailable"; its text never reaches the body
+            logger.warning("health: the %s does not answer (%s)", part, type(exc).__name__)
+            return HttpResponse("unavailable", status=503, content_type="text/plain")
     return HttpResponse("ok", content_type="text/plain")
 
 

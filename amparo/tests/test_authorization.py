@@ -33,6 +33,7 @@ from conftest import STANDING_USERS, sign_in
 TABLE: dict[str, Row] = {
     "core:home": same("GET", 200),
     "core:ping": same("GET", 200),
+    "core:health": same("GET", 200),
     "registry:vocabulary": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "registry:vocabulary_kind": signed_in("GET", LOGIN, **COORDINATOR_ONLY),
     "registry:term_create": signed_in("GET", LOGIN, **COORDINATOR_ONLY),

@@ -198,6 +198,7 @@ VARIANTS.update(REAL_DATA)
 # checks that each still answers GET without a page.
 NOT_PAGES: dict[str, str] = {
     "core:ping": "plain text: the ceiling the benchmark compares with",
+    "core:health": "plain text for monitors: ok or unavailable",
     "set_language": "Django's language switch: a POST from the footer's form, then a redirect",
     "accounts:logout": "POST only; it redirects to the home page",
     "accounts:recovery_codes": "POST only: new codes after proving the second factor",

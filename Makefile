@@ -6,7 +6,7 @@ SHELL := /bin/bash
 PY := .venv/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test test-packages fuzz install lint messages bench clean
+.PHONY: run test test-packages fuzz install lint messages bench scale-demo clean
 
 run: install
 	$(PY) manage.py migrate --noinput
@@ -59,6 +59,10 @@ messages: .venv/installed
 
 bench: install
 	bench/run
+
+# Two gunicorn processes, two Celery workers and one beat behind nginx, loaded for 60 s (docs/deploy.md)
+scale-demo: install
+	scripts/scale-demo
 
 clean:
 	rm -rf .venv node_modules var

@@ -192,3 +192,9 @@ def upload_of(form: forms.Form) -> Upload | None:
 def refused_file() -> str:
     return str(_("This file cannot be added: it is empty or larger than %(size)s.") % {
         "size": uploads.human_size(settings.ATTACHMENT_MAX_BYTES)})
+
+
+def unstored_file() -> str:
+    """The file storage did not take her file: nothing was sent, and she is told so."""
+    return str(_("Your file could not be stored just now, so nothing was sent. What you wrote is still "
+                 "here: choose the file again and send it in a few minutes."))

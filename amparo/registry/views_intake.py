@@ -26,6 +26,7 @@ from amparo.registry.forms_intake import (
     ReceiptForm,
     ReporterMessageForm,
     refused_file,
+    unstored_file,
     upload_of,
 )
 from amparo.registry.models import Incident
@@ -75,6 +76,9 @@ def report(request: HttpRequest) -> HttpResponse:
             except services.AttachmentRefused:
                 form.add_error("file", refused_file())
                 return _show_form(request, form, receipt, status=400)
+            except services.AttachmentNotStored:  # nothing of the report was kept: she sends again
+                form.add_error("file", unstored_file())
+                return _show_form(request, form, receipt, status=503)
             else:
                 return _keep(request, opened, receipt)
         elif intake.issued_here(receipt, binding):
@@ -162,6 +166,9 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
     except services.AttachmentRefused:
         form.add_error("file", refused_file())
         return _status_page(request, opened, form=form, status=400)
+    except services.AttachmentNotStored:
+        form.add_error("file", unstored_file())
+        return _status_page(request, opened, form=form, status=503)
     messages.success(request, _("Sent. The team will see it."))
     return _see_other(request.path)
 

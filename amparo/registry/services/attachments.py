@@ -158,10 +158,15 @@ def open_attachment(unlocked: Unlocked | None, attachment: Attachment) -> tuple[
     """The file's name and its chunks, for a member of the desk (`AttachmentUnavailable` when
     the storage cannot give it back now)."""
     name = sealing.open_attachment_name(unlocked, attachment)
-    source = _open_stored(attachment)
+    try:  # asked now, so a page can say so; the file itself is opened when it is read
+        there = file_storage().exists(attachment.stored_name)
+    except Exception as exc:
+        raise AttachmentUnavailable(type(exc).__name__) from exc
+    if not there:
+        raise AttachmentUnavailable("missing")
 
     def chunks() -> Iterator[bytes]:
-        with source:
+        with _open_stored(attachment) as source:
             yield from sealing.open_attachment_file(unlocked, attachment, source)
     return name, chunks()
 

@@ -224,12 +224,48 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it; finders serve
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Sealed attachment files: a folder under MEDIA_ROOT (the embedded default). Code reaches them
-# only through `django.core.files.storage.storages["attachments"]`.
-STORAGES["attachments"] = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": str(MEDIA_ROOT / "attachments")},
-}
+# Sealed attachment files. Code reaches them only through
+# `django.core.files.storage.storages["attachments"]`; they are sealed before they reach it, so
+# either backend holds ciphertext under random names (docs/deploy.md, "Attachments on object
+# storage"). The embedded default: a folder under MEDIA_ROOT (it follows MEDIA_ROOT).
+ATTACHMENTS_S3_BUCKET = env_str("ATTACHMENTS_S3_BUCKET", "")
+AMPARO_ATTACHMENTS_STORAGE = env_str("AMPARO_ATTACHMENTS_STORAGE", "s3" if ATTACHMENTS_S3_BUCKET else "filesystem")
+if AMPARO_ATTACHMENTS_STORAGE == "filesystem":
+    STORAGES["attachments"] = {
+        "BACKEND": "amparo.core.storage.SealedFileStorage",
+        "OPTIONS": {"subfolder": "attachments"},
+    }
+elif AMPARO_ATTACHMENTS_STORAGE == "s3":
+    if not ATTACHMENTS_S3_BUCKET:
+        raise ImproperlyConfigured("AMPARO_ATTACHMENTS_STORAGE=s3 needs ATTACHMENTS_S3_BUCKET.")
+    from botocore.config import Config as _S3Config  # type: ignore[import-untyped]
+
+    _s3_options: dict[str, object] = {
+        "bucket_name": ATTACHMENTS_S3_BUCKET,
+        "location": env_str("ATTACHMENTS_S3_PREFIX", "").strip("/"),
+        # Files are only ever served by Amparo, after unsealing: no public ACL, no signed URLs,
+        # never one object written over another.
+        "default_acl": None,
+        "querystring_auth": False,
+        "file_overwrite": False,
+        "client_config": _S3Config(
+            connect_timeout=env_int("ATTACHMENTS_S3_TIMEOUT", 10, minimum=1),
+            read_timeout=env_int("ATTACHMENTS_S3_TIMEOUT", 10, minimum=1) * 3,
+            retries={"mode": "standard", "max_attempts": 3},
+        ),
+    }
+    for _option, _value in {
+        "endpoint_url": env_str("ATTACHMENTS_S3_ENDPOINT_URL", ""),
+        "region_name": env_str("ATTACHMENTS_S3_REGION", ""),
+        "addressing_style": env_str("ATTACHMENTS_S3_ADDRESSING_STYLE", ""),
+        "access_key": env_secret("ATTACHMENTS_S3_ACCESS_KEY_ID", required=False),
+        "secret_key": env_secret("ATTACHMENTS_S3_SECRET_ACCESS_KEY", required=False),
+    }.items():
+        if _value:  # unset: boto's own chain (AWS_* variables, an instance role)
+            _s3_options[_option] = _value
+    STORAGES["attachments"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+else:
+    raise ImproperlyConfigured("AMPARO_ATTACHMENTS_STORAGE must be filesystem or s3.")
 # Attachments are sealed as they arrive; uploads stay in memory (never a clear temporary file
 # on disk), which is why they are capped.
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)

@@ -194,8 +194,7 @@ def refused_file() -> str:
         "size": uploads.human_size(settings.ATTACHMENT_MAX_BYTES)})
 
 
-def file_not_stored() -> str:
-    """Said by the file field when the file could not be written (the storage is full or
-    away): nothing of it was kept."""
-    return str(_("Your file could not be stored just now, so nothing was sent. Send again without the file, or "
-                 "try again later."))
+def unstored_file() -> str:
+    """The file storage did not take her file: nothing was sent, and she is told so."""
+    return str(_("Your file could not be stored just now, so nothing was sent. What you wrote is still "
+                 "here: choose the file again and send it in a few minutes."))

@@ -233,6 +233,9 @@ def _attach(request: HttpRequest, incident: Incident, user: User) -> HttpRespons
                                 content_type=upload.content_type or "", file=upload, size=upload.size or 0)
     except services.AttachmentRefused:
         messages.error(request, uploads.too_large_message(settings.ATTACHMENT_MAX_BYTES))
+    except services.AttachmentNotStored:
+        messages.error(request, _("The file could not be stored just now; nothing was added. Try again in a "
+                                  "few minutes."))
     else:
         messages.success(request, _("The file was added, locked for the desk."))
     return None
@@ -312,6 +315,9 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
         name, chunks = services.open_attachment(_unlocked(request), found)
     except (KeyLocked, NotAReader, Tampered):
         return _locked(request)
+    except services.AttachmentUnavailable:
+        messages.error(request, _("The file cannot be read from storage just now. Try again in a few minutes."))
+        return redirect("registry:incident", incident_id=found.incident_id)
     response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
     response["X-Content-Type-Options"] = "nosniff"

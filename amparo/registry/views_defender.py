@@ -22,6 +22,7 @@ from amparo.registry.forms_intake import (
     NotifyForm,
     OwnReportForm,
     refused_file,
+    unstored_file,
     upload_of,
 )
 from amparo.registry.models import Incident, Message
@@ -62,6 +63,9 @@ def report(request: HttpRequest) -> HttpResponse:
                 status = 503
             except services.AttachmentRefused:
                 form.add_error("file", refused_file())
+            except services.AttachmentNotStored:
+                form.add_error("file", unstored_file())
+                status = 503
             else:
                 messages.success(request, _("Thank you. Your report is with the desk; you can follow it below."))
                 return _her_page(request, services_report)
@@ -150,6 +154,9 @@ def my_report_write(request: HttpRequest, incident_id: int) -> HttpResponse:
     except services.AttachmentRefused:
         form.add_error("file", refused_file())
         return _report_page(request, incident, form=form, status=400)
+    except services.AttachmentNotStored:
+        form.add_error("file", unstored_file())
+        return _report_page(request, incident, form=form, status=503)
     messages.success(request, _("Sent. The team will see it."))
     return _her_page(request, incident)
 

@@ -8,6 +8,8 @@ timeout close, so Back and Reload after the quick exit show nothing of hers."""
 
 from __future__ import annotations
 
+import errno
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -25,8 +27,8 @@ from amparo.registry.forms_intake import (
     ConsentChangeForm,
     ReceiptForm,
     ReporterMessageForm,
-    file_not_stored,
     refused_file,
+    unstored_file,
     upload_of,
 )
 from amparo.registry.models import Incident
@@ -46,6 +48,12 @@ PLAIN_STATUS = {
 
 def _busy(request: HttpRequest) -> HttpResponse:
     return too_many_requests(request, intake.WINDOW)
+
+
+def _unstored_status(exc: BaseException) -> int:
+    """507 when the storage is full, 503 when it is away or refusing: either way she sends again."""
+    cause = exc if isinstance(exc, OSError) else exc.__cause__
+    return 507 if isinstance(cause, OSError) and cause.errno == errno.ENOSPC else 503
 
 
 def _show_form(request: HttpRequest, form: AnonymousReportForm, receipt: str, status: int = 200) -> HttpResponse:
@@ -76,11 +84,11 @@ def report(request: HttpRequest) -> HttpResponse:
             except services.AttachmentRefused:
                 form.add_error("file", refused_file())
                 return _show_form(request, form, receipt, status=400)
-            except OSError:  # her file could not be written (a full disk): nothing was stored
-                form.add_error("file", file_not_stored())
+            except (services.AttachmentNotStored, OSError) as exc:  # nothing of the report was kept
+                form.add_error("file", unstored_file())
                 form.add_error(None, _("Nothing was sent yet: your file could not be stored. Everything you wrote "
                                        "is still here."))
-                return _show_form(request, form, receipt, status=507)
+                return _show_form(request, form, receipt, status=_unstored_status(exc))
             else:
                 return _keep(request, opened, receipt)
         elif intake.issued_here(receipt, binding):
@@ -168,9 +176,9 @@ def conversation(request: HttpRequest, token: str) -> HttpResponse:
     except services.AttachmentRefused:
         form.add_error("file", refused_file())
         return _status_page(request, opened, form=form, status=400)
-    except OSError:  # her file could not be written (a full disk): nothing was stored
-        form.add_error("file", file_not_stored())
-        return _status_page(request, opened, form=form, status=507)
+    except (services.AttachmentNotStored, OSError) as exc:
+        form.add_error("file", unstored_file())
+        return _status_page(request, opened, form=form, status=_unstored_status(exc))
     messages.success(request, _("Sent. The team will see it."))
     return _see_other(request.path)
 

@@ -7,7 +7,14 @@ Callers write `from amparo.registry import services`. (`open_incident` and `open
 are reads of registry.sealing, named here too for the callers that knew them here.)"""
 
 from amparo.registry.sealing import open_defender_name, open_incident
-from amparo.registry.services.attachments import AttachmentRefused, add_attachment, move_attachment, open_attachment
+from amparo.registry.services.attachments import (
+    AttachmentNotStored,
+    AttachmentRefused,
+    AttachmentUnavailable,
+    add_attachment,
+    move_attachment,
+    open_attachment,
+)
 from amparo.registry.services.cases import (
     IncidentData,
     add_follow_up,
@@ -32,7 +39,8 @@ from amparo.registry.services.names import (
 )
 
 __all__ = [
-    "AttachmentRefused", "Cleaned", "Counts", "consent_holds", "IncidentData", "add_attachment", "add_follow_up",
+    "AttachmentNotStored", "AttachmentRefused", "AttachmentUnavailable", "Cleaned", "Counts", "consent_holds",
+    "IncidentData", "add_attachment", "add_follow_up",
     "assign", "create_defender", "desk_scope", "follow_justice", "find_defenders", "index_pending_names",
     "mark_duplicate", "move_attachment", "move_to_desk", "name_indexes", "open_attachment",
     "open_defender_name", "open_incident", "record_incident", "set_consent", "set_status", "update_incident",

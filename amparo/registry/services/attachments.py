@@ -1,16 +1,23 @@
 """Files of an incident: sealed to its desk, stored under a name that says nothing, opened
-back in chunks."""
+back in chunks.
+
+Files live in `storages["attachments"]` (a folder under MEDIA_ROOT, or an S3-compatible
+bucket): the storage is given ciphertext only, under a random name, and never a path here.
+A file is stored before the row that points at it is written, and removed again when that row
+is not written: no incident claims a file that is not stored.
+"""
 
 from __future__ import annotations
 
 import io
-import os
+import logging
 import secrets
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 
 from amparo.accounts.models import User
@@ -25,10 +32,58 @@ from amparo.vault.services import Unlocked
 
 # --- Attachments ----------------------------------------------------------------------------
 
+logger = logging.getLogger(__name__)
+
+
 class AttachmentRefused(ValueError):
     """Too large or empty."""
 
 
+class AttachmentNotStored(RuntimeError):
+    """The storage did not take the file (unreachable, full, refusing): nothing of it is kept,
+    and the caller's transaction is undone with it."""
+
+
+class AttachmentUnavailable(RuntimeError):
+    """The storage cannot give the file back just now."""
+
+
+def file_storage() -> Storage:
+    """Where sealed files are kept (looked up each time: tests and settings may change it)."""
+    return storages["attachments"]
+
+
+def _store(sealed: IO[bytes]) -> str:
+    """Give the storage one sealed file under a new random name; the name it was stored under.
+    A failure leaves nothing behind and says so (`AttachmentNotStored`)."""
+    storage, name = file_storage(), secrets.token_hex(16)
+    sealed.seek(0)
+    try:
+        return storage.save(name, File(sealed, name=name))
+    except Exception as exc:
+        discard_files([name])
+        raise AttachmentNotStored(type(exc).__name__) from exc
+    except BaseException:
+        discard_files([name])
+        raise
+
+
+def discard_files(names: Iterable[str]) -> None:
+    """Remove stored files (after the rows that named them are gone). A file the storage does
+    not remove now stays as ciphertext whose key was deleted with its row: it is logged (by
+    its random name only) and never readable again."""
+    storage = file_storage()
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception as exc:  # noqa: BLE001 - the deletion of the rows stands
+            logger.warning("stored file %s not removed: %s", name, type(exc).__name__)
+
+
+def _sealed_buffer() -> io.BytesIO:
+    # The sealed copy is kept in memory until the storage has it: ciphertext of at most
+    # ATTACHMENT_MAX_BYTES (plus a few bytes a chunk), like the upload itself; never a file.
+    return io.BytesIO()
 
 
 def _named_for(filename: str, fmt: str) -> str:
@@ -51,9 +106,6 @@ def add_attachment(actor: User | str, incident: Incident, *, filename: str, cont
         raise AttachmentRefused("size")
     if file is None:
         file = io.BytesIO(b"".join(chunks or ()))
-    stored_name = secrets.token_hex(16)
-    folder = Path(settings.MEDIA_ROOT) / "attachments"
-    folder.mkdir(parents=True, exist_ok=True)
     file.seek(0)
     cleaned = without_metadata(file)
     source: Any
@@ -64,15 +116,13 @@ def add_attachment(actor: User | str, incident: Incident, *, filename: str, cont
         file.seek(0)
         source, content_type = file, "application/octet-stream"
     assert incident.desk.ring is not None  # noqa: S101 - every desk has a ring
-    path = folder / stored_name
+    sealed = _sealed_buffer()
+    sealed_key = sealing.seal_attachment_file(incident.desk, source, sealed)
+    # Stored before the row that points at it: a crash never leaves a record whose file is
+    # missing or half written.
+    stored_name = _store(sealed)
     try:
         with transaction.atomic():
-            with open(path, "xb") as target:
-                sealed_key = sealing.seal_attachment_file(incident.desk, source, target)
-                # On disk before the row that points at it: a crash never leaves a record
-                # whose file is half written.
-                target.flush()
-                os.fsync(target.fileno())
             attachment = Attachment.objects.create(
                 incident=incident, sealed_key=sealed_key, content_type=content_type, size=size,
                 stored_name=stored_name, metadata=cleaned.metadata,
@@ -80,7 +130,7 @@ def add_attachment(actor: User | str, incident: Incident, *, filename: str, cont
             )
             record_audit(actor, Action.ATTACHMENT_ADDED, incident, scope=desk_scope(incident.desk))
     except BaseException:
-        path.unlink(missing_ok=True)  # nothing half-written stays behind
+        discard_files([stored_name])  # no row names it: nothing stays behind
         raise
     return attachment
 
@@ -105,35 +155,49 @@ class _ChunkReader:
 
 
 def open_attachment(unlocked: Unlocked | None, attachment: Attachment) -> tuple[str, Iterator[bytes]]:
-    """The file's name and its chunks, for a member of the desk."""
+    """The file's name and its chunks, for a member of the desk (`AttachmentUnavailable` when
+    the storage cannot give it back now)."""
     name = sealing.open_attachment_name(unlocked, attachment)
-    path = Path(settings.MEDIA_ROOT) / "attachments" / attachment.stored_name
+    try:  # asked now, so a page can say so; the file itself is opened when it is read
+        there = file_storage().exists(attachment.stored_name)
+    except Exception as exc:
+        raise AttachmentUnavailable(type(exc).__name__) from exc
+    if not there:
+        raise AttachmentUnavailable("missing")
 
     def chunks() -> Iterator[bytes]:
-        with open(path, "rb") as source:
+        with _open_stored(attachment) as source:
             yield from sealing.open_attachment_file(unlocked, attachment, source)
     return name, chunks()
 
 
+def _open_stored(attachment: Attachment) -> Any:
+    try:
+        return file_storage().open(attachment.stored_name, "rb")
+    except Exception as exc:
+        raise AttachmentUnavailable(type(exc).__name__) from exc
+
+
 def move_attachment(attachment: Attachment, target: Desk, unlocked: Unlocked, also: list[Any]) -> None:
     """Encrypt the file again, under a new key sealed to the target desk, into a new file; the
-    old file is deleted once the move is committed. Chunk by chunk: never whole in memory."""
+    old file is deleted once the move is committed, the new one at once if the move fails.
+    Chunk by chunk from the old file; the new one is kept in memory (sealed) until stored."""
     assert target.ring is not None  # noqa: S101 - every desk has a ring
-    folder = Path(settings.MEDIA_ROOT) / "attachments"
-    old_path, new_name = folder / attachment.stored_name, secrets.token_hex(16)
-    new_path = folder / new_name
+    old_name = attachment.stored_name
     name = sealing.open_attachment_name(unlocked, attachment)
+    sealed = _sealed_buffer()
+    with _open_stored(attachment) as source:
+        chunks = sealing.open_attachment_file(unlocked, attachment, source)
+        reader: Any = _ChunkReader(chunks)  # file-like enough for the streaming sealer
+        sealed_key = sealing.seal_attachment_file(target, reader, sealed, also)
+    new_name = _store(sealed)
     try:
-        with open(old_path, "rb") as source, open(new_path, "xb") as copy:
-            chunks = sealing.open_attachment_file(unlocked, attachment, source)
-            reader: Any = _ChunkReader(chunks)  # file-like enough for the streaming sealer
-            attachment.sealed_key = sealing.seal_attachment_file(target, reader, copy, also)
-            copy.flush()
-            os.fsync(copy.fileno())
+        attachment.sealed_key = sealed_key
+        attachment.filename = sealing.seal_attachment_name(target, name, also)
+        attachment.stored_name = new_name
+        with transaction.atomic():
+            attachment.save(update_fields=["sealed_key", "filename", "stored_name"])
+            transaction.on_commit(lambda: discard_files([old_name]))
     except BaseException:
-        new_path.unlink(missing_ok=True)
+        discard_files([new_name])
         raise
-    transaction.on_commit(lambda: old_path.unlink(missing_ok=True))
-    attachment.filename = sealing.seal_attachment_name(target, name, also)
-    attachment.stored_name = new_name
-    attachment.save(update_fields=["sealed_key", "filename", "stored_name"])

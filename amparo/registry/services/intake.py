@@ -12,7 +12,6 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import IO
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from amparo.registry import sealing
 from amparo.registry.actions import Action
 from amparo.registry.models import AnonymousReceipt, Attachment, Defender, Incident, Message
 from amparo.registry.services import receipts
-from amparo.registry.services.attachments import add_attachment
+from amparo.registry.services.attachments import add_attachment, discard_files
 from amparo.registry.services.cases import IncidentData, record_incident
 from amparo.vault import services as vault
 from amparo.vault.errors import NoKeyHolder
@@ -252,18 +251,12 @@ def erase_report(incident: Incident) -> None:
     """Delete one report whole: its row with its receipts, messages, attachments and follow-ups,
     the defenders only it named, and its files once the deletion is committed. The caller
     audits why."""
-    folder = Path(settings.MEDIA_ROOT) / "attachments"
     files = list(Attachment.objects.filter(incident=incident).values_list("stored_name", flat=True))
     with transaction.atomic():
         alone = [d.pk for d in incident.defenders.all() if not d.incidents.exclude(pk=incident.pk).exists()]
         incident.delete()
         Defender.objects.filter(pk__in=alone).delete()
-        transaction.on_commit(lambda: _remove_files(folder, files))
-
-
-def _remove_files(folder: Path, names: list[str]) -> None:
-    for name in names:
-        (folder / name).unlink(missing_ok=True)
+        transaction.on_commit(lambda: discard_files(files))
 
 
 def _reclaim_space() -> None:

@@ -172,6 +172,10 @@ class _Field:
         self.sources = [(s, header.get(s.column) if s.column else None,
                          header.get(s.latitude) if s.latitude else None,
                          header.get(s.longitude) if s.longitude else None) for s in sources]
+        # The longest text that may fold to one of a source's words: NFKD turns one character
+        # into at most 18, and folding otherwise only shortens. A longer cell (a narrative) is
+        # then never folded: folding it is most of the cost of reading a row, for nothing.
+        self.longest = {id(s): 18 * max((len(w) for w in (*s.unknown, *s.folded)), default=0) for s in sources}
 
     def values(self, cells: list[str], errors: list[RowError], line: int, positional: bool = False,
                first_only: bool = False) -> list[Any]:
@@ -202,27 +206,31 @@ class _Field:
         raw = _cell(cells, index)
         parts = split_cell(raw, source.split, source.escaped) if source.split else [raw]
         out: list[Any] = []
+        longest = self.longest[id(source)]
         for part in parts:
             text = part.strip()
-            if source.values and (text in source.values or fold(text) in source.folded):
-                mapped = source.values[text] if text in source.values else source.folded[fold(text)]
-                if mapped is None or mapped == "" or mapped == []:
-                    if positional:
-                        out.append(None)
-                    continue
-                for item in mapped if isinstance(mapped, list) else [mapped]:
-                    out += self._converted(item, source, source.column, errors, line)
-                continue
-            if fold(text) in source.unknown:
-                if positional:
-                    out.append(None)
-                continue
-            if source.each_split:
-                out.append([v for piece in text.split(source.each_split) if piece.strip()
-                            for v in self._converted(piece.strip(), source, source.column, errors, line)])
-                continue
-            out += self._converted(text, source, source.column, errors, line)
+            if len(text) > longest and len(" ".join(text.split())) > longest:
+                out += self._converted(text, source, source.column, errors, line)  # no word of the mapping
+            else:
+                out += self._part(text, source, errors, line, positional)
         return out
+
+    def _part(self, text: str, source: Source, errors: list[RowError], line: int, positional: bool) -> list[Any]:
+        """One (split) part of a cell: through the value map, an unknown word, or converted."""
+        out: list[Any] = []
+        if source.values and (text in source.values or fold(text) in source.folded):
+            mapped = source.values[text] if text in source.values else source.folded[fold(text)]
+            if mapped is None or mapped == "" or mapped == []:
+                return [None] if positional else []
+            for item in mapped if isinstance(mapped, list) else [mapped]:
+                out += self._converted(item, source, source.column, errors, line)
+            return out
+        if fold(text) in source.unknown:
+            return [None] if positional else []
+        if source.each_split:
+            return [[v for piece in text.split(source.each_split) if piece.strip()
+                     for v in self._converted(piece.strip(), source, source.column, errors, line)]]
+        return self._converted(text, source, source.column, errors, line)
 
     def _converted(self, value: Any, source: Source, column: str, errors: list[RowError], line: int) -> list[Any]:
         try:

@@ -209,7 +209,7 @@ class _Field:
         longest = self.longest[id(source)]
         for part in parts:
             text = part.strip()
-            if len(text) > longest and len(" ".join(text.split())) > longest:
+            if not source.each_split and len(text) > longest and len(" ".join(text.split())) > longest:
                 out += self._converted(text, source, source.column, errors, line)  # no word of the mapping
             else:
                 out += self._part(text, source, errors, line, positional)

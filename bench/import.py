@@ -292,23 +292,26 @@ class Baseline:
                 marks = ", ".join(["%s"] * len(self.columns(table)))
                 cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
-    def run_all(self) -> tuple[float, int]:
-        """Seconds spent writing (and committing), and rows written."""
+    def run_all(self) -> tuple[float, float, int]:
+        """Seconds spent writing (and committing), this process's CPU seconds of it, and rows
+        written."""
         from django.db import transaction
 
-        timed, count = 0.0, 0
+        timed, cpu, count = 0.0, 0.0, 0
         order = [self.tables["incident"], *self.terms, self.tables["defender"], self.tables["links"],
                  self.tables["profiles"], self.tables["record"]]
         with transaction.atomic():
             for batch in self.batches():
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 for table in order:
                     self.write(table, batch[table])
                 timed += time.perf_counter() - started
+                cpu += time.process_time() - started_cpu
                 count += len(batch[self.tables["incident"]])
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
         timed += time.perf_counter() - started  # the commit
-        return timed, count
+        cpu += time.process_time() - started_cpu
+        return timed, cpu, count
 
 
 def main() -> int:
@@ -347,22 +350,29 @@ def main() -> int:
             print(f"  re-import of the same file (unchanged)  {again['seconds']:8.1f} s  "
                   f"{args.rows / again['seconds']:9.0f} rows/s  peak memory {again['peak_mb']:.0f} MB", flush=True)
 
-            base_seconds, base_rows = Baseline(import_desk, base_desk).run_all()
+            base_seconds, base_cpu, base_rows = Baseline(import_desk, base_desk).run_all()
             base_rate = base_rows / base_seconds
             print(f"  baseline: the same sealed rows, {'COPY' if connection.vendor == 'postgresql' else 'executemany'}"
-                  f" in one transaction  {base_seconds:8.1f} s  {base_rate:9.0f} rows/s", flush=True)
+                  f" in one transaction  {base_seconds:8.1f} s  {base_rate:9.0f} rows/s  (CPU {base_cpu:.1f} s)",
+                  flush=True)
             assert base_rows == args.rows  # noqa: S101
             assert Incident.objects.filter(desk=import_desk).count() == args.rows  # noqa: S101
         finally:
             if creation is not None:
                 connection.close()
                 creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)  # type: ignore[attr-defined]
-    ratio = import_rate / base_rate
+    wall_ratio, cpu_ratio = import_rate / base_rate, base_cpu / first["cpu"]
+    # On a shared machine the wall clock moves with everyone else's load; on SQLite all the work
+    # is in the process that does it, so CPU time is the steadier measure. On PostgreSQL the
+    # server's work is elsewhere: the wall time is the measure.
+    ratio = wall_ratio if creation is not None else cpu_ratio
     peak = max(first["peak_mb"], again["peak_mb"])
     print()
-    print(f"import {import_rate:.0f} rows/s, baseline {base_rate:.0f} rows/s: ratio {ratio:.3f} "
-          f"(target: at least {RATIO_TARGET}); peak memory of the import {peak:.0f} MB at {args.rows} rows "
-          f"(target: under {MEMORY_TARGET_MB} MB); load average {open('/proc/loadavg').read().split()[:3]}")  # noqa: SIM115
+    print(f"import {import_rate:.0f} rows/s, baseline {base_rate:.0f} rows/s: ratio {wall_ratio:.3f} by wall time, "
+          f"{cpu_ratio:.3f} by CPU time (target: at least {RATIO_TARGET}, by "
+          f"{'wall' if creation is not None else 'CPU'} time); peak memory of the import {peak:.0f} MB at "
+          f"{args.rows} rows (target: under {MEMORY_TARGET_MB} MB); load average "
+          f"{open('/proc/loadavg').read().split()[:3]}")  # noqa: SIM115
     met = ratio >= RATIO_TARGET and peak < MEMORY_TARGET_MB
     print("targets met" if met else
           "TARGET MISSED: " + ", ".join(what for what, bad in (("rows/s ratio", ratio < RATIO_TARGET),

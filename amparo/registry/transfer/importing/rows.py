@@ -58,9 +58,9 @@ class Errors(list[RowError]):
     `keep` of them kept with their row, column and reason, so a file with a million bad rows
     neither fills the memory nor loses any count."""
 
-    def __init__(self, keep: int = MAX_KEPT_ERRORS) -> None:
+    def __init__(self, keep: int | None = None) -> None:
         super().__init__()
-        self.keep, self.total, self.rows = keep, 0, 0
+        self.keep, self.total, self.rows = MAX_KEPT_ERRORS if keep is None else keep, 0, 0
         self.by_column: Counter[str] = Counter()
         self._last_line = 0
 

@@ -211,12 +211,13 @@ class _Table:
     def __init__(self, model: type[models.Model], fixed: dict[str, Any], varying: Sequence[str]) -> None:
         self.model = model
         self.name = model._meta.db_table
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        self.pk = model._meta.pk.column  # type: ignore[union-attr]
-        self.varying = [model._meta.get_field(n) for n in varying]
-        names = {f.name for f in self.varying}
-        self.fixed_fields = [f for f in fields if f.name not in names]
-        self.columns = [self.pk, *(f.column for f in self.varying), *(f.column for f in self.fixed_fields)]
+        fields: list[models.Field[Any, Any]] = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.pk = str(model._meta.pk.column)
+        by_name = {f.name: f for f in fields}
+        self.varying = [by_name[n] for n in varying]
+        self.fixed_fields = [f for f in fields if f.name not in set(varying)]
+        self.columns: list[str] = [self.pk, *(str(f.column) for f in self.varying),
+                                   *(str(f.column) for f in self.fixed_fields)]
         self.fixed = tuple(self._prepared(f, fixed[f.name] if f.name in fixed else f.get_default())
                            for f in self.fixed_fields)
 

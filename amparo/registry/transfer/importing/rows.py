@@ -212,10 +212,11 @@ class _Field:
             if not source.each_split and len(text) > longest and len(" ".join(text.split())) > longest:
                 out += self._converted(text, source, source.column, errors, line)  # no word of the mapping
             else:
-                out += self._part(text, source, errors, line, positional)
+                out += self._part(text, source, source.column, errors, line, positional)
         return out
 
-    def _part(self, text: str, source: Source, errors: list[RowError], line: int, positional: bool) -> list[Any]:
+    def _part(self, text: str, source: Source, column: str, errors: list[RowError], line: int,
+              positional: bool) -> list[Any]:
         """One (split) part of a cell: through the value map, an unknown word, or converted."""
         out: list[Any] = []
         if source.values and (text in source.values or fold(text) in source.folded):
@@ -223,14 +224,14 @@ class _Field:
             if mapped is None or mapped == "" or mapped == []:
                 return [None] if positional else []
             for item in mapped if isinstance(mapped, list) else [mapped]:
-                out += self._converted(item, source, source.column, errors, line)
+                out += self._converted(item, source, column, errors, line)
             return out
         if fold(text) in source.unknown:
             return [None] if positional else []
         if source.each_split:
             return [[v for piece in text.split(source.each_split) if piece.strip()
-                     for v in self._converted(piece.strip(), source, source.column, errors, line)]]
-        return self._converted(text, source, source.column, errors, line)
+                     for v in self._converted(piece.strip(), source, column, errors, line)]]
+        return self._converted(text, source, column, errors, line)
 
     def _converted(self, value: Any, source: Source, column: str, errors: list[RowError], line: int) -> list[Any]:
         try:

@@ -37,6 +37,7 @@ from amparo.core.security import staff_page
 from amparo.network import permissions
 from amparo.network.models import Role
 from amparo.registry.transfer import exporting, importing
+from amparo.registry.transfer.importing import progress
 from amparo.vault import session as vault_session
 
 SHOWN_ERRORS = 200
@@ -121,10 +122,13 @@ def _transfer(request: HttpRequest, desk_slug: str) -> HttpResponse:
             # (a file input never comes back filled anyway).
             form = UploadForm(initial={"mapping": form.cleaned_data.get("mapping")})
     errors = result.errors if result else []
+    error_count = result.error_count if result else 0
     is_documenter = permissions.is_documenter_of(request.user, desk)
     return render(request, "registry/transfer/page.html", {
         "desk": desk, "form": form, "result": result, "problems": problems, "too_large": too_large,
-        "errors": errors[:SHOWN_ERRORS], "more_errors": max(0, len(errors) - SHOWN_ERRORS),
+        "errors": errors[:SHOWN_ERRORS], "more_errors": max(0, error_count - SHOWN_ERRORS),
+        "errors_by_column": result.errors_by_column if result and error_count > SHOWN_ERRORS else [],
+        "under_way": progress.under_way(desk),
         "max_mb": _max_mb(), "may_export": is_documenter and exporting.may_export(request.user, desk),
         "unlocked": vault_session.unlocked_for(request) is not None,
     })

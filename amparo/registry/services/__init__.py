@@ -31,7 +31,7 @@ from amparo.registry.services.common import desk_scope
 from amparo.registry.services.consent import holds as consent_holds
 from amparo.registry.services.consent import set_consent, withdraw_consent
 from amparo.registry.services.images import Cleaned, without_metadata
-from amparo.registry.services.importing import Counts, write_import
+from amparo.registry.services.importing import Counts, import_session
 from amparo.registry.services.names import (
     find_defenders,
     index_pending_names,
@@ -44,5 +44,5 @@ __all__ = [
     "assign", "create_defender", "desk_scope", "follow_justice", "find_defenders", "index_pending_names",
     "mark_duplicate", "move_attachment", "move_to_desk", "name_indexes", "open_attachment",
     "open_defender_name", "open_incident", "record_incident", "set_consent", "set_status", "update_incident",
-    "withdraw_consent", "without_metadata", "write_import",
+    "withdraw_consent", "without_metadata", "import_session",
 ]

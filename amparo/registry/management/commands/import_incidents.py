@@ -1,7 +1,8 @@
 """`manage.py import_incidents FILE --desk SLUG --mapping MAPPING.json [--dry-run]`
 
-Reads and checks the whole file, then writes every row or none (docs/import.md). Progress
-(rows done, rows per second) goes to stderr at most once a second; the summary to stdout.
+Streams the file, checking and writing it in batches inside one transaction: every row or none
+(docs/import.md). Progress (rows done of the file's, rows per second) goes to stderr at most
+once a second, and to the desk's import page; the summary to stdout.
 Exit status 1 when any row is invalid (nothing written)."""
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class Command(BaseCommand):
             raise CommandError(f"The file cannot be read: {exc}") from exc
         self._report(result, options.get("max_errors", 200))
         if result.errors:
-            raise CommandError(f"{len(result.errors)} problem(s) in {result.rows} row(s): nothing was written.")
+            raise CommandError(f"{result.error_count} problem(s) in {result.rows} row(s): nothing was written.")
 
     def _progress(self) -> importing.service.Progress:
         started = time.monotonic()
@@ -70,9 +71,11 @@ class Command(BaseCommand):
     def _report(self, result: importing.ImportResult, max_errors: int) -> None:
         for error in result.errors[:max_errors]:
             self.stdout.write(f"{error}")
-        if len(result.errors) > max_errors:
-            self.stdout.write(f"... and {len(result.errors) - max_errors} more")
-        if result.errors:
+        if result.error_count > max_errors:
+            self.stdout.write(f"... and {result.error_count - max_errors} more")
+        if result.error_count:
+            self.stdout.write("problems by column: " + ", ".join(
+                f"{column or '(the file)'} {count}" for column, count in result.errors_by_column))
             return
         verb = "would be" if result.dry_run else "were"
         rate = result.rows / result.seconds if result.seconds else 0.0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import threading
+import time
 
 import pytest
 from django.db import connection, connections, transaction
@@ -219,9 +220,10 @@ def test_two_writers_at_once_lose_no_count(world, vocabulary):
     def writer(desk) -> None:
         try:
             with transaction.atomic():
+                barrier.wait(timeout=10)  # both start together; the second waits on the first's rows
                 services.record_incident("system", desk, IncidentData(
                     occurred_on=datetime.date(2023, 2, 3), country="CO", victims=2))
-                barrier.wait(timeout=10)
+                time.sleep(0.2)  # holding them a while
         except BaseException as problem:  # noqa: BLE001
             errors.append(problem)
         finally:

@@ -79,15 +79,20 @@ class StatsIncidents(APIView):
         filters = {k: v for k, v in params.items() if k not in RESERVED}
         language = (params.get("language") or translation.get_language() or "en")[:2]
         public = _public(request)
-        desks = None
+        desks: list[int] | None = None
         if not public:
-            desks = stats.desks_for(request.user)
-            if not desks.exists():
-                raise PermissionDenied("Only desk staff see exact numbers; ask for public=1.")
+            visible = stats.desks_for(request.user)
             if params.get("desk"):
-                desks = desks.filter(slug=params["desk"]) if not has_nul(params["desk"]) else desks.none()
-                if not desks.exists():
+                named = visible.filter(slug=params["desk"]) if not has_nul(params["desk"]) else visible.none()
+                desks = list(named.values_list("pk", flat=True))
+                if not desks and not visible.exists():
+                    raise PermissionDenied("Only desk staff see exact numbers; ask for public=1.")
+                if not desks:
                     raise NotFound("No such desk among those you may see.")
+            else:
+                desks = list(visible.values_list("pk", flat=True))  # one query, reused by compute
+                if not desks:
+                    raise PermissionDenied("Only desk staff see exact numbers; ask for public=1.")
         elif params.get("desk"):
             filters["desk"] = params["desk"]  # refused below with the public tables' message
         try:

@@ -74,7 +74,7 @@ def compute(
     group_by: Sequence[str] | str,
     filters: Mapping[str, Any] | None = None,
     *,
-    desks: QuerySet[Desk] | Iterable[Desk] | None = None,
+    desks: QuerySet[Desk] | Iterable[Desk | int] | None = None,
     public: bool = False,
     language: str = "en",
     rollups_allowed: bool = True,

@@ -18,4 +18,5 @@ from amparo.analytics.models.rollups import (
 )
 
 __all__ = ["SECTIONS", "SECTION_CODES", "Boundary", "Grouping", "Labelled", "Region", "RegionCountry", "Report",
-           "RollupCell", "RollupFact", "RollupFactNext", "RollupFactTerm", "RollupFactTermNext", "RollupState", "RollupTermCell", "RollupTermKey"]
+           "RollupCell", "RollupFact", "RollupFactNext", "RollupFactTerm", "RollupFactTermNext", "RollupState",
+           "RollupTermCell", "RollupTermKey"]

@@ -50,12 +50,18 @@ class RollupFact(FactFields):
     class Meta:
         db_table = "analytics_rollup_fact"
 
+    def __str__(self) -> str:
+        return f"facts of incident {self.incident_id}"
+
 
 class RollupFactNext(FactFields):
     """The new facts of the incidents being written, staged within the writing transaction."""
 
     class Meta:
         db_table = "analytics_rollup_fact_next"
+
+    def __str__(self) -> str:
+        return f"new facts of incident {self.incident_id}"
 
 
 class FactTermFields(models.Model):
@@ -72,11 +78,17 @@ class RollupFactTerm(FactTermFields):
         db_table = "analytics_rollup_fact_term"
         indexes = [models.Index(fields=["incident_id"], name="rollup_fact_term_incident")]
 
+    def __str__(self) -> str:
+        return f"{self.relation} {self.term_id} of incident {self.incident_id}"
+
 
 class RollupFactTermNext(FactTermFields):
     class Meta:
         db_table = "analytics_rollup_fact_term_next"
         indexes = [models.Index(fields=["incident_id"], name="rollup_next_term_incident")]
+
+    def __str__(self) -> str:
+        return f"new {self.relation} {self.term_id} of incident {self.incident_id}"
 
 
 class RollupTermKey(models.Model):
@@ -88,6 +100,9 @@ class RollupTermKey(models.Model):
     class Meta:
         db_table = "analytics_rollup_term_key"
         constraints = [models.UniqueConstraint(fields=["dim", "level", "term_id"], name="one_rollup_key_per_term")]
+
+    def __str__(self) -> str:
+        return f"{self.dim} level {self.level}: {self.term_id} -> {self.key}"
 
 
 class RollupCell(models.Model):
@@ -110,6 +125,9 @@ class RollupCell(models.Model):
             fields=["grain", "desk_id", "country", "subdivision", "year", "month", "yearly", "status", "reported",
                     "justice"], name="one_rollup_cell")]
 
+    def __str__(self) -> str:
+        return f"grain {self.grain}: {self.incidents} incidents"
+
 
 class RollupTermCell(models.Model):
     dim = models.CharField(max_length=16)
@@ -127,6 +145,9 @@ class RollupTermCell(models.Model):
         constraints = [models.UniqueConstraint(
             fields=["dim", "level", "key", "desk_id", "country", "year", "status"], name="one_rollup_term_cell")]
 
+    def __str__(self) -> str:
+        return f"{self.dim} {self.key}: {self.incidents} incidents"
+
 
 class RollupState(models.Model):
     """One row: the vocabulary the summaries were built with (its fingerprint and depths)."""
@@ -137,3 +158,6 @@ class RollupState(models.Model):
 
     class Meta:
         db_table = "analytics_rollup_state"
+
+    def __str__(self) -> str:
+        return f"rollups built {self.built_at:%Y-%m-%d %H:%M}"

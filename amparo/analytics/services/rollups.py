@@ -137,7 +137,7 @@ def apply(ids: Iterable[int]) -> None:
     found = _found()
     if found is None:  # never built: nothing to keep up to date
         return
-    ordered = sorted(set(int(i) for i in ids))
+    ordered = sorted({int(i) for i in ids})
     with transaction.atomic():
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start:start + CHUNK]
@@ -172,9 +172,11 @@ def rebuild_rollups() -> None:
             for table in tables:
                 _execute(f"DELETE FROM {table}")  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {TERM_KEY} (dim, level, term_id, key) VALUES (%s, %s, %s, %s)",
+            cursor.executemany(f"INSERT INTO {TERM_KEY} (dim, level, term_id, key) VALUES (%s, %s, %s, %s)",  # noqa: S608
                                keys)
         _write_facts(FACT, FACT_TERM, None)
+        if connection.vendor == "postgresql":  # the planner needs to know the new rows' shape
+            _execute(f"ANALYZE {FACT}, {FACT_TERM}, {TERM_KEY}")
         sources = [(FACT, FACT_TERM, 1)]
         _cells(sources, None)
         _term_cells(sources, None, found)
@@ -184,7 +186,15 @@ def rebuild_rollups() -> None:
 
 def build_if_needed() -> str:
     """`rebuild_rollups()` unless the summaries exist and match the vocabulary as it is now."""
-    if fresh() is not None:
+    if fresh(check_vocabulary=True) is not None:
         return "fresh"
     rebuild_rollups()
     return "built"
+
+
+def vocabulary_changed() -> None:
+    """A term was saved or deleted: when the keys depend on what changed (the tree, kinds,
+    state actors, codes; not labels or order), the summaries are stale until rebuilt."""
+    state = RollupState.objects.first()
+    if state is not None and state.fingerprint and state.fingerprint != signature():
+        RollupState.objects.update(fingerprint="")

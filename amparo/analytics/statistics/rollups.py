@@ -5,8 +5,10 @@ would, read from `RollupCell` / `RollupTermCell` (thousands of rows, whatever th
 incidents), or None when the question does not fit them: then `stats.compute` counts over the
 base tables as before. A question fits when
 
-- the summaries were built with the vocabulary as it is now (`signature`): a term moved,
-  added or removed since the last `rebuild_rollups` sends every question to the base tables;
+- the summaries were built with the vocabulary as it is now: a term moved, added or removed
+  (saved through the vocabulary's services: analytics hears `post_save`) marks them stale and
+  sends every question to the base tables until they are rebuilt (the `build_rollups` job,
+  which also compares the vocabulary's `signature`, catching changes made around the services);
 - it involves at most one multi-valued dimension (grouped, or filtered by one value), and not
   both grouped and filtered by it; with one, its other dimensions and filters are among desk,
   country, region, continent, year and status;
@@ -24,7 +26,7 @@ from typing import Any
 
 from django.db import connection
 
-from amparo.analytics.models.rollups import GRAIN_FULL, GRAINS, TERM_GRAIN, RollupState
+from amparo.analytics.models.rollups import GRAINS, TERM_GRAIN, RollupState
 from amparo.analytics.statistics.lookups import Lookups
 from amparo.analytics.statistics.query import Plan, key_of
 from amparo.analytics.statistics.questions import CHOICES, MULTI, VOCABULARY
@@ -183,23 +185,54 @@ def _grain(needed: set[str]) -> int | None:
     return None
 
 
-def fresh() -> RollupState | None:
-    """The summaries' state when they match the vocabulary as it is now, else None."""
+def fresh(*, check_vocabulary: bool = False) -> RollupState | None:
+    """The summaries' state when they are built and not marked stale, else None;
+    `check_vocabulary` also compares the vocabulary's signature (a query of every term)."""
     state = RollupState.objects.first()
-    if state is None or state.fingerprint != signature():
+    if state is None or not state.fingerprint:
+        return None
+    if check_vocabulary and state.fingerprint != signature():
         return None
     return state
 
 
+def _multi(p: Plan) -> tuple[str | None, bool] | None:
+    """The question's one multi-valued dimension and whether it is grouped (None: it has none),
+    or None when it has more than the summaries hold."""
+    grouped = [d for d in p.group_by if d in MULTI]
+    filtered = [d for d in p.filters if d in MULTI]
+    if len(grouped) + len(filtered) > 1 or (filtered and len(p.filters[filtered[0]]) != 1):
+        return None
+    if grouped:
+        return grouped[0], True
+    return (filtered[0], False) if filtered else (None, False)
+
+
+def _scope(p: Plan, multi: str | None, grouped: bool, grain: int, found: dict[str, int]) -> tuple[str, _Where]:
+    """The summary table and the rows of it that the question reads."""
+    scope = _Where()
+    if multi is None:
+        scope.add("grain = %s", grain)
+        return CELL_TABLE, scope
+    if grouped:
+        scope.add("dim = %s AND level = %s", multi, _level_for(multi, p.filters.get("level"), found))
+        return TERM_CELL_TABLE, scope
+    code = p.filters[multi][0]
+    if multi == "state":
+        key, level = code, 0
+    else:
+        term = p.lookups.by_code[code]
+        key, level = str(term.pk), _level_for(multi, p.lookups.depth(term), found)
+    scope.add("dim = %s AND level = %s AND key = %s", multi, level, key)
+    return TERM_CELL_TABLE, scope
+
+
 def answer(p: Plan, desk_ids: list[int] | None) -> tuple[list[dict[str, Any]], dict[str, int]] | None:
     """The grouped rows and totals of a staff question from the summaries, or None."""
-    filters = p.filters
-    multi_grouped = [d for d in p.group_by if d in MULTI]
-    multi_filtered = [d for d in filters if d in MULTI]
-    if len(multi_grouped) + len(multi_filtered) > 1:
+    which = _multi(p)
+    if which is None:
         return None
-    if multi_filtered and len(filters[multi_filtered[0]]) != 1:
-        return None
+    multi, grouped = which
     where = _Where()
     needed: set[str] = {"desk_id", "status"}
     if not _single_filters(p, desk_ids, where, needed):
@@ -207,47 +240,22 @@ def answer(p: Plan, desk_ids: list[int] | None) -> tuple[list[dict[str, Any]], d
     for dim in p.group_by:
         if dim not in MULTI:
             needed.update(COLUMNS[dim])
-    multi = (multi_grouped or multi_filtered or [None])[0]
-    if multi is not None and not needed <= set(GRAINS[TERM_GRAIN]):
-        return None
     grain = _grain(needed)
-    if grain is None:
+    if grain is None or (multi is not None and not needed <= set(GRAINS[TERM_GRAIN])):
         return None
     state = fresh()
     if state is None:
         return None
     found = {k: int(v) for k, v in (state.depths or {}).items()}
-    groups = []
-    for dim in p.group_by:
-        groups.extend(("key",) if dim in MULTI else COLUMNS[dim])
-    group_columns = list(dict.fromkeys(groups))
-    if multi is None:
-        table, scope = CELL_TABLE, _Where()
-        scope.add("grain = %s", grain)
-    else:
-        table, scope = TERM_CELL_TABLE, _Where()
-        if multi in multi_grouped:
-            level = _level_for(multi, filters.get("level"), found)
-            scope.add("dim = %s AND level = %s", multi, level)
-        else:
-            code = filters[multi][0]
-            if multi == "state":
-                key, level = code, 0
-            else:
-                term = p.lookups.by_code[code]
-                level = _level_for(multi, p.lookups.depth(term), found)
-                key = str(term.pk)
-            scope.add("dim = %s AND level = %s AND key = %s", multi, level, key)
-    fetched = _sum(table, scope, where, group_columns)
-    rows = _keyed(p, group_columns, fetched)
-    if multi in multi_grouped:
-        cell_scope = _Where()
-        cell_scope.add("grain = %s", _grain(needed) or GRAIN_FULL)
-        total = _sum(CELL_TABLE, cell_scope, where, [])
-        totals = {"incidents": int(total[0][0] or 0), "victims": int(total[0][1] or 0)}
-    else:
-        totals = {"incidents": sum(r["incidents"] for r in rows), "victims": sum(r["victims"] for r in rows)}
-    return rows, totals
+    group_columns = list(dict.fromkeys(c for dim in p.group_by for c in (("key",) if dim in MULTI else COLUMNS[dim])))
+    table, scope = _scope(p, multi, grouped, grain, found)
+    rows = _keyed(p, group_columns, _sum(table, scope, where, group_columns))
+    if grouped:  # an incident is in several rows: the total is the incidents' own
+        cells = _Where()
+        cells.add("grain = %s", grain)
+        total = _sum(CELL_TABLE, cells, where, [])
+        return rows, {"incidents": int(total[0][0] or 0), "victims": int(total[0][1] or 0)}
+    return rows, {"incidents": sum(r["incidents"] for r in rows), "victims": sum(r["victims"] for r in rows)}
 
 
 def _sum(table: str, scope: _Where, where: _Where, group_columns: list[str]) -> list[tuple]:
@@ -261,6 +269,23 @@ def _sum(table: str, scope: _Where, where: _Where, group_columns: list[str]) -> 
         return list(cursor.fetchall())
 
 
+def _key(dim: str, record: tuple, position: dict[str, int], desks: dict[int, str],
+         regions: dict[str, dict[str, str]]) -> Any:
+    if dim in MULTI:
+        value = record[position["key"]]
+        return value if dim == "state" else (int(value) if value else None)
+    if dim == "desk":
+        return desks.get(record[position["desk_id"]])
+    if dim in regions:
+        return regions[dim].get(record[position["country"]])
+    if dim == "year":
+        return record[position["year"]] or None
+    if dim == "month":
+        month, yearly = record[position["month"]], record[position["yearly"]]
+        return month if month and not yearly else None
+    return record[position[COLUMNS[dim][0]]]
+
+
 def _keyed(p: Plan, columns: list[str], fetched: list[tuple]) -> list[dict[str, Any]]:
     """Rows keyed as `query.grouped` keys them (k_<dim>), merged where several summary rows fall
     into one group (countries of one region)."""
@@ -272,34 +297,17 @@ def _keyed(p: Plan, columns: list[str], fetched: list[tuple]) -> list[dict[str, 
     regions: dict[str, dict[str, str]] = {}
     for dim in ("region", "continent"):
         if dim in p.group_by:
-            mapping: dict[str, str] = {}
+            regions[dim] = {}
             for region, countries in p.lookups.regions(p.groupings[dim]):
                 for country in countries:
-                    mapping.setdefault(country, region.code)
-            regions[dim] = mapping
+                    regions[dim].setdefault(country, region.code)
     merged: dict[tuple, dict[str, Any]] = {}
     for record in fetched:
         incidents, victims = int(record[-2] or 0), int(record[-1] or 0)
         if incidents == 0:
             continue
-        keys: dict[str, Any] = {}
-        for dim in p.group_by:
-            if dim in MULTI:
-                value = record[position["key"]]
-                keys[key_of(dim)] = value if dim == "state" else (int(value) if value else None)
-            elif dim == "desk":
-                keys[key_of(dim)] = desks.get(record[position["desk_id"]])
-            elif dim in regions:
-                keys[key_of(dim)] = regions[dim].get(record[position["country"]])
-            elif dim == "year":
-                keys[key_of(dim)] = record[position["year"]] or None
-            elif dim == "month":
-                month, yearly = record[position["month"]], record[position["yearly"]]
-                keys[key_of(dim)] = month if month and not yearly else None
-            else:
-                keys[key_of(dim)] = record[position[COLUMNS[dim][0]]]
-        group = tuple(keys.values())
-        row = merged.setdefault(group, {**keys, "incidents": 0, "victims": 0})
+        keys = {key_of(dim): _key(dim, record, position, desks, regions) for dim in p.group_by}
+        row = merged.setdefault(tuple(keys.values()), {**keys, "incidents": 0, "victims": 0})
         row["incidents"] += incidents
         row["victims"] += victims
     return list(merged.values())

@@ -36,6 +36,7 @@ from amparo.vocabulary.models import Term
 
 CELL_TABLE = "analytics_rollup_cell"
 TERM_CELL_TABLE = "analytics_rollup_term_cell"
+STATE_TABLE = "analytics_rollup_state"
 ROLLED = tuple(MULTI)  # attack_type, perpetrator, state, risk_factor, profile, gender
 NONE_KEY = {dim: ("unknown" if dim == "state" else "") for dim in ROLLED}  # the key without any term
 # The summary columns a dimension or a filter needs.
@@ -243,13 +244,20 @@ def answer(p: Plan, desk_ids: list[int] | None) -> tuple[list[dict[str, Any]], d
     grain = _grain(needed)
     if grain is None or (multi is not None and not needed <= set(GRAINS[TERM_GRAIN])):
         return None
-    state = fresh()
-    if state is None:
-        return None
-    found = {k: int(v) for k, v in (state.depths or {}).items()}
+    found: dict[str, int] = {}
+    if (grouped and p.filters.get("level")) or (multi not in (None, "state") and not grouped):
+        state = fresh()  # the levels kept depend on the vocabulary's depth
+        if state is None:
+            return None
+        found = {k: int(v) for k, v in (state.depths or {}).items()}
     group_columns = list(dict.fromkeys(c for dim in p.group_by for c in (("key",) if dim in MULTI else COLUMNS[dim])))
     table, scope = _scope(p, multi, grouped, grain, found)
-    rows = _keyed(p, group_columns, _sum(table, scope, where, group_columns))
+    # Whether the summaries are fresh is asked in the same query; no row: ask it alone.
+    scope.add(f"EXISTS (SELECT 1 FROM {STATE_TABLE} WHERE fingerprint <> '')")  # noqa: S608
+    fetched = _sum(table, scope, where, group_columns)
+    if not fetched and fresh() is None:
+        return None
+    rows = _keyed(p, group_columns, fetched)
     if grouped:  # an incident is in several rows: the total is the incidents' own
         cells = _Where()
         cells.add("grain = %s", grain)

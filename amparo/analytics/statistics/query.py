@@ -78,7 +78,7 @@ class Plan:
     keys: dict[str, Any] = field(default_factory=dict)  # dimension -> the key's expression
     rolled: bool = False  # several values of one incident may fall into one key: de-duplicate
     groupings: dict[str, Grouping] = field(default_factory=dict)
-    desk_ids: list[int] | None = None  # the desks counted (None: every desk)
+    desk_ids: Any = None  # the desks counted: ids, a subquery of ids, or None (every desk)
     _regions: dict[str, dict[str, Region]] = field(default_factory=dict)
 
     @property
@@ -193,14 +193,15 @@ def public_incidents() -> QuerySet[Incident]:
     return Incident.objects.statistics_eligible().filter(occurred_on__gte=FIRST_DAY, occurred_on__lte=LAST_DAY)
 
 
-def desk_ids_of(desks: Any) -> list[int] | None:
+def desk_ids_of(desks: Any) -> Any:
+    """The desks' ids: a list, or a subquery when given a query (not run on its own)."""
     if desks is None:
         return None
-    return list(desks.values_list("pk", flat=True)) if isinstance(desks, QuerySet) else [
+    return desks.values("pk") if isinstance(desks, QuerySet) else [
         d.pk if isinstance(d, Desk) else int(d) for d in desks]
 
 
-def _base(filters: dict[str, Any], desk_ids: list[int] | None, public: bool, lookups: Lookups) -> QuerySet[Incident]:
+def _base(filters: dict[str, Any], desk_ids: Any, public: bool, lookups: Lookups) -> QuerySet[Incident]:
     if public:
         qs = public_incidents()
     elif "status" in filters:

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
 from amparo.analytics.models.rollups import GRAINS, TERM_GRAIN, RollupState
 from amparo.analytics.statistics.lookups import Lookups
@@ -36,7 +37,6 @@ from amparo.vocabulary.models import Term
 
 CELL_TABLE = "analytics_rollup_cell"
 TERM_CELL_TABLE = "analytics_rollup_term_cell"
-STATE_TABLE = "analytics_rollup_state"
 ROLLED = tuple(MULTI)  # attack_type, perpetrator, state, risk_factor, profile, gender
 NONE_KEY = {dim: ("unknown" if dim == "state" else "") for dim in ROLLED}  # the key without any term
 # The summary columns a dimension or a filter needs.
@@ -142,9 +142,12 @@ def _dates(filters: dict[str, Any], grain_columns: set[str], where: _Where) -> b
     return True
 
 
-def _single_filters(p: Plan, desk_ids: list[int] | None, where: _Where, needed: set[str]) -> bool:
+def _single_filters(p: Plan, desk_ids: Any, where: _Where, needed: set[str]) -> bool:
     filters, lookups = p.filters, p.lookups
-    if desk_ids is not None:
+    if isinstance(desk_ids, QuerySet):
+        sql, params = desk_ids.query.sql_with_params()
+        where.add(f"desk_id IN ({sql})", *params)
+    elif desk_ids is not None:
         where.among("desk_id", desk_ids)
     if "status" in filters:
         where.among("status", filters["status"])
@@ -228,7 +231,7 @@ def _scope(p: Plan, multi: str | None, grouped: bool, grain: int, found: dict[st
     return TERM_CELL_TABLE, scope
 
 
-def answer(p: Plan, desk_ids: list[int] | None) -> tuple[list[dict[str, Any]], dict[str, int]] | None:
+def answer(p: Plan, desk_ids: Any) -> tuple[list[dict[str, Any]], dict[str, int]] | None:
     """The grouped rows and totals of a staff question from the summaries, or None."""
     which = _multi(p)
     if which is None:
@@ -244,20 +247,13 @@ def answer(p: Plan, desk_ids: list[int] | None) -> tuple[list[dict[str, Any]], d
     grain = _grain(needed)
     if grain is None or (multi is not None and not needed <= set(GRAINS[TERM_GRAIN])):
         return None
-    found: dict[str, int] = {}
-    if (grouped and p.filters.get("level")) or (multi not in (None, "state") and not grouped):
-        state = fresh()  # the levels kept depend on the vocabulary's depth
-        if state is None:
-            return None
-        found = {k: int(v) for k, v in (state.depths or {}).items()}
+    state = fresh()
+    if state is None:
+        return None
+    found = {k: int(v) for k, v in (state.depths or {}).items()}
     group_columns = list(dict.fromkeys(c for dim in p.group_by for c in (("key",) if dim in MULTI else COLUMNS[dim])))
     table, scope = _scope(p, multi, grouped, grain, found)
-    # Whether the summaries are fresh is asked in the same query; no row: ask it alone.
-    scope.add(f"EXISTS (SELECT 1 FROM {STATE_TABLE} WHERE fingerprint <> '')")  # noqa: S608
-    fetched = _sum(table, scope, where, group_columns)
-    if not fetched and fresh() is None:
-        return None
-    rows = _keyed(p, group_columns, fetched)
+    rows = _keyed(p, group_columns, _sum(table, scope, where, group_columns))
     if grouped:  # an incident is in several rows: the total is the incidents' own
         cells = _Where()
         cells.add("grain = %s", grain)

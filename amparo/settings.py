@@ -366,6 +366,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "amparo.channels.tasks.expire_sms_conversations",
         "schedule": float(env_int("AMPARO_SMS_EXPIRY_EVERY_SECONDS", 3600, minimum=60)),
     },
+    "analytics-build-rollups": {  # rollups missing or built with another vocabulary
+        "task": "amparo.analytics.tasks.build_rollups",
+        "schedule": 300.0,
+    },
     "sweep-expired-sessions": {
         "task": "amparo.accounts.tasks.sweep_expired_sessions",
         "schedule": 3600.0,

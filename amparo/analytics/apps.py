@@ -7,6 +7,7 @@ class AnalyticsConfig(AppConfig):
     verbose_name = "Analytics"
 
     def ready(self) -> None:
-        from amparo.analytics import panels
+        from amparo.analytics import panels, receivers
 
         panels.register()
+        receivers.connect()

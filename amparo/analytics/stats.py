@@ -20,6 +20,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import translation
 
+from amparo.analytics.statistics import rollups
 from amparo.analytics.statistics.exports import to_csv, to_table
 from amparo.analytics.statistics.lookups import Lookups
 from amparo.analytics.statistics.presenting import ordered, present, share_of
@@ -73,14 +74,17 @@ def compute(
     group_by: Sequence[str] | str,
     filters: Mapping[str, Any] | None = None,
     *,
-    desks: QuerySet[Desk] | Iterable[Desk] | None = None,
+    desks: QuerySet[Desk] | Iterable[Desk | int] | None = None,
     public: bool = False,
     language: str = "en",
+    rollups_allowed: bool = True,
 ) -> Result:
     """Counts of incidents and victims grouped by `group_by`, filtered by `filters`.
 
     `desks` limits the count to those desks (None: every desk; callers decide who may see what,
-    see `desks_for`). `public=True` answers only the fixed public tables, with suppression."""
+    see `desks_for`). `public=True` answers only the fixed public tables, with suppression.
+    A staff question that fits the summary tables is read from them (`statistics.rollups`);
+    `rollups_allowed=False` always counts over the base tables (the tests compare both)."""
     dims = parse_group_by(group_by)
     parsed = parse_filters(filters)
     language = (language or "en")[:2]
@@ -88,8 +92,12 @@ def compute(
     if public:
         return public_answer(dims, parsed, desks, lookups)
     p = plan(dims, parsed, desks, False, lookups)
-    raw = grouped(p)
-    total = totals(p, raw)
+    summed = rollups.answer(p, p.desk_ids) if rollups_allowed else None
+    if summed is not None:  # from the summary tables (docs/analytics.md, "Rollups")
+        raw, total = summed
+    else:
+        raw = grouped(p)
+        total = totals(p, raw)
     with translation.override(language):
         rows = ordered(dims, [present(p, r, language) for r in raw])
     for row in rows:

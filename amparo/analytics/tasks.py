@@ -12,3 +12,13 @@ def generate_report(report_id: int) -> str:
     """Make one assessment report. Safe to run twice or on two workers at once: the report is
     claimed with a conditional UPDATE and only the claimant writes it ("skipped" otherwise)."""
     return services.generate(report_id)
+
+
+@shared_task(name="amparo.analytics.tasks.build_rollups", acks_late=True)
+def build_rollups() -> str:
+    """Build the staff statistics' summaries when they are missing (a new installation) or were
+    built with another vocabulary (a term added or moved): "built" or "fresh". Meant for the
+    beat schedule, every few minutes; a no-op (two small queries) when they are fresh."""
+    from amparo.analytics.services import rollups
+
+    return rollups.build_if_needed()

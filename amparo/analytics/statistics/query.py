@@ -78,6 +78,7 @@ class Plan:
     keys: dict[str, Any] = field(default_factory=dict)  # dimension -> the key's expression
     rolled: bool = False  # several values of one incident may fall into one key: de-duplicate
     groupings: dict[str, Grouping] = field(default_factory=dict)
+    desk_ids: Any = None  # the desks counted: ids, a subquery of ids, or None (every desk)
     _regions: dict[str, dict[str, Region]] = field(default_factory=dict)
 
     @property
@@ -192,7 +193,15 @@ def public_incidents() -> QuerySet[Incident]:
     return Incident.objects.statistics_eligible().filter(occurred_on__gte=FIRST_DAY, occurred_on__lte=LAST_DAY)
 
 
-def _base(filters: dict[str, Any], desks: Any, public: bool, lookups: Lookups) -> QuerySet[Incident]:
+def desk_ids_of(desks: Any) -> Any:
+    """The desks' ids: a list, or a subquery when given a query (not run on its own)."""
+    if desks is None:
+        return None
+    return desks.values("pk") if isinstance(desks, QuerySet) else [
+        d.pk if isinstance(d, Desk) else int(d) for d in desks]
+
+
+def _base(filters: dict[str, Any], desk_ids: Any, public: bool, lookups: Lookups) -> QuerySet[Incident]:
     if public:
         qs = public_incidents()
     elif "status" in filters:
@@ -202,10 +211,8 @@ def _base(filters: dict[str, Any], desks: Any, public: bool, lookups: Lookups) -
         qs = Incident.objects.filter(status__in=filters["status"])
     else:
         qs = Incident.objects.counted()
-    if desks is not None:
-        ids = list(desks.values_list("pk", flat=True)) if isinstance(desks, QuerySet) else [
-            d.pk if isinstance(d, Desk) else int(d) for d in desks]
-        qs = qs.filter(desk_id__in=ids)
+    if desk_ids is not None:
+        qs = qs.filter(desk_id__in=desk_ids)
     return _filtered(qs, filters, lookups).order_by()
 
 
@@ -232,7 +239,8 @@ def _term_key(plan: Plan, dim: str, column: str) -> Any:
 
 def plan(group_by: Sequence[str], filters: dict[str, Any], desks: Any, public: bool, lookups: Lookups) -> Plan:
     p = Plan(list(group_by), filters, public, lookups)
-    qs = p.base = _base(filters, desks, public, lookups)
+    p.desk_ids = desk_ids_of(desks)
+    qs = p.base = _base(filters, p.desk_ids, public, lookups)
     for dim in p.group_by:
         if dim in MULTI:
             m2m, _kind = MULTI[dim]

@@ -20,6 +20,7 @@ from amparo.registry.models import AnonymousReceipt, Defender, FollowUp, Inciden
 from amparo.registry.services.attachments import move_attachment
 from amparo.registry.services.common import desk_scope
 from amparo.registry.services.names import name_indexes
+from amparo.registry.signals import announce
 from amparo.vault.errors import NotAReader
 from amparo.vault.services import Unlocked
 from amparo.vocabulary.models import Term
@@ -142,6 +143,7 @@ def record_incident(
             if defenders := list(defenders):
                 incident.defenders.set(defenders)
             record_audit(actor, Action.INCIDENT_RECORDED, incident, scope=desk_scope(desk))
+            announce([incident.pk])
     except IntegrityError:
         if submission_key:  # the other submit of the same form won the race
             return Incident.objects.get(submission_key=submission_key)
@@ -169,6 +171,7 @@ def update_incident(actor: User, incident: Incident, data: IncidentData) -> Inci
         incident.save()
         _set_terms(incident, data)
         record_audit(actor, Action.INCIDENT_UPDATED, incident, scope=desk_scope(incident.desk))
+        announce([incident.pk])
     return incident
 
 
@@ -179,6 +182,7 @@ def set_status(actor: User, incident: Incident, status: str) -> Incident:
         incident.status, incident.duplicate_of = status, None
         incident.save(update_fields=["status", "duplicate_of", "updated_at"])
         record_audit(actor, Action.status(status), incident, scope=desk_scope(incident.desk))
+        announce([incident.pk])
     return incident
 
 
@@ -187,9 +191,11 @@ def follow_justice(incident: Incident, stage: str, first_filed: date | None) -> 
     incident's clear justice fields follow, reported from `first_filed` unless a date was
     recorded before (one UPDATE: its sealed words and updated_at are left as they are; the
     caller audits the complaint)."""
-    Incident.objects.filter(pk=incident.pk).update(
-        reported_to_authorities=Incident.Reported.YES, justice=stage,
-        reported_on=incident.reported_on or first_filed)
+    with transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(
+            reported_to_authorities=Incident.Reported.YES, justice=stage,
+            reported_on=incident.reported_on or first_filed)
+        announce([incident.pk])
 
 
 def assign(actor: User, incident: Incident, assignee: User | None) -> Incident:
@@ -214,6 +220,7 @@ def mark_duplicate(actor: User, incident: Incident, original: Incident) -> Incid
         incident.save(update_fields=["status", "duplicate_of", "updated_at"])
         Incident.objects.filter(duplicate_of=incident).update(duplicate_of=original)
         record_audit(actor, Action.MARKED_DUPLICATE, incident, scope=desk_scope(incident.desk))
+        announce([incident.pk, original.pk])
     return incident
 
 
@@ -273,5 +280,6 @@ def move_to_desk(actor: User, incident: Incident, target: Desk, unlocked: Unlock
         incident.save()
         record_audit(actor, Action.MOVED_OUT, incident, scope=desk_scope(source))
         record_audit(actor, Action.MOVED_IN, incident, scope=desk_scope(target))
+        announce([incident.pk])
     return incident
 

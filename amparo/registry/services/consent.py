@@ -13,6 +13,7 @@ from amparo.core.services import record_audit
 from amparo.registry.actions import Action
 from amparo.registry.models import ConsentRecord, Incident
 from amparo.registry.services.common import desk_scope
+from amparo.registry.signals import announce
 
 Use = ConsentRecord.Use
 FIELDS = {Use.STATISTICS: "consent_statistics", Use.PUBLIC_APPEAL: "consent_public_appeal", Use.UN: "consent_un"}
@@ -42,6 +43,7 @@ def set_consent(actor: User | str, incident: Incident, use: str, given: bool, *,
                                      recorded_by=recorder)
         record_audit(actor, Action.CONSENT_GIVEN if given else Action.CONSENT_WITHDRAWN, incident,
                      scope=desk_scope(incident.desk))
+        announce([incident.pk])
     incident.refresh_from_db()
     return incident
 
@@ -56,5 +58,6 @@ def withdraw_consent(actor: User | str, incident: Incident) -> Incident:
             consent_recorded_at=timezone.now(),
         )
         record_audit(actor, Action.CONSENT_WITHDRAWN, incident, scope=desk_scope(incident.desk))
+        announce([incident.pk])
     incident.refresh_from_db()
     return incident

@@ -23,6 +23,7 @@ from amparo.registry.models import Incident, Message
 from amparo.registry.services.attachments import add_attachment
 from amparo.registry.services.common import desk_scope
 from amparo.registry.services.intake import Upload
+from amparo.registry.signals import announce
 from amparo.vault.services import Unlocked
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def reply_to_defender(actor: User, incident: Incident, text: str) -> Message:
         if incident.status == Incident.Status.RECEIVED:
             Incident.objects.filter(pk=incident.pk).update(status=Incident.Status.TRIAGE)
             incident.status = Incident.Status.TRIAGE
+            announce([incident.pk])
         record_audit(actor, Action.MESSAGE_TO_REPORTER, incident, scope=desk_scope(incident.desk))
     if Incident.objects.filter(pk=incident.pk, notify_reporter=True).exists():  # her choice as it is now
         notify(incident.reporter)

@@ -28,6 +28,7 @@ from amparo.registry.models import AnonymousReceipt, Attachment, Defender, Incid
 from amparo.registry.services import receipts
 from amparo.registry.services.attachments import add_attachment, discard_files
 from amparo.registry.services.cases import IncidentData, record_incident
+from amparo.registry.signals import announce
 from amparo.vault import services as vault
 from amparo.vault.errors import NoKeyHolder
 from amparo.vault.services import ReporterKeys
@@ -218,6 +219,7 @@ def reply_to_reporter(actor: User, incident: Incident, text: str) -> Message:
         if incident.status == Incident.Status.RECEIVED:
             Incident.objects.filter(pk=incident.pk).update(status=Incident.Status.TRIAGE)
             incident.status = Incident.Status.TRIAGE
+            announce([incident.pk])
         record_audit(actor, Action.MESSAGE_TO_REPORTER, incident, scope=network.scope_of(incident.desk.network))
     return message
 
@@ -254,8 +256,10 @@ def erase_report(incident: Incident) -> None:
     files = list(Attachment.objects.filter(incident=incident).values_list("stored_name", flat=True))
     with transaction.atomic():
         alone = [d.pk for d in incident.defenders.all() if not d.incidents.exclude(pk=incident.pk).exists()]
+        erased = incident.pk
         incident.delete()
         Defender.objects.filter(pk__in=alone).delete()
+        announce([erased])
         transaction.on_commit(lambda: discard_files(files))
 
 

@@ -246,9 +246,10 @@ class BatchSealer:
     def __init__(self, desk: Desk) -> None:
         assert desk.ring is not None  # noqa: S101 - every desk has a ring
         self.epochs = [current_epoch(desk.ring)]
+        self._batch = vault.EpochBatch(self.epochs)  # one public-key seal per batch, not per value
 
     def _seal(self, model: str, name: str, text: str) -> bytes:
-        return vault.seal_for_epochs(self.epochs, text, label=_label(model, name))
+        return self._batch.seal(text, label=_label(model, name))
 
     def incident_parts(self, texts: dict[str, str]) -> dict[str, bytes | None]:
         """Each of INCIDENT_PARTS sealed from `texts` (a missing or blank one as nothing)."""

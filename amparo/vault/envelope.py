@@ -3,9 +3,13 @@
     b"AV1" | count:u8 | count × (kind:u8, ref:u64, length:u16, wrapped data key) | body
 
 `kind` says how the data key is wrapped: to a ring epoch's public key (`ref` = epoch id), to
-a member's public key (`ref` = user id), with the service key, or to a bare public key (an
-anonymous reporter's). The body is XChaCha20-Poly1305 over the plaintext with the field's
-label as associated data, so a sealed value cannot be moved to another kind of field.
+a member's public key (`ref` = user id), with the service key, to a bare public key (an
+anonymous reporter's), or through a batch key (`ref` = epoch id): the batch key sealed to the
+epoch's public key (BATCH_SEALED_BYTES), then the data key encrypted under the batch key. A bulk
+write (an import) seals one batch key per batch and epoch, so each value costs a symmetric
+encryption instead of a public-key one; opening costs the same as RING. The body is
+XChaCha20-Poly1305 over the plaintext with the field's label as associated data, so a sealed
+value cannot be moved to another kind of field.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from dataclasses import dataclass
 from amparo.vault.errors import Tampered
 
 MAGIC = b"AV1"
-RING, MEMBER, SERVICE, PUBLIC_KEY = 1, 2, 3, 4
+RING, MEMBER, SERVICE, PUBLIC_KEY, BATCH = 1, 2, 3, 4, 5
+BATCH_SEALED_BYTES = 80  # a sealed box of a 32-byte key: 32 (ephemeral public key) + 16 (MAC) + 32
 _ENTRY = struct.Struct(">BQH")
 
 

@@ -40,6 +40,7 @@ from amparo.vault.services.rings import (
     remove_ring_member,
 )
 from amparo.vault.services.sealing import (
+    EpochBatch,
     open_attachment,
     open_sealed,
     open_sealed_bytes,
@@ -53,6 +54,7 @@ from amparo.vault.services.service_key import blind_index, open_with_service_key
 from amparo.vault.services.webhooks import secret_matches, twilio_signature, twilio_signature_valid
 
 __all__ = [
+    "EpochBatch",
     "LockedOut",
     "ReporterKeys",
     "Text",

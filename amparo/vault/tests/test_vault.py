@@ -313,3 +313,48 @@ def test_it_records_who_handed_over_grants(client, world):
     handed = AuditEntry.objects.get(action="vault.grants_completed")
     assert handed.actor_id == world.users["documenter_a"].pk
     assert handed.object_id == str(world.desk_a.ring_id)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("where", [None, "body", "sealed batch key", "wrapped data key", "other label"])
+def test_a_batch_seals_many_values_with_one_public_key_seal_and_each_opens_alone(ring, where, monkeypatch):
+    """An import's batch: one batch key sealed to the epoch, each value's own data key under
+    it. Every value opens alone for the ring's members and nobody else, and any changed byte
+    is caught."""
+    from amparo.vault import crypto, envelope
+    from amparo.vault.services.epochs import current_epoch
+
+    ana, ana_key, _ = _member("ana")
+    vault.add_ring_member(ring, ana)
+    public_seals = []
+    real_seal_to = crypto.seal_to
+
+    def counted_seal_to(*args: bytes) -> bytes:
+        public_seals.append(1)
+        return real_seal_to(*args)
+
+    monkeypatch.setattr(crypto, "seal_to", counted_seal_to)
+    batch = vault.EpochBatch([current_epoch(ring)])
+    values = [batch.seal(f"row {n}: sus palabras", label=LABEL) for n in range(50)]
+    assert len(public_seals) == 1  # once per batch and epoch, not once per value
+    assert len(set(values)) == 50 and all(b"palabras" not in v for v in values)
+    recipients, _ = envelope.unpack(values[0])
+    assert [r.kind for r in recipients] == [envelope.BATCH]
+    sealed, label = bytearray(values[7]), LABEL
+    header = len(envelope.MAGIC) + 1 + 11  # magic, count, one entry's kind/ref/length
+    if where == "body":
+        sealed[-3] ^= 1
+    elif where == "sealed batch key":
+        sealed[header + 40] ^= 1
+    elif where == "wrapped data key":
+        sealed[header + envelope.BATCH_SEALED_BYTES + 30] ^= 1
+    elif where == "other label":
+        label = "test.other"
+    if where is None:
+        assert vault.open_sealed(ana_key, bytes(sealed), label=label) == "row 7: sus palabras"
+        _, zoe_key, _ = _member("zoe")
+        with pytest.raises(NotAReader):
+            vault.open_sealed(zoe_key, bytes(sealed), label=label)
+    else:
+        with pytest.raises(Tampered):
+            vault.open_sealed(ana_key, bytes(sealed), label=label)

@@ -7,7 +7,7 @@ One command, loopback only, everything throwaway:
     `--backend postgres` a database of its own on 127.0.0.1:5432, dropped at the end;
  2. a broker: the file broker (default), or with `--broker redis` one numbered Redis database
     (redis://127.0.0.1:6379/13 unless BENCH_REDIS_DB says otherwise) that must be empty at the
-    start and is emptied (FLUSHDB of that number only) at the end;
+    start; at the end the keys Celery and kombu made there are deleted (nothing else);
  3. N confirmed supporters (`--supporters`, 10,000) in three languages, sealed as the
     services seal them, and an appeal in review; the seeding is timed but not counted;
  4. an SMTP server in a process of its own (amparo/appeals/tests/smtp_sink.py: aiosmtpd,
@@ -116,7 +116,11 @@ class Postgres:
 
 
 class RedisDb:
-    """One numbered Redis database: refused unless empty; emptied at the end (that number only)."""
+    """One numbered Redis database: refused unless empty. At the end only what Celery and kombu
+    made there is deleted (its queues, bindings, unacked sets, pidbox): should another session
+    have started using the number meanwhile, its keys stay."""
+
+    OURS = ("celery", "celery.*", "_kombu.*", "unacked*", "*.pidbox", "celeryev*")
 
     def __init__(self, number: int) -> None:
         import redis
@@ -127,10 +131,14 @@ class RedisDb:
     def claim(self) -> None:
         if self.client.dbsize():
             raise SystemExit(f"{self.url} is not empty: someone else may use it (set BENCH_REDIS_DB)")
-        self.client.flushdb()
 
     def release(self) -> None:
-        self.client.flushdb()
+        ours = {key for pattern in self.OURS for key in self.client.scan_iter(match=pattern)}
+        if ours:
+            self.client.delete(*ours)
+        left = self.client.dbsize()
+        if left:
+            log(f"{self.url}: {left} key(s) not made by this run were left alone")
         self.client.close()
 
 

@@ -37,16 +37,18 @@ class Delivery(models.Model):
     # The Message-ID's left part: the same on every attempt, so a copy sent again after a crash
     # is recognisably the same message.
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of their own: deliveries_of_appeal and the unique keys below begin with them
+    # (every index costs each of the rows an approval inserts, 100,000 for a large list).
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     update = models.ForeignKey(AppealUpdate, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="deliveries")
+                               related_name="deliveries", db_index=False)
     # Kept when a supporter is deleted: the figures of past circulations stay right.
     supporter = models.ForeignKey(Supporter, null=True, on_delete=models.SET_NULL, related_name="deliveries")
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
-    claim_token = models.CharField(max_length=32, blank=True, db_index=True)
+    claim_token = models.CharField(max_length=32, blank=True)  # indexed only while set: see Meta
     claimed_by = models.CharField(max_length=200, blank=True)  # worker host:pid
     claimed_at = models.DateTimeField(null=True, blank=True)
     language = models.CharField(max_length=2, blank=True)  # the language it went out in
@@ -61,10 +63,15 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["update", "supporter", "channel"], condition=Q(update__isnull=False),
                                     name="one_delivery_per_update"),
         ]
+        # Partial where they can be: a new row (queued, no claim) enters only the indexes it is
+        # looked up by. deliveries_due ends with the id so that a claim's ORDER BY ... LIMIT
+        # reads its batch off the index instead of sorting every queued row.
         indexes = [
-            models.Index(fields=["status", "channel", "next_attempt_at"], name="deliveries_due"),
+            models.Index(fields=["channel", "next_attempt_at", "id"], condition=Q(status="queued"),
+                         name="deliveries_due"),
             models.Index(fields=["appeal", "status"], name="deliveries_of_appeal"),
-            models.Index(fields=["status", "claimed_at"], name="deliveries_claimed"),
+            models.Index(fields=["claimed_at"], condition=Q(status="claimed"), name="deliveries_claimed"),
+            models.Index(fields=["claim_token"], condition=~Q(claim_token=""), name="deliveries_by_claim"),
         ]
 
     def __str__(self) -> str:

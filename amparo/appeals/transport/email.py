@@ -31,8 +31,13 @@ class EmailSender:
         sender = settings.AMPARO_CIRCULATION_FROM
         envelope_from = parseaddr(sender)[1] or sender
         date = format_datetime(timezone.now())
-        usable = [m for m in messages if m.to and "\n" not in m.to and "\r" not in m.to and "@" in m.to]
-        results = [Result(m.key, Outcome.BOUNCE, "address not usable") for m in messages if m not in usable]
+        usable: list[Message] = []
+        results: list[Result] = []
+        for m in messages:  # one pass: `m in usable` compared whole messages, 200 x 200 a batch
+            if m.to and "\n" not in m.to and "\r" not in m.to and "@" in m.to:
+                usable.append(m)
+            else:
+                results.append(Result(m.key, Outcome.BOUNCE, "address not usable"))
         if settings.EMAIL_BACKEND != SMTP_BACKEND:
             return results + self._with_backend(usable, sender)
         outgoing = [Outgoing(m.key, envelope_from, m.to, raw_email(m.prepared, sender=sender, to=m.to, msgid=m.msgid,

@@ -1,14 +1,18 @@
 """GET /api/v1/stats/incidents: the statistics as JSON or CSV, from `stats.compute`.
 
-Anonymous callers (and anyone without a desk to see) get only the public tables (public=1);
-desk staff get exact numbers for the desks they may see, or for one of them with desk=SLUG."""
+Anonymous callers (and anyone without a desk to see) get only the public tables (public=1),
+read from the version the public-table job published (with `as_of`, the time it was computed;
+never computed in the request); desk staff get exact numbers for the desks they may see, or for
+one of them with desk=SLUG, computed at once."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from django.http import HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
@@ -18,7 +22,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amparo.analytics import stats
+from amparo.analytics import published_pages, stats
+from amparo.analytics.services import public as services_public
 from amparo.core.api import has_nul
 
 RESERVED = ("group_by", "public", "format", "language", "desk")
@@ -66,6 +71,8 @@ class StatsIncidents(APIView):
         ],
         responses={
             200: OpenApiTypes.OBJECT,
+            202: OpenApiResponse(OpenApiTypes.OBJECT, description="public=1 before the public tables' first "
+                                                                  "computation: ask again after Retry-After"),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="A dimension, filter or value it does not know"),
             403: OpenApiResponse(OpenApiTypes.OBJECT, description="Exact numbers without a desk to see: ask for "
                                                                   "public=1"),
@@ -90,12 +97,47 @@ class StatsIncidents(APIView):
                     raise NotFound("No such desk among those you may see.")
         elif params.get("desk"):
             filters["desk"] = params["desk"]  # refused below with the public tables' message
+        if public:
+            return self._published(request, group_by, filters, language)
         try:
             result = stats.compute(group_by, filters, desks=desks, public=public, language=language)
         except stats.InvalidQuery as problem:
             return Response({"detail": str(problem)}, status=status.HTTP_400_BAD_REQUEST)
+        return self._answer(request, result)
+
+    def _answer(self, request: Request, result: stats.Result) -> Response:
         self.result = result  # for the CSV renderer
         response = Response(result.as_dict())
         if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = 'attachment; filename="amparo-statistics.csv"'
         return response
+
+    def _published(self, request: Request, group_by: str, filters: dict[str, Any], language: str) -> Any:
+        """A public table from the published version (never computed here), its rendering kept
+        per version, language and question; 202 with Retry-After before the first run."""
+        version = stats.published_version()
+        if version is None:
+            try:  # a question the public tables refuse is still a 400, job or no job
+                stats.check_public(stats.parse_group_by(group_by), stats.parse_filters(filters), None)
+            except stats.InvalidQuery as problem:
+                return Response({"detail": str(problem)}, status=status.HTTP_400_BAD_REQUEST)
+            services_public.queue_first_version()
+            return Response({"detail": _("The figures are being prepared. Please come back in a minute."),
+                             "preparing": True}, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "60"})
+        csv = getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv"
+        parts = repr((group_by, sorted(filters.items()), language, csv))
+
+        def render() -> Any:
+            try:
+                result = stats.published(group_by, filters, language=language, version=version)
+            except stats.InvalidQuery as problem:
+                return Response({"detail": str(problem)}, status=status.HTTP_400_BAD_REQUEST)
+            if csv:
+                answer = HttpResponse(stats.to_csv(result).encode(), content_type="text/csv; charset=utf-8")
+                answer["Content-Disposition"] = 'attachment; filename="amparo-statistics.csv"'
+                return answer
+            body = {**result.as_dict(), "as_of": version.computed_at.isoformat()}
+            return HttpResponse(renderers.JSONRenderer().render(body), content_type="application/json")
+
+        with translation.override(language):
+            return published_pages.cached("api", request._request, version, parts, render, personal=False)

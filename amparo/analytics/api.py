@@ -8,10 +8,12 @@ one of them with desk=SLUG, computed at once."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import wraps
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -125,7 +127,7 @@ class StatsIncidents(APIView):
             return Response({"detail": _("The figures are being prepared. Please come back in a minute."),
                              "preparing": True}, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "60"})
         csv = getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv"
-        parts = repr((group_by, sorted(filters.items()), language, csv))
+        parts = _parts(request._request, language)
 
         def render() -> Any:
             try:
@@ -141,3 +143,30 @@ class StatsIncidents(APIView):
 
         with translation.override(language):
             return published_pages.cached("api", request._request, version, parts, render, personal=False)
+
+
+def _parts(request: Any, language: str) -> str:
+    """What a public answer depends on besides the version: the question as asked (every
+    parameter), the language and how the format is negotiated (format=, Accept)."""
+    return repr((sorted(request.GET.lists()), language, request.headers.get("Accept", "")))
+
+
+_drf_view = StatsIncidents.as_view()
+
+
+@wraps(_drf_view)
+def stats_incidents(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    """The URL's view: a public answer already rendered for this version, language and question
+    is given back before the REST framework's dispatch; anything else goes through it."""
+    if (request.method == "GET" and request.GET.get("public", "") in ("1", "true", "yes")
+            and "Authorization" not in request.headers):
+        version = stats.published_version()
+        if version is not None:
+            language = (request.GET.get("language") or translation.get_language() or "en")[:2]
+            with translation.override(language):
+                kept = published_pages.lookup("api", request, version, _parts(request, language))
+            if kept is not None:
+                patch_vary_headers(kept, ("Accept",))
+                kept["Allow"] = "GET, HEAD, OPTIONS"
+                return kept
+    return _drf_view(request, *args, **kwargs)

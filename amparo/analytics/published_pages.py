@@ -116,6 +116,21 @@ def cached(kind: str, request: HttpRequest, version: stats.Published | None, par
     return stamp(answer, version)
 
 
+def lookup(kind: str, request: HttpRequest, version: stats.Published, parts: str) -> HttpResponseBase | None:
+    """The kept rendering of `kind` for this version, language and `parts`, if there is one
+    (304 for a matching If-None-Match); None when it has not been made yet."""
+    if request.headers.get("If-None-Match") == etag(version):
+        return stamp_304(HttpResponseNotModified(), version)
+    hit = _get(_key(kind, version, parts))
+    if hit is None:
+        return None
+    body, content_type, headers = hit
+    answer = HttpResponse(body, content_type=content_type)
+    for name, value in headers.items():
+        answer[name] = value
+    return stamp(answer, version)
+
+
 def stamp_304(response: HttpResponseBase, version: stats.Published) -> HttpResponseBase:
     response["ETag"] = etag(version)
     response["Last-Modified"] = http_date(version.computed_at.timestamp())

@@ -291,3 +291,18 @@ def test_a_dead_runner_does_not_block_the_next(world):
     assert job.refresh_public_tables() == "busy"  # claimed by a worker that may still be alive
     PublicRefresh.objects.filter(pk=1).update(running_until=timezone.now() - timedelta(seconds=1))
     assert job.refresh_public_tables(ask=False) == "computed"  # its lease ran out; the ask is kept
+
+
+def test_a_kept_public_answer_is_given_back_before_the_rest_framework(client, world, publish, monkeypatch):
+    from amparo.analytics import api
+
+    make(world.desk_a, 8, country="HN", year=2023)
+    publish()
+    url = f"{API}?public=1&group_by=country,year"
+    first = client.get(url)
+    monkeypatch.setattr(api, "_drf_view", lambda *a, **k: pytest.fail("went through the REST framework"))
+    again = client.get(url)
+    assert again.status_code == 200 and again.content == first.content and again["ETag"] == first["ETag"]
+    assert again["Content-Type"] == first["Content-Type"] and "Accept" in again["Vary"]
+    with pytest.raises(pytest.fail.Exception):  # another negotiation is another rendering: not kept yet
+        client.get(url, HTTP_ACCEPT="text/csv")

@@ -11,7 +11,9 @@ the version visitors read (models/public.py), so no visitor's request ever compu
   caller finds it claimed and returns at once. The runner computes from the counter it read;
   writes during its run leave the counter higher, so it goes round exactly once more, however
   many they were. After letting go of the claim it looks once more, so a write whose task
-  found the claim held is never left behind.
+  found the claim held is never left behind. Runs are at least MIN_SECONDS_BETWEEN_RUNS apart
+  (the runner waits, holding the claim), so a burst of writes makes one version every few
+  seconds.
 - `check_public_tables()` (beat, every minute) is the safety net: rows written around the
   services (bulk loads), vocabulary edits and a lost message are caught by the audit/id
   fingerprint, and a run is made when it moved since the stored version.
@@ -47,6 +49,9 @@ QUEUED_KEY = "analytics:public:queued"
 QUEUED_SECONDS = 60
 # A runner goes round at most this many times in one call; the next task or beat does the rest.
 MAX_ROUNDS = 5
+# A new version at most this often: a burst of writes is gathered into one run, and pages are
+# rendered again at most once per page, language and worker in this time.
+MIN_SECONDS_BETWEEN_RUNS = 5.0
 
 
 def _state() -> PublicRefresh:
@@ -131,6 +136,20 @@ def compute_and_store() -> PublicTables:
     return version
 
 
+def _spaced() -> bool:
+    """Wait until MIN_SECONDS_BETWEEN_RUNS have passed since the stored version (True if it
+    waited): a burst of writes makes one version every few seconds, not one per write, so each
+    page is rendered again at most that often."""
+    last = PublicTables.objects.filter(k=min_cell()).values_list("computed_at", flat=True).first()
+    if last is None or MIN_SECONDS_BETWEEN_RUNS <= 0:
+        return False
+    wait = MIN_SECONDS_BETWEEN_RUNS - (timezone.now() - last).total_seconds()
+    if wait <= 0:
+        return False
+    time.sleep(min(wait, MIN_SECONDS_BETWEEN_RUNS))
+    return True
+
+
 def refresh_public_tables(*, ask: bool = True) -> str:
     """The public-table job, synchronous. With `ask` (the default, as a registry write would)
     it first asks for a run, so it computes unless another process is running one, which will
@@ -150,6 +169,8 @@ def refresh_public_tables(*, ask: bool = True) -> str:
                 state = PublicRefresh.objects.get(pk=1)
                 if state.wanted <= state.done and PublicTables.objects.filter(k=min_cell()).exists():
                     break
+                if _spaced():  # writes that came meanwhile are in this run too
+                    state = PublicRefresh.objects.get(pk=1)
                 compute_and_store()
                 PublicRefresh.objects.filter(pk=1, done__lt=state.wanted).update(done=state.wanted)
                 outcome = "computed"

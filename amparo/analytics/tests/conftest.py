@@ -15,3 +15,11 @@ def publish(db):
         assert refresh_public_tables() == "computed"
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def _runs_not_spaced(monkeypatch):
+    """Tests run the job several times in a row: no waiting between runs (one test checks it)."""
+    from amparo.analytics.services import public
+
+    monkeypatch.setattr(public, "MIN_SECONDS_BETWEEN_RUNS", 0.0)

@@ -306,3 +306,13 @@ def test_a_kept_public_answer_is_given_back_before_the_rest_framework(client, wo
     assert again["Content-Type"] == first["Content-Type"] and "Accept" in again["Vary"]
     with pytest.raises(pytest.fail.Exception):  # another negotiation is another rendering: not kept yet
         client.get(url, HTTP_ACCEPT="text/csv")
+
+
+def test_runs_are_spaced_so_a_burst_of_writes_makes_few_versions(world, publish, monkeypatch):
+    slept: list[float] = []
+    monkeypatch.setattr(job, "MIN_SECONDS_BETWEEN_RUNS", 5.0)
+    monkeypatch.setattr(job.time, "sleep", slept.append)
+    make(world.desk_a, 8, country="HN", year=2023)
+    assert job.refresh_public_tables() == "computed" and slept == []  # no version yet: at once
+    assert job.refresh_public_tables() == "computed"
+    assert len(slept) == 1 and 0 < slept[0] <= 5.0

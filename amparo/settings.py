@@ -374,6 +374,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "amparo.accounts.tasks.sweep_expired_sessions",
         "schedule": 3600.0,
     },
+    "analytics-check-public-tables": {  # the public tables' safety net: writes around the services
+        "task": "amparo.analytics.tasks.check_public_tables",
+        "schedule": 60.0,
+    },
     "sweep-counters": {
         "task": "amparo.core.tasks.sweep_counters",
         "schedule": 3600.0,

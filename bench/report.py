@@ -3,7 +3,7 @@
 load beside the ping view.
 
     .venv/bin/python bench/report.py [--incidents 1000000] [--backend postgres|sqlite]
-                                     [--runs 3] [--http-seconds 10] [--no-http]
+                                     [--runs 3] [--http-seconds 10] [--no-http] [--no-reports]
 
 What it prints, per audience (internal: exact numbers of one desk; public: the fixed public
 tables with suppression):
@@ -12,11 +12,19 @@ tables with suppression):
   - the same statistics calls (recorded while the report was made) replayed alone;
   - the ratio report / statistics alone: what making a report adds on top of its questions.
 Then, unless --no-http: gunicorn (production settings, gunicorn.conf.py) on 127.0.0.1 over
-the same database, driven by wrk: ping, the public map's JSON, the public map page.
+the same database, driven by wrk: the public map's JSON, the public map page and the public
+stats API, each right after a round of ping (its ratio is to that round); then the map page
+again, cached, and for at least 30 s while another process makes registry writes (a consent
+given and taken back through the registry's service) each followed by a run of the
+public-table job, as the worker would: its p99 beside the cached p99 of the same page.
+
+The data is generated straight into the tables, so the public-table job
+(`refresh_public_tables`) runs after it, as a registry write would ask for.
 
 Incidents are generated inside the database by bench/stats.py's `generate` (a bulk insert with
 generate_series / a recursive CTE). PostgreSQL uses, and drops afterwards, the database
-`amparo_bench_report` on 127.0.0.1; SQLite a file in a temporary directory. Loopback only;
+`amparo_bench_report` (or $AMPARO_BENCH_REPORT_DB) on 127.0.0.1; SQLite a file in a temporary
+directory. Loopback only;
 each part is bounded (--runs, --http-seconds). Figures go to docs/performance.md by hand.
 """
 
@@ -27,6 +35,7 @@ import base64
 import importlib.util
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -43,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-PG_DB = "amparo_bench_report"
+PG_DB = os.environ.get("AMPARO_BENCH_REPORT_DB", "amparo_bench_report")
 HOST = "127.0.0.1"
 
 
@@ -121,6 +130,28 @@ def _one(audience: str) -> dict:
     return {"total_s": total, "stats_in_report_s": in_report, "stats_alone_s": alone, "calls": len(calls)}
 
 
+def _column_defaults() -> None:
+    """Give the incident table's NOT NULL columns their model defaults in the database (this
+    throwaway one only), so a bulk INSERT that names fewer columns than the model has (newer
+    columns than bench/stats.py's generator knows) still loads."""
+    from django.db import connection
+
+    from amparo.registry.models import Incident
+
+    with connection.schema_editor() as editor:
+        for field in Incident._meta.concrete_fields:
+            if field.null or not field.has_default() or field.primary_key:
+                continue
+            value = field.get_default()
+            if isinstance(value, (dict, list)):
+                literal = editor.quote_value(json.dumps(value))
+            elif isinstance(value, (str, int, float, bool)):
+                literal = editor.quote_value(value)
+            else:
+                continue
+            editor.execute(f'ALTER TABLE registry_incident ALTER COLUMN "{field.column}" SET DEFAULT {literal}')
+
+
 def child(backend: str, count: int, runs: int) -> dict:
     import django
 
@@ -129,17 +160,53 @@ def child(backend: str, count: int, runs: int) -> dict:
     from django.core.management import call_command
 
     from amparo.analytics import reports
+    from amparo.analytics.services.public import refresh_public_tables
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)  # the embedded cache (no CACHE_URL): a table
+    if backend == "postgres":
+        _column_defaults()
     generated = _stats_bench().generate(count, backend)
+    started = time.perf_counter()
+    assert refresh_public_tables() == "computed"  # rows written around the services: the job, as a write asks
+    published = time.perf_counter() - started
+    found: dict = {"backend": backend, "incidents": count, "generated_s": generated, "published_s": published}
+    if not runs:
+        return found
     _key_holder()
     reports.render_pdf("<p>warm</p>")  # WeasyPrint's first import and font set-up: once per worker
-    found: dict = {"backend": backend, "incidents": count, "generated_s": generated}
     for audience in ("internal", "public"):
         made = [_one(audience) for _ in range(runs)]
         found[audience] = {key: statistics.median(m[key] for m in made) for key in made[0]}
     return found
+
+
+def writer(seconds: float) -> dict:
+    """In its own process, for `seconds`: a registry write through the registry's service (one
+    incident's consent to statistics taken back, then given again: the public tables change),
+    then a run of the public-table job, as the worker does after the write's commit."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amparo.settings")
+    django.setup()
+    from amparo.analytics.services.public import refresh_public_tables
+    from amparo.registry import services as registry
+    from amparo.registry.models import Incident
+
+    incident = Incident.objects.filter(occurred_on__year=2022, consent_statistics=True).order_by("pk").first()
+    assert incident is not None
+    took: list[float] = []
+    given = False
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        registry.set_consent("system", incident, "statistics", given)
+        given = not given
+        started = time.perf_counter()
+        refresh_public_tables()
+        took.append(time.perf_counter() - started)
+    if not given:  # leave it as it was
+        registry.set_consent("system", incident, "statistics", True)
+    return {"writes": len(took), "job_s": statistics.median(took) if took else 0.0}
 
 
 # --- HTTP under load ---------------------------------------------------------------------------
@@ -166,7 +233,9 @@ def http(folder: str, seconds: int, database_url: str) -> list[tuple[str, float,
                               start_new_session=True)
     base = f"http://{HOST}:{port}"
     urls = [("ping", "/ping"), ("map data (JSON), public, 2022", "/analytics/map/data.json?year=2022"),
-            ("map page, public, 2022", "/analytics/map/?year=2022")]
+            ("map page, public, 2022", "/analytics/map/?year=2022"),
+            ("stats API, public, country × year 2022", "/api/v1/stats/incidents?public=1&group_by=country,year"
+                                                        "&year=2022")]
     try:
         for _ in range(150):
             try:
@@ -177,10 +246,46 @@ def http(folder: str, seconds: int, database_url: str) -> list[tuple[str, float,
         for _label, path in urls:  # each answers, and warms its worker
             with urllib.request.urlopen(base + path, timeout=300) as answer:  # noqa: S310 - loopback only
                 assert answer.status == 200, path
-        return [(label, *bench.wrk(base + path, seconds, [])) for label, path in urls]
+        # Each URL right after its own ping round: the machine's load drifts between rounds.
+        found = []
+        for label, path in urls[1:]:
+            ping_rate, ping_p99 = _wrk(base + "/ping", seconds)
+            found.append(("ping", ping_rate, ping_p99))
+            found.append((label, *_wrk(base + path, seconds)))
+        # The map page again while registry writes and job runs go on beside it.
+        child_env = {**os.environ, "DATABASE_URL": database_url, "AMPARO_VAR_DIR": folder,
+                     "DJANGO_SETTINGS_MODULE": "amparo.settings", "CACHE_URL": env["CACHE_URL"]}
+        during = max(seconds, 30)  # long enough for a few writes and job runs at a million incidents
+        rate, p99 = _wrk(base + urls[2][1], seconds)
+        found.append(("map page, public, 2022 (cached, just before)", rate, p99))
+        writes = subprocess.Popen([str(PYTHON), __file__, "--writer", str(during)], env=child_env,
+                                  stdout=subprocess.PIPE, text=True)
+        rate, p99 = _wrk(base + urls[2][1], during)
+        out, _err = writes.communicate(timeout=seconds * 20 + 600)
+        done = json.loads(out.strip().splitlines()[-1])
+        found.append((f"map page, public, 2022, during writes ({during} s: {done['writes']} writes + job "
+                      f"runs, job {done['job_s']:.1f} s)", rate, p99))
+        return found
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _wrk(url: str, seconds: int) -> tuple[float, str]:
+    """wrk -t2 -c8 as bench/stats.py runs it; the p99 read from the latency distribution."""
+    out = subprocess.run(["wrk", "-t2", "-c8", f"-d{seconds}s", "--timeout", "30s", "--latency", url], check=True,
+                         capture_output=True, text=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p99 = re.search(r"^\s*99%\s+(\S+)\s*$", out, re.MULTILINE)
+    return (float(rate.group(1)) if rate else 0.0), (p99.group(1) if p99 else "?")
+
+
+def _ms(text: str) -> float:
+    """wrk's latency ("812.00us", "3.21ms", "1.02s") in milliseconds."""
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float("nan")
 
 
 # --- Main ----------------------------------------------------------------------------------------
@@ -192,10 +297,15 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--http-seconds", type=int, default=10)
     parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--no-reports", action="store_true", help="skip the reports (generate, publish, HTTP)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--writer", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(args.child, args.incidents, args.runs)))
+        return 0
+    if args.writer:
+        print(json.dumps(writer(args.writer)))
         return 0
 
     folder = tempfile.mkdtemp(prefix="amparo-bench-report-")
@@ -213,13 +323,15 @@ def main() -> int:
         print(f"{args.backend}: generating {args.incidents:,} incidents, making reports ({args.runs} runs) ...",
               flush=True)
         out = subprocess.run([str(PYTHON), __file__, "--child", args.backend, "--incidents", str(args.incidents),
-                              "--runs", str(args.runs)], env=env, check=False, capture_output=True, text=True)
+                              "--runs", str(0 if args.no_reports else args.runs)], env=env, check=False,
+                             capture_output=True, text=True)
         if out.returncode:
             print(out.stderr[-3000:], file=sys.stderr)
             return 1
         result = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"  generated in {result['generated_s']:.1f} s")
-        for audience in ("internal", "public"):
+        print(f"  generated in {result['generated_s']:.1f} s; public tables computed and published by the job "
+              f"in {result['published_s']:.1f} s")
+        for audience in ("internal", "public") if not args.no_reports else ():
             r = result[audience]
             rendering = r["total_s"] - r["stats_in_report_s"]
             print(f"  {audience} report, every section, 3 years ({r['calls']:.0f} statistics calls; median of "
@@ -233,10 +345,19 @@ def main() -> int:
             os.environ["VAULT_SERVICE_KEY"] = key
             print(f"HTTP on {args.backend} with {args.incidents:,} incidents (wrk -t2 -c8, {args.http_seconds} s "
                   "each):", flush=True)
+            print(f"  load average before: {Path('/proc/loadavg').read_text().strip()}", flush=True)
             found = http(folder, args.http_seconds, env["DATABASE_URL"])
             ping = found[0][1]
-            for label, rate, p99 in found:
-                print(f"  {label:36s} {rate:9.1f} req/s  p99 {p99:>8s}  {rate / ping:6.3f} of ping")
+            for label, rate, p99 in found[:-2]:
+                ping = rate if label == "ping" else ping
+                print(f"  {label:40s} {rate:9.1f} req/s  p99 {p99:>8s}  {rate / ping:6.3f} of ping")
+            label, rate, p99 = found[-2]
+            print(f"  {label}:\n  {'':40s} {rate:9.1f} req/s  p99 {p99:>8s}")
+            cached = p99
+            label, rate, p99 = found[-1]
+            print(f"  {label}:\n  {'':40s} {rate:9.1f} req/s  p99 {p99:>8s}  {_ms(p99) / _ms(cached):6.2f}x the "
+                  f"cached p99 ({cached})")
+            print(f"  load average after: {Path('/proc/loadavg').read_text().strip()}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if args.backend == "postgres":

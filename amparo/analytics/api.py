@@ -1,14 +1,20 @@
 """GET /api/v1/stats/incidents: the statistics as JSON or CSV, from `stats.compute`.
 
-Anonymous callers (and anyone without a desk to see) get only the public tables (public=1);
-desk staff get exact numbers for the desks they may see, or for one of them with desk=SLUG."""
+Anonymous callers (and anyone without a desk to see) get only the public tables (public=1),
+read from the version the public-table job published (with `as_of`, the time it was computed;
+never computed in the request); desk staff get exact numbers for the desks they may see, or for
+one of them with desk=SLUG, computed at once."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import wraps
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions as drf_permissions
@@ -18,7 +24,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from amparo.analytics import stats
+from amparo.analytics import published_pages, stats
+from amparo.analytics.services import public as services_public
 from amparo.core.api import has_nul
 
 RESERVED = ("group_by", "public", "format", "language", "desk")
@@ -72,6 +79,8 @@ class StatsIncidents(APIView):
         ],
         responses={
             200: OpenApiTypes.OBJECT,
+            202: OpenApiResponse(OpenApiTypes.OBJECT, description="public=1 before the public tables' first "
+                                                                  "computation: ask again after Retry-After"),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="A dimension, filter or value it does not know"),
             403: OpenApiResponse(OpenApiTypes.OBJECT, description="Exact numbers without a desk to see: ask for "
                                                                   "public=1"),
@@ -97,6 +106,8 @@ class StatsIncidents(APIView):
                     raise NotFound("No such desk among those you may see.")
         elif params.get("desk"):
             filters["desk"] = params["desk"]  # refused below with the public tables' message
+        if public:
+            return self._published(request, group_by, filters, language)
         try:
             result = stats.compute(group_by, filters, desks=desks, public=public, language=language)
         except stats.InvalidQuery as problem:
@@ -105,8 +116,68 @@ class StatsIncidents(APIView):
             return Response({"detail": str(problem)}, status=status.HTTP_400_BAD_REQUEST)
         if visible is not None and not result.total.get("incidents"):
             _refuse(visible)  # nothing counted: perhaps because she has no desk to see
+        return self._answer(request, result)
+
+    def _answer(self, request: Request, result: stats.Result) -> Response:
         self.result = result  # for the CSV renderer
         response = Response(result.as_dict())
         if getattr(request, "accepted_renderer", None) and request.accepted_renderer.format == "csv":
             response["Content-Disposition"] = 'attachment; filename="amparo-statistics.csv"'
         return response
+
+    def _published(self, request: Request, group_by: str, filters: dict[str, Any], language: str) -> Any:
+        """A public table from the published version (never computed here), its rendering kept
+        per version, language and question; 202 with Retry-After before the first run."""
+        version = stats.published_version()
+        if version is None:
+            try:  # a question the public tables refuse is still a 400, job or no job
+                stats.check_public(stats.parse_group_by(group_by), stats.parse_filters(filters), None)
+            except stats.InvalidQuery as problem:
+                return Response({"detail": str(problem)}, status=status.HTTP_400_BAD_REQUEST)
+            services_public.queue_first_version()
+            return Response({"detail": _("The figures are being prepared. Please come back in a minute."),
+                             "preparing": True}, status=status.HTTP_202_ACCEPTED, headers={"Retry-After": "60"})
+        csv = getattr(request, "accepted_renderer", None) is not None and request.accepted_renderer.format == "csv"
+        parts = _parts(request._request, language)
+
+        def render() -> Any:
+            try:
+                result = stats.published(group_by, filters, language=language, version=version)
+            except stats.InvalidQuery as problem:
+                return Response({"detail": str(problem)}, status=status.HTTP_400_BAD_REQUEST)
+            if csv:
+                answer = HttpResponse(stats.to_csv(result).encode(), content_type="text/csv; charset=utf-8")
+                answer["Content-Disposition"] = 'attachment; filename="amparo-statistics.csv"'
+                return answer
+            body = {**result.as_dict(), "as_of": version.computed_at.isoformat()}
+            return HttpResponse(renderers.JSONRenderer().render(body), content_type="application/json")
+
+        with translation.override(language):
+            return published_pages.cached("api", request._request, version, parts, render, personal=False)
+
+
+def _parts(request: Any, language: str) -> str:
+    """What a public answer depends on besides the version: the question as asked (every
+    parameter), the language and how the format is negotiated (format=, Accept)."""
+    return repr((sorted(request.GET.lists()), language, request.headers.get("Accept", "")))
+
+
+_drf_view = StatsIncidents.as_view()
+
+
+@wraps(_drf_view)
+def stats_incidents(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+    """The URL's view: a public answer already rendered for this version, language and question
+    is given back before the REST framework's dispatch; anything else goes through it."""
+    if (request.method == "GET" and request.GET.get("public", "") in ("1", "true", "yes")
+            and "Authorization" not in request.headers):
+        version = stats.published_version()
+        if version is not None:
+            language = (request.GET.get("language") or translation.get_language() or "en")[:2]
+            with translation.override(language):
+                kept = published_pages.lookup("api", request, version, _parts(request, language))
+            if kept is not None:
+                patch_vary_headers(kept, ("Accept",))
+                kept["Allow"] = "GET, HEAD, OPTIONS"
+                return kept
+    return _drf_view(request, *args, **kwargs)

@@ -5,5 +5,5 @@ from django.urls import path
 from amparo.analytics import api
 
 urlpatterns: list = [
-    path("stats/incidents", api.StatsIncidents.as_view(), name="stats_incidents"),
+    path("stats/incidents", api.stats_incidents, name="stats_incidents"),
 ]

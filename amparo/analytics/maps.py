@@ -17,7 +17,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -219,23 +218,15 @@ def _country_names(codes: Iterable[str], language: str) -> dict[str, str]:
 
 
 def public_years() -> list[int]:
-    """The whole years that the public tables have, newest first: the years of the incidents
-    that public statistics may count (a list of years, not a count; asking the statistics for
-    their year table would compute every public table of every year on each visit). Cached
-    under the statistics' fingerprint, so a change is seen at the next visit and the whole
-    table is not scanned on every one."""
-    key = "analytics:public-years:" + hashlib.sha256(repr(stats.fingerprint()).encode()).hexdigest()
-    years: list[int] | None = cache.get(key)
-    if years is None:
-        dates = stats.public_incidents().dates("occurred_on", "year")
-        years = sorted({d.year for d in dates}, reverse=True)
-        cache.set(key, years, stats.PUBLIC_CACHE_SECONDS)
-    return years
+    """The whole years that the public tables have, newest first, from the published version
+    (empty before the public-table job's first run)."""
+    version = stats.published_version()
+    return version.years() if version is not None else []
 
 
-def public_map(year: int, language: str = "en") -> MapData:
-    """Exactly the public country × year table for one whole year."""
-    result = stats.compute(["country", "year"], {"year": year}, public=True, language=language).as_dict()
+def public_map(year: int, language: str = "en", version: stats.Published | None = None) -> MapData:
+    """Exactly the public country × year table for one whole year, as published."""
+    result = stats.published(["country", "year"], {"year": year}, language=language, version=version).as_dict()
     return paint(geo.world_map(), result, "country", public=True, language=language)
 
 

@@ -8,13 +8,16 @@ from typing import Any
 
 from django.db.models.signals import post_delete, post_save
 
-from amparo.analytics.services import rollups
+from amparo.analytics.services import public, rollups
 from amparo.registry.signals import incidents_changed
 from amparo.vocabulary.models import Term
 
 
 def incidents_written(sender: Any, ids: list[int], **kwargs: Any) -> None:
+    """In the writing transaction: the staff summaries follow at once; the public tables are
+    recomputed by their single-flight job after the commit."""
     rollups.apply(ids)
+    public.request_refresh_after_commit()
 
 
 def term_written(sender: Any, **kwargs: Any) -> None:

@@ -9,7 +9,8 @@ withheld so that no suppressed cell can be worked out from the others (see `supp
 
 The parts live in `analytics/statistics/`: `questions` (dimensions, filters, parsing, the
 `Result`), `lookups`, `query` (the GROUP BY), `presenting`, `public` (the public tables, their
-suppression and cache) and `exports` (CSV and the plain table). Callers use `stats.*`.
+suppression, cache and published version) and `exports` (CSV and the plain table). Callers use
+`stats.*`. Visitors' pages read `published` (the stored version), never `compute(public=True)`.
 """
 
 from __future__ import annotations
@@ -26,11 +27,16 @@ from amparo.analytics.statistics.lookups import Lookups
 from amparo.analytics.statistics.presenting import ordered, present, share_of
 from amparo.analytics.statistics.public import (
     PUBLIC_CACHE_SECONDS,
+    NotPublishedYet,
+    Published,
     check_public,
     fingerprint,
+    protected_tables,
     public_answer,
     public_snapshot,
     public_tables,
+    published_answer,
+    published_version,
 )
 from amparo.analytics.statistics.query import counted_victims, grouped, plan, public_incidents, totals
 from amparo.analytics.statistics.questions import (
@@ -67,6 +73,7 @@ __all__ = [
     "STATE_VALUES", "TIME", "VOCABULARY", "InvalidQuery", "Lookups", "NotAllowed", "Result", "check_public",
     "compute", "counted_victims", "desks_for", "fingerprint", "grouped", "min_cell", "parse_filters",
     "parse_group_by", "plan", "public_incidents", "public_snapshot", "public_tables", "to_csv", "to_table", "totals",
+    "NotPublishedYet", "Published", "protected_tables", "published", "published_version",
 ]
 
 
@@ -104,6 +111,19 @@ def compute(
         row["share"] = share_of(row["incidents"], total["incidents"])
         row["suppressed"] = False
     return Result(dims, shown_filters(parsed), rows, dict(total), p.multi_valued)
+
+
+def published(
+    group_by: Sequence[str] | str,
+    filters: Mapping[str, Any] | None = None,
+    *,
+    language: str = "en",
+    version: Published | None = None,
+) -> Result:
+    """A public table as visitors see it: read from the version the public-table job stored
+    (services/public.py), never computed here. Raises NotPublishedYet before the first run."""
+    language = (language or "en")[:2]
+    return published_answer(parse_group_by(group_by), parse_filters(filters), None, Lookups(language), version)
 
 
 def desks_for(user: Someone) -> QuerySet[Desk]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from amparo.analytics import services
+from amparo.analytics.services import public
 
 
 @shared_task(name="amparo.analytics.tasks.generate_report", acks_late=True)
@@ -22,3 +23,17 @@ def build_rollups() -> str:
     from amparo.analytics.services import rollups
 
     return rollups.build_if_needed()
+
+
+@shared_task(name="amparo.analytics.tasks.refresh_public_tables", acks_late=True)
+def refresh_public_tables() -> str:
+    """The public-table job, queued after writes that change public figures: single-flight
+    (a second worker returns "busy" at once and the runner goes round again)."""
+    return public.refresh_public_tables(ask=False)
+
+
+@shared_task(name="amparo.analytics.tasks.check_public_tables", acks_late=True)
+def check_public_tables() -> str:
+    """Every minute (beat): a run when the public figures' fingerprint moved since the stored
+    version (rows written around the services, vocabulary edits, a lost message)."""
+    return public.check_public_tables()

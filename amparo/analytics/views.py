@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from amparo.accounts.requests import signed_in_user
-from amparo.analytics import charts, services, stats
+from amparo.analytics import charts, published_pages, services, stats
 from amparo.analytics.forms import GroupingForm, MoveForm, PublicFilter, RegionForm, StatsFilter
 from amparo.analytics.models import Grouping
+from amparo.analytics.services import public as services_public
 from amparo.core.security import staff_page
 from amparo.network import countries
 from amparo.network.models import Desk
@@ -154,16 +155,18 @@ def trends(request: HttpRequest) -> HttpResponse:
 # --- The public -----------------------------------------------------------------------------
 
 @require_GET
-def public(request: HttpRequest) -> HttpResponse:
-    """The fixed public tables, one whole year at a time, with suppression."""
-    with stats.public_snapshot():
-        return _public_page(request)
-
-
-def _public_page(request: HttpRequest) -> HttpResponse:
+@published_pages.page("statistics")
+def public(request: HttpRequest, version: stats.Published | None) -> HttpResponse:
+    """The fixed public tables, one whole year at a time, with suppression: read from the
+    published version (never computed in the request), rendered once per version and language."""
     language = _language()
-    years_table = stats.compute(["year"], public=True, language=language)
-    years = sorted((r["year"] for r in years_table.rows if r["year"] is not None), reverse=True)
+    if version is None:
+        services_public.queue_first_version()
+        return render(request, "analytics/stats/public.html", {
+            "form": PublicFilter(None, years=[]), "year": None, "sections": [], "k": stats.min_cell(),
+            "preparing": True})
+    years_table = stats.published(["year"], language=language, version=version)
+    years = version.years()
     form = PublicFilter(request.GET or None, years=years)
     year = (form.cleaned_data.get("year") if form.is_bound and form.is_valid() else None) or (
         years[0] if years else None)
@@ -172,11 +175,11 @@ def _public_page(request: HttpRequest) -> HttpResponse:
         for dim, title in (("region", _("By region")), ("country", _("By country")),
                            ("state", _("State and non-state perpetrators")), ("perpetrator", _("By perpetrator")),
                            ("attack_type", _("By type of attack"))):
-            result = stats.compute([dim], {"year": year}, public=True, language=language)
+            result = stats.published([dim], {"year": year}, language=language, version=version)
             sections.append(table(result, dim, title,
                                   colours=STATE_COLOURS if dim == "state" else None))
     return render(request, "analytics/stats/public.html", {
-        "form": form, "year": year, "sections": sections, "k": stats.min_cell(),
+        "form": form, "year": year, "sections": sections, "k": version.k, "as_of": version.computed_at,
     })
 
 

@@ -1,7 +1,9 @@
 """The map pages and their data. Thin views: parse, authorise, ask `maps`, render.
 
 - `map_page` (public, strict headers, quick exit): the public country × year table of one whole
-  year, as a server-drawn SVG map and a table; a year select, nothing else.
+  year, as a server-drawn SVG map and a table; a year select, nothing else. Read from the
+  published version of the public tables (never computed in the request), rendered once per
+  version and language (`published_pages`).
 - `desk_map` (desk staff): their desks' exact numbers with filters, by country or subdivision;
   documenters also see the points they can open with their own key.
 - `map_data` / `desk_map_data`: the same numbers as JSON (what the statistics answer), for
@@ -17,7 +19,8 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from amparo.analytics import maps
+from amparo.analytics import maps, published_pages, stats
+from amparo.analytics.services import public as services_public
 from amparo.core.security import staff_page
 from amparo.network import permissions
 from amparo.network.models import Desk
@@ -37,26 +40,38 @@ def _year(request: HttpRequest, years: list[int]) -> int | None:
     return years[0] if years else None
 
 
-def _public(request: HttpRequest) -> tuple[maps.MapData | None, list[int], int | None]:
-    years = maps.public_years()
+def _public(request: HttpRequest, version: stats.Published | None
+            ) -> tuple[maps.MapData | None, list[int], int | None]:
+    if version is None:
+        services_public.queue_first_version()
+        return None, [], None
+    years = version.years()
     year = _year(request, years)
-    return (maps.public_map(year, _language()) if year is not None else None), years, year
+    return (maps.public_map(year, _language(), version) if year is not None else None), years, year
 
 
 @require_GET
-def map_page(request: HttpRequest) -> HttpResponse:
-    data, years, year = _public(request)
+@published_pages.page("map")
+def map_page(request: HttpRequest, version: stats.Published | None) -> HttpResponse:
+    """Read from the published version of the public tables, made once per version and language."""
+    data, years, year = _public(request, version)
     return render(request, "analytics/map/public.html", {
         "map": data, "years": years, "year": year, "staff": bool(_staff_desks(request)),
+        "as_of": version.computed_at if version else None, "preparing": version is None,
     })
 
 
 @require_GET
-def map_data(request: HttpRequest) -> JsonResponse:
-    """The public table behind the public map, for one year: exactly what `stats` answers."""
-    data, years, year = _public(request)
+@published_pages.page("map-data")
+def map_data(request: HttpRequest, version: stats.Published | None) -> JsonResponse:
+    """The public table behind the public map, for one year: exactly what `stats` publishes,
+    with the time it was computed (`as_of`; `preparing` before the first run)."""
+    data, years, year = _public(request, version)
     body: dict[str, Any] = {"years": years, "year": year, "k": maps.suppression_k()}
     body["statistics"] = data.result if data is not None else None
+    body["as_of"] = version.computed_at.isoformat() if version else None
+    if version is None:
+        body["preparing"] = True
     return JsonResponse(body)
 
 

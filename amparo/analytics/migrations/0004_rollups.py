@@ -20,7 +20,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0002_map_and_reports'),
+        ('analytics', '0003_public_versions'),
         ('registry', '0012_conversation_and_consent_records'),
         ('vocabulary', '0003_appeal_outcomes'),
     ]

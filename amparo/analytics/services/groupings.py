@@ -1,4 +1,5 @@
-"""Every write of the analytics app: region groupings. Each write is audited in its transaction."""
+"""Every write of the analytics app: region groupings. Each write is audited in its transaction;
+those that change the public region tables ask for a run of the public-table job."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.db import transaction
 from amparo.accounts.models import User
 from amparo.analytics.actions import Action
 from amparo.analytics.models import Grouping, Region, RegionCountry
+from amparo.analytics.services.public import request_refresh_after_commit
 from amparo.core.services import record_audit
 from amparo.network.permissions import audit_scopes
 
@@ -33,6 +35,7 @@ def add_region(actor: User, grouping: Grouping, *, code: str, label_en: str, lab
                                        label_fr=label_fr, label_pt=label_pt,
                                        position=grouping.regions.count() + 1)
         record_audit(actor, Action.REGION_ADDED, region, scope=_scope(actor))
+        request_refresh_after_commit()  # the public region tables list a grouping's regions
     return region
 
 
@@ -46,4 +49,5 @@ def move_countries(actor: User, grouping: Grouping, countries: list[str], region
             RegionCountry.objects.bulk_create([RegionCountry(grouping=grouping, region=region, country=c)
                                                for c in countries])
         record_audit(actor, Action.COUNTRIES_MOVED, grouping, scope=_scope(actor))
+        request_refresh_after_commit()  # the public region tables sum countries by region
     return len(countries)

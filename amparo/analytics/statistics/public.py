@@ -1,20 +1,28 @@
-"""The public tables: whole years, consented incidents only, small cells suppressed and cached
-under a fingerprint of what they depend on."""
+"""The public tables: whole years, consented incidents only, small cells suppressed.
+
+Two ways to them: `public_answer` computes (cached under a fingerprint of what they depend
+on), for background jobs, the command and reports; `published_answer` reads the version the
+public-table job stored (services/public.py), for visitors' requests, which never compute."""
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Max, Q
 from django.utils import translation
 from django.utils.translation import gettext as _gettext
 
 from amparo.analytics import suppression
+from amparo.analytics.models import PublicTables
 from amparo.analytics.statistics.lookups import Lookups
 from amparo.analytics.statistics.presenting import ordered, present, share_of
 from amparo.analytics.statistics.query import grouped, key_of, plan
@@ -119,10 +127,11 @@ def public_snapshot() -> Iterator[None]:
 
 
 def public_answer(dims: list[str], filters: dict[str, Any], desks: Any, lookups: Lookups) -> Result:
+    """The public tables computed now (cached under the fingerprint): for jobs, the command and
+    reports. Visitors' requests use `published_answer`, which never computes."""
     check_public(dims, filters, desks)
     k = min_cell()
-    years = filters.get("year")
-    years_list = years if isinstance(years, list) else ([years] if years is not None else None)
+    years_list = _years(filters)
     snapshot = _SNAPSHOT.get()
     cache_key = (tuple(years_list) if years_list else None, k, lookups.language)
     if snapshot is not None and cache_key in snapshot:
@@ -132,13 +141,97 @@ def public_answer(dims: list[str], filters: dict[str, Any], desks: Any, lookups:
             repr((cache_key[:2], fingerprint())).encode()).hexdigest()
         protected = cache.get(shared_key)
         if protected is None:
-            exact = public_tables(years_list, lookups)
-            perpetrator_states = _perpetrator_states(lookups)
-            protected = suppression.protect(exact["tables"], exact["groupings"], perpetrator_states, k)
+            protected = protected_tables(years_list, lookups, k)
             cache.set(shared_key, protected, PUBLIC_CACHE_SECONDS)
         if snapshot is not None:
             snapshot[cache_key] = protected
+    return _answer(dims, filters, lookups, protected, k)
 
+
+def protected_tables(years: list[int] | None, lookups: Lookups, k: int) -> dict[str, list[dict[str, Any]]]:
+    """Every public table for `years` (None: every year), suppressed: what may be published."""
+    exact = public_tables(years, lookups)
+    return suppression.protect(exact["tables"], exact["groupings"], _perpetrator_states(lookups), k)
+
+
+def _years(filters: dict[str, Any]) -> list[int] | None:
+    years = filters.get("year")
+    return years if isinstance(years, list) else ([years] if years is not None else None)
+
+
+# --- The published version: what visitors read ----------------------------------------------
+
+class NotPublishedYet(Exception):  # noqa: N818 - a state, not a failure
+    """No version of the public tables has been computed yet (the job is on its way)."""
+
+
+@dataclass(frozen=True)
+class Published:
+    """A stored version of the public tables (every year, suppressed) and when it was computed."""
+
+    token: str
+    computed_at: datetime
+    tables: dict[str, list[dict[str, Any]]]
+    k: int
+
+    def years(self) -> list[int]:
+        """The whole years the public tables have, newest first."""
+        return sorted({c["year"] for c in self.tables.get("year", []) if c["year"] is not None}, reverse=True)
+
+
+# How long a process trusts the version it read before asking the database again (outside a
+# transaction only: inside one, every read sees what the transaction sees).
+VERSION_CHECK_SECONDS = 1.0
+_MEMO: dict[int, tuple[float, Published | None]] = {}
+
+
+def published_version(k: int | None = None) -> Published | None:
+    """The last good version of the public tables for k (None: none computed yet). One small
+    query at most once a second per process; the tables themselves are read once per version."""
+    k = min_cell() if k is None else k
+    outside = not connection.in_atomic_block
+    now = time.monotonic()
+    memo = _MEMO.get(k)
+    if outside and memo is not None and memo[0] > now:
+        return memo[1]
+    head = PublicTables.objects.filter(k=k).values_list("token", flat=True).first()
+    version: Published | None
+    if head is None:
+        version = None
+    elif memo is not None and memo[1] is not None and memo[1].token == head:
+        version = memo[1]
+    else:
+        row = PublicTables.objects.filter(k=k).values("token", "computed_at", "tables").first()
+        version = Published(row["token"], row["computed_at"], row["tables"], k) if row else None
+    if outside:
+        _MEMO[k] = (now + VERSION_CHECK_SECONDS, version)
+    return version
+
+
+def forget_published() -> None:
+    """Drop this process's memo of the published version (after a refresh in this process)."""
+    _MEMO.clear()
+
+
+def published_answer(dims: list[str], filters: dict[str, Any], desks: Any, lookups: Lookups,
+                     version: Published | None = None) -> Result:
+    """A public table read from the published version: no query over the incidents, ever.
+    Raises NotPublishedYet when no version exists yet."""
+    check_public(dims, filters, desks)
+    version = version or published_version()
+    if version is None:
+        raise NotPublishedYet
+    years = _years(filters)
+    tables = version.tables
+    if years is not None:
+        wanted = set(years)
+        tables = {name: [c for c in cells if c["year"] in wanted] for name, cells in tables.items()}
+    return _answer(dims, filters, lookups, tables, version.k)
+
+
+def _answer(dims: list[str], filters: dict[str, Any], lookups: Lookups, protected: dict[str, Any],
+            k: int) -> Result:
+    """A public table presented from suppressed cells."""
     table = next((d for d in dims if d != "year"), "year")
     if table == "continent":
         name = f"region:{CONTINENTS}"

@@ -92,4 +92,7 @@ CLEAR_FIELDS: dict[str, str] = {
     "analytics.Report.html": "a public report only (internal ones are in sealed_html)",
     "analytics.Report.pdf": "a public report only (internal ones are in sealed_pdf)",
     "analytics.Report.submission_key": "a form's random one-time token",
+    "analytics.PublicTables.tables": "the published public tables: suppressed counts only",
+    "analytics.PublicTables.token": "a random version token (cache keys, ETags)",
+    "analytics.PublicTables.fingerprint": "a hash of audit sequence and incident ids",
 }

@@ -23,10 +23,11 @@ def _shipped(db, vocabulary):
 
 
 @pytest.fixture
-def data(world):
+def data(world, publish):
     make(world.desk_a, 8, country="HN", year=2023, attack=["attack.threat.death"])
     make(world.desk_a, 2, country="HN", year=2022)
     make(world.desk_b, 6, country="CD", year=2023, attack=["attack.smear"])
+    publish()
     return world
 
 

@@ -27,12 +27,13 @@ def _shipped(db, vocabulary):
 
 
 @pytest.fixture
-def huge(world):
+def huge(world, publish):
     """Incidents of desk A that a person could count in public, two of them with the largest
     number of victims the column holds: their plain sum is past 2^63 - 1 on SQLite."""
     make(world.desk_a, 6, country="HN", attack=["attack.threat.death"], perps=["perpetrator.state.police"])
     big = make(world.desk_a, 2, country="HN", attack=["attack.threat.death"], perps=["perpetrator.state.police"])
     Incident.objects.filter(pk__in=[i.pk for i in big]).update(victims=HUGE)
+    publish()
     return world
 
 
@@ -62,10 +63,11 @@ def test_a_stored_number_counts_at_most_the_bound(huge):
 
 
 @pytest.fixture
-def far_dates(world):
+def far_dates(world, publish):
     """Rows dated where a date column ends, as a hand-made fix could leave them."""
     make(world.desk_a, 6, country="HN", year=1, attack=["attack.threat.death"])
     make(world.desk_a, 6, country="HN", year=9999, month=12, day=31, attack=["attack.threat.death"])
+    publish()
     return world
 
 

@@ -106,7 +106,7 @@ def _numbers_shown(html: str) -> list[int]:
 
 
 @pytest.fixture
-def public_data(world, vocabulary):
+def public_data(world, vocabulary, publish):
     ship_groupings()
     make(world.desk_a, 12, country="CO", year=2023)
     make(world.desk_a, 6, country="BR", year=2023)
@@ -114,6 +114,7 @@ def public_data(world, vocabulary):
     make(world.desk_a, 1, country="PE", year=2023)  # under k: suppressed
     make(world.desk_b, 3, country="CD", year=2022)
     make(world.desk_b, 9, country="CD", year=2023, consent=False)  # document only: never public
+    publish()
     return world
 
 

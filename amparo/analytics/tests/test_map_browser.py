@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from amparo.analytics.services.public import refresh_public_tables
 from amparo.analytics.tests.report_data import made_report, plant_incidents
 from conftest import screenshot, sign_in
 
@@ -18,6 +19,7 @@ def _rows(page) -> list[str]:
 def test_the_public_map_shows_the_same_with_and_without_javascript(live_server, phone, phone_without_js, world,
                                                                    vocabulary):
     plant_incidents(world)
+    refresh_public_tables()
     seen = {}
     for name, context in (("js", phone), ("nojs", phone_without_js)):
         page = context.new_page()

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from amparo.analytics.models import Grouping, RegionCountry
+from amparo.analytics.services.public import refresh_public_tables
 from amparo.analytics.tests.stats_data import make, ship_groupings
 from amparo.core.models import AuditEntry
 from conftest import sign_in
@@ -21,13 +22,14 @@ def _shipped(db, vocabulary):
 
 
 @pytest.fixture
-def data(world):
+def data(world, publish):
     make(world.desk_a, 12, country="HN", attack=["attack.threat.death"], perps=["perpetrator.state.police"],
          profiles=["profile.indigenous", "profile.womens_rights"], genders=["gender.woman"])
     make(world.desk_a, 7, country="GT", attack=["attack.smear"], perps=["perpetrator.non_state.community"])
     make(world.desk_a, 2, country="SV", attack=["attack.smear"], perps=["perpetrator.non_state.community"])
     make(world.desk_b, 9, country="CD", attack=["attack.physical"], perps=["perpetrator.state.military"])
     make(world.desk_a, 3, country="HN", consent=False)
+    publish()
     return world
 
 
@@ -137,6 +139,7 @@ def test_the_public_page_on_a_phone_without_javascript(live_server, vocabulary, 
     make(world.desk_a, 9, country="CO", year=2023, attack=["attack.smear"], perps=["perpetrator.non_state.community"])
     make(world.desk_a, 8, country="FR", year=2022, attack=["attack.smear"], perps=["perpetrator.unknown"])
     make(world.desk_a, 2, country="SV", year=2023, attack=["attack.smear"])
+    refresh_public_tables()
     page = phone_without_js.new_page()
     page.goto(live_server.url + reverse("analytics:public"))
     assert page.locator("svg.chart[role=img]").count() >= 5

@@ -65,6 +65,7 @@ def setup(workdir: Path, *, create: bool) -> object | None:
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
         return connection.creation
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     return None
 
 

@@ -79,9 +79,15 @@ def _enqueue() -> None:
 
 
 def request_refresh() -> None:
-    """Ask for a run of the job (after a commit that changed public figures): never computes."""
-    _bump()
-    _enqueue()
+    """Ask for a run of the job (after a commit that changed public figures): never computes.
+    Runs after the write has committed, so it never fails it: a cache, broker or database that
+    does not answer here is logged, and the every-minute check (`check_public_tables`) sees the
+    moved fingerprint and runs the job anyway."""
+    try:
+        _bump()
+        _enqueue()
+    except Exception:  # noqa: BLE001 - the write is committed; the safety net catches up
+        log.exception("could not ask for the public-table job; the periodic check will run it")
 
 
 def request_refresh_after_commit() -> None:

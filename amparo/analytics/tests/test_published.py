@@ -134,6 +134,19 @@ def test_a_rolled_back_write_asks_for_nothing(world, django_capture_on_commit_ca
     assert PublicRefresh.objects.get(pk=1).wanted == wanted
 
 
+def test_a_cache_that_does_not_answer_never_fails_a_committed_write(world, django_capture_on_commit_callbacks,
+                                                                    monkeypatch, caplog):
+    """The request for a run comes after the commit: a cache (or broker) away is logged and the
+    periodic check catches up; the write that asked is not reported as failed."""
+    def away(*args, **kwargs):
+        raise ConnectionError("cache away")
+
+    monkeypatch.setattr(job.cache, "add", away)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        announce([1])
+    assert "periodic check will run it" in caplog.text
+
+
 def test_moving_a_country_asks_for_a_run(world, eager, django_capture_on_commit_callbacks):
     from amparo.analytics import services
     from amparo.analytics.models import Grouping, Region

@@ -95,4 +95,17 @@ CLEAR_FIELDS: dict[str, str] = {
     "analytics.PublicTables.tables": "the published public tables: suppressed counts only",
     "analytics.PublicTables.token": "a random version token (cache keys, ETags)",
     "analytics.PublicTables.fingerprint": "a hash of audit sequence and incident ids",
+    # The staff statistics' summaries: copies of the incident's own clear, coarse columns (country
+    # and subdivision codes, month, status codes) and counts, never words of hers.
+    **{f"analytics.{model}.{name}": "a copy of the incident's clear coarse column (codes, month)"
+       for model in ("RollupCell", "RollupFact", "RollupFactNext")
+       for name in ("country", "subdivision", "month", "status", "justice", "reported")},
+    **{f"analytics.{model}.relation": "which vocabulary list a term id belongs to (a code)"
+       for model in ("RollupFactTerm", "RollupFactTermNext")},
+    **{f"analytics.{model}.{name}": "a dimension's code and a vocabulary or state code"
+       for model in ("RollupTermCell", "RollupTermKey") for name in ("dim", "key")},
+    "analytics.RollupTermCell.country": "ISO country code",
+    "analytics.RollupTermCell.status": "status code",
+    "analytics.RollupState.depths": "the vocabulary levels the summaries were built for",
+    "analytics.RollupState.fingerprint": "a hash of the vocabulary's shape",
 }

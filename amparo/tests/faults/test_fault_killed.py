@@ -31,7 +31,7 @@ from conftest import STANDING_PASSWORD
 
 pytestmark = [pytest.mark.fault, pytest.mark.django_db(transaction=True)]
 
-ROWS = 1500
+ROWS = 5_000  # three of the importer's batches of 2,000
 MAPPING = {
     "name": "fault-test",
     "key_columns": ["ref"],
@@ -49,8 +49,11 @@ def test_an_import_killed_mid_write_then_run_again_stores_every_row_once(world, 
     command = ["--", "import_incidents", str(csv), "--desk", world.desk_a.slug, "--mapping", str(mapping)]
     env = child_env(tmp_path, database_url())
     started = time.monotonic()
-    # Killed right after its second statement that writes incidents (a batch in, more to come).
-    child = Stalled(["--after", r'INSERT INTO "registry_incident"', "--nth", "2", *command], env,
+    # Killed inside its transaction once a whole batch is in and more are to come: at the second
+    # batch's id reservation (PostgreSQL: the rows themselves go in by COPY, which no statement
+    # hook sees) or at the second batch's import records (SQLite: executemany).
+    child = Stalled(["--after", r'nextval\(pg_get_serial_sequence|INSERT INTO "registry_importedrecord"',
+                     "--nth", "2", *command], env,
                     tmp_path / "import.log")
     child.wait_stalled()
     child.kill()

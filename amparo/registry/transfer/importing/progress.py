@@ -13,6 +13,7 @@ the mapping's name and counts.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import time
 import uuid
@@ -25,6 +26,8 @@ from django.conf import settings
 
 from amparo.network.models import Desk
 from amparo.registry.services.importing import Progress
+
+log = logging.getLogger(__name__)
 
 EVERY = 1.0  # seconds between two writes of the file
 STALE = 120  # seconds without a move after which an import is shown as stopped
@@ -89,8 +92,8 @@ class Tracker:
             partial = self.path.with_suffix(".part")
             partial.write_text(json.dumps(self.state), encoding="utf-8")
             partial.replace(self.path)  # whoever reads it sees the old state or the new, whole
-        except OSError:
-            pass  # the progress shown is a courtesy: never a reason for an import to fail
+        except OSError as exc:  # the progress shown is a courtesy: never a reason for an import to fail
+            log.warning("import progress not saved (%s); the import goes on", type(exc).__name__)
 
 
 def under_way(desk: Desk) -> list[UnderWay]:

@@ -17,10 +17,13 @@ from django.db import models
 
 # The grains of `RollupCell`: which single-valued dimensions each keeps (the others hold "" or 0).
 GRAIN_YEAR, GRAIN_MONTH, GRAIN_FULL = 1, 2, 3
+# Every grain keeps `consented` (the incident may be counted in anonymous statistics), so that
+# the public tables are read from the summaries too (statistics/public.py).
 GRAINS: dict[int, tuple[str, ...]] = {
-    GRAIN_YEAR: ("desk_id", "country", "year", "status"),
-    GRAIN_MONTH: ("desk_id", "country", "year", "month", "yearly", "status"),
-    GRAIN_FULL: ("desk_id", "country", "subdivision", "year", "month", "yearly", "status", "reported", "justice"),
+    GRAIN_YEAR: ("desk_id", "country", "year", "status", "consented"),
+    GRAIN_MONTH: ("desk_id", "country", "year", "month", "yearly", "status", "consented"),
+    GRAIN_FULL: ("desk_id", "country", "subdivision", "year", "month", "yearly", "status", "reported", "justice",
+                 "consented"),
 }
 CELL_COLUMNS = GRAINS[GRAIN_FULL]
 TERM_GRAIN = GRAIN_YEAR  # the term summaries keep the coarsest grain only
@@ -40,6 +43,7 @@ class FactFields(models.Model):
     status = models.CharField(max_length=16)
     reported = models.CharField(max_length=8)
     justice = models.CharField(max_length=16)
+    consented = models.BooleanField(default=False)  # consent to anonymous statistics
     victims = models.BigIntegerField()  # at most MAX_VICTIMS, as the statistics count them
 
     class Meta:
@@ -116,6 +120,7 @@ class RollupCell(models.Model):
     status = models.CharField(max_length=16)
     reported = models.CharField(max_length=8)
     justice = models.CharField(max_length=16)
+    consented = models.BooleanField(default=False)
     incidents = models.BigIntegerField()
     victims = models.BigIntegerField()
 
@@ -123,7 +128,7 @@ class RollupCell(models.Model):
         db_table = "analytics_rollup_cell"
         constraints = [models.UniqueConstraint(
             fields=["grain", "desk_id", "country", "subdivision", "year", "month", "yearly", "status", "reported",
-                    "justice"], name="one_rollup_cell")]
+                    "justice", "consented"], name="one_rollup_cell_consent")]
 
     def __str__(self) -> str:
         return f"grain {self.grain}: {self.incidents} incidents"
@@ -137,13 +142,15 @@ class RollupTermCell(models.Model):
     country = models.CharField(max_length=4)
     year = models.IntegerField()
     status = models.CharField(max_length=16)
+    consented = models.BooleanField(default=False)
     incidents = models.BigIntegerField()
     victims = models.BigIntegerField()
 
     class Meta:
         db_table = "analytics_rollup_term_cell"
         constraints = [models.UniqueConstraint(
-            fields=["dim", "level", "key", "desk_id", "country", "year", "status"], name="one_rollup_term_cell")]
+            fields=["dim", "level", "key", "desk_id", "country", "year", "status", "consented"],
+            name="one_rollup_term_cell_consent")]
 
     def __str__(self) -> str:
         return f"{self.dim} {self.key}: {self.incidents} incidents"

@@ -30,9 +30,10 @@ from amparo.registry.models import Incident
 FACT, FACT_TERM, NEXT, NEXT_TERM = ("analytics_rollup_fact", "analytics_rollup_fact_term",
                                     "analytics_rollup_fact_next", "analytics_rollup_fact_term_next")
 TERM_KEY, CELL, TERM_CELL = "analytics_rollup_term_key", "analytics_rollup_cell", "analytics_rollup_term_cell"
-FACT_COLUMNS = ("desk_id", "country", "subdivision", "year", "month", "yearly", "status", "reported", "justice")
+FACT_COLUMNS = ("desk_id", "country", "subdivision", "year", "month", "yearly", "status", "reported", "justice",
+                "consented")
 RELATIONS = tuple(dict.fromkeys(m2m for m2m, _kind in MULTI.values()))
-PLACEHOLDER = {"desk_id": "0", "year": "0", "yearly": "FALSE"}  # others: ''
+PLACEHOLDER = {"desk_id": "0", "year": "0", "yearly": "FALSE", "consented": "FALSE"}  # others: ''
 CHUNK = 500
 
 
@@ -62,7 +63,8 @@ def _write_facts(table: str, term_table: str, ids: Sequence[int] | None) -> None
     _execute(
         f"INSERT INTO {table} (incident_id, {', '.join(FACT_COLUMNS)}, victims) "  # noqa: S608
         f"SELECT id, desk_id, country, subdivision, {year}, {month}, date_precision = %s, status, "
-        f"reported_to_authorities, justice, CASE WHEN victims > %s THEN %s ELSE victims END FROM {incident} "
+        f"reported_to_authorities, justice, consent_statistics, "
+        f"CASE WHEN victims > %s THEN %s ELSE victims END FROM {incident} "
         f"WHERE {where}", [Incident.Precision.YEAR, MAX_VICTIMS, MAX_VICTIMS, *params])
     for relation in RELATIONS:
         through = getattr(Incident, relation).through._meta.db_table

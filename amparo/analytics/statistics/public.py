@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _gettext
 
 from amparo.analytics import suppression
 from amparo.analytics.models import PublicTables
+from amparo.analytics.statistics import rollups
 from amparo.analytics.statistics.lookups import Lookups
 from amparo.analytics.statistics.presenting import ordered, present, share_of
 from amparo.analytics.statistics.query import grouped, key_of, plan
@@ -65,17 +66,21 @@ def check_public(dims: list[str], filters: dict[str, Any], desks: Any) -> None:
                          % {"codes": ", ".join(PUBLIC_GROUPINGS)})
 
 
-def public_tables(years: list[int] | None, lookups: Lookups) -> dict[str, Any]:
+def public_tables(years: list[int] | None, lookups: Lookups, *, rollups_allowed: bool = True) -> dict[str, Any]:
     """Every public table for `years` (None: every year), exact: the input of the suppression.
 
-    Four GROUP BYs; the region tables and the year totals are sums of the country × year rows
-    (a country is in one region of a grouping), added up here rather than read again."""
+    Four sums read from the staff summaries (statistics/rollups.py: a few thousand rows,
+    whatever the number of incidents), or four GROUP BYs over the incidents while the summaries
+    are not built or stale (`rollups_allowed=False`: always; the tests compare both). The region
+    tables and the year totals are sums of the country × year rows (a country is in one region
+    of a grouping), added up here rather than read again."""
     filters: dict[str, Any] = {"year": years} if years else {}
     groupings = {code: lookups.regions(lookups.grouping(code)) for code in PUBLIC_GROUPINGS}
     tables: dict[str, list[dict[str, Any]]] = {}
     for name in ("country", "attack_type", "perpetrator", "state"):
         p = plan([name, "year"], filters, None, True, lookups)
-        tables[name] = grouped(p)
+        summed = rollups.answer(p, None) if rollups_allowed else None
+        tables[name] = summed[0] if summed is not None else grouped(p)
     for code, regions in groupings.items():
         region_of = {country: region.code for region, countries in regions for country in countries}
         tables[f"region:{code}"] = _summed(tables["country"], region_of, "k_region")

@@ -14,6 +14,10 @@ base tables as before. A question fits when
   country, region, continent, year and status;
 - its dates (`from`, `to`) fall on whole months (whole years with a multi-valued dimension).
 
+The public tables (`statistics.public.public_tables`) are read from them too: every summary
+keeps whether the incident is consented to for anonymous statistics, so the public-table job
+sums a few thousand rows instead of grouping every incident.
+
 The write side (facts, deltas, rebuild) is `amparo.analytics.services.rollups`.
 """
 
@@ -30,8 +34,9 @@ from django.db.models import QuerySet
 from amparo.analytics.models.rollups import GRAINS, TERM_GRAIN, RollupState
 from amparo.analytics.statistics.lookups import Lookups
 from amparo.analytics.statistics.query import Plan, key_of
-from amparo.analytics.statistics.questions import CHOICES, MULTI, VOCABULARY
+from amparo.analytics.statistics.questions import CHOICES, MULTI, PUBLIC_LEVEL, VOCABULARY
 from amparo.network.models import Desk
+from amparo.registry.bounds import FIRST_YEAR, LAST_YEAR
 from amparo.registry.models import Incident
 from amparo.vocabulary.models import Term
 
@@ -219,7 +224,8 @@ def _scope(p: Plan, multi: str | None, grouped: bool, grain: int, found: dict[st
         scope.add("grain = %s", grain)
         return CELL_TABLE, scope
     if grouped:
-        scope.add("dim = %s AND level = %s", multi, _level_for(multi, p.filters.get("level"), found))
+        level = PUBLIC_LEVEL if p.public and multi in ("attack_type", "perpetrator") else p.filters.get("level")
+        scope.add("dim = %s AND level = %s", multi, _level_for(multi, level, found))
         return TERM_CELL_TABLE, scope
     code = p.filters[multi][0]
     if multi == "state":
@@ -232,13 +238,18 @@ def _scope(p: Plan, multi: str | None, grouped: bool, grain: int, found: dict[st
 
 
 def answer(p: Plan, desk_ids: Any) -> tuple[list[dict[str, Any]], dict[str, int]] | None:
-    """The grouped rows and totals of a staff question from the summaries, or None."""
+    """The grouped rows and totals of a staff question (or of a public table, before its
+    suppression: `p.public`) from the summaries, or None."""
     which = _multi(p)
     if which is None:
         return None
     multi, grouped = which
     where = _Where()
     needed: set[str] = {"desk_id", "status"}
+    if p.public:  # as `query.public_incidents`: consented to, dated within the years anyone may ask about
+        needed.add("consented")
+        where.add("consented = %s", True)
+        where.add("year >= %s AND year <= %s", FIRST_YEAR, LAST_YEAR)
     if not _single_filters(p, desk_ids, where, needed):
         return None
     for dim in p.group_by:

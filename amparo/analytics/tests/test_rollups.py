@@ -180,9 +180,26 @@ def check_random_writes_and_questions(world, data) -> None:
     assert same_answer(world, ["country", "year"], {"year": 2023}, "a")
     assert same_answer(world, ["attack_type"], {"level": 1}, "both")
     assert same_answer(world, ["country"], {"state": "state", "status": "received"}, "none")
+    same_public_tables()
     kept = summaries()
     rebuild_rollups()
     assert summaries() == kept
+
+
+def same_public_tables() -> None:
+    """The public tables (before suppression) read from the summaries equal the GROUP BYs over
+    the incidents, for every year and for one."""
+    lookups = stats.Lookups("en")
+    key = lambda row: repr(sorted(row.items()))  # noqa: E731
+    for years in (None, [2023]):
+        for name in ("country", "attack_type", "perpetrator", "state"):
+            p = stats.plan([name, "year"], {"year": years} if years else {}, None, True, lookups)
+            assert rollups.answer(p, None) is not None, name  # read from the summaries
+        rolled = stats.public_tables(years, lookups)["tables"]
+        base = stats.public_tables(years, lookups, rollups_allowed=False)["tables"]
+        assert rolled.keys() == base.keys()
+        for name in base:
+            assert sorted(rolled[name], key=key) == sorted(base[name], key=key), (name, years)
 
 
 def test_the_usual_questions_read_the_summaries(world, django_assert_max_num_queries):

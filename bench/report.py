@@ -1,6 +1,6 @@
 """Report and map benchmark: an assessment report over 1,000,000 incidents, timed beside the
 `stats.compute` calls it makes run alone in the same run; and the map's data endpoint under
-load beside the ping view.
+load beside the ping view, interleaved with it.
 
     .venv/bin/python bench/report.py [--incidents 1000000] [--backend postgres|sqlite]
                                      [--runs 3] [--http-seconds 10] [--no-http] [--no-reports]
@@ -13,10 +13,11 @@ tables with suppression):
   - the ratio report / statistics alone: what making a report adds on top of its questions.
 Then, unless --no-http: gunicorn (production settings, gunicorn.conf.py) on 127.0.0.1 over
 the same database, driven by wrk: the public map's JSON, the public map page and the public
-stats API, each right after a round of ping (its ratio is to that round); then the map page
-again, cached, and for at least 30 s while another process makes registry writes (a consent
-given and taken back through the registry's service) each followed by a run of the
-public-table job, as the worker would: its p99 beside the cached p99 of the same page.
+stats API, each interleaved with ping in 5 slices (its ratio is to those slices); then the map page
+again, cached, for at least 30 s, and as long again while another process (started and warmed
+first, as a running web process and worker are) makes registry writes (a consent given and
+taken back through the registry's service) each followed by a run of the public-table job, as
+the worker would: its p99 beside the cached p99 of the same page.
 
 The data is generated straight into the tables, so the staff summaries are rebuilt
 (`rebuild_rollups`, which the public-table job reads) and the public-table job
@@ -207,6 +208,8 @@ def writer(seconds: float) -> dict:
 
     incident = Incident.objects.filter(occurred_on__year=2022, consent_statistics=True).order_by("pk").first()
     assert incident is not None
+    refresh_public_tables()  # warm, as a running worker is: its imports are not a registry write's cost
+    print("ready", flush=True)  # the load starts now: this process's start-up is behind it
     took: list[float] = []
     given = False
     end = time.monotonic() + seconds
@@ -258,20 +261,23 @@ def http(folder: str, seconds: int, database_url: str) -> list[tuple[str, float,
         for _label, path in urls:  # each answers, and warms its worker
             with urllib.request.urlopen(base + path, timeout=300) as answer:  # noqa: S310 - loopback only
                 assert answer.status == 200, path
-        # Each URL right after its own ping round: the machine's load drifts between rounds.
+        # Each URL interleaved with ping in short slices: the machine's load drifts within
+        # seconds (ping alone moved twofold between two 10-second rounds on a quiet machine),
+        # so both sides of a ratio see the same drift.
         found = []
         for label, path in urls[1:]:
-            ping_rate, ping_p99 = _wrk(base + "/ping", seconds)
-            found.append(("ping", ping_rate, ping_p99))
-            found.append((label, *_wrk(base + path, seconds)))
+            ping, measured = _interleaved(base + "/ping", base + path, seconds)
+            found.append(("ping", *ping))
+            found.append((label, *measured))
         # The map page again while registry writes and job runs go on beside it.
         child_env = {**os.environ, "DATABASE_URL": database_url, "AMPARO_VAR_DIR": folder,
                      "DJANGO_SETTINGS_MODULE": "amparo.settings", "CACHE_URL": env["CACHE_URL"]}
         during = max(seconds, 30)  # long enough for a few writes and job runs at a million incidents
-        rate, p99 = _wrk(base + urls[2][1], seconds)
+        rate, p99 = _wrk(base + urls[2][1], during)
         found.append(("map page, public, 2022 (cached, just before)", rate, p99))
         writes = subprocess.Popen([str(PYTHON), __file__, "--writer", str(during)], env=child_env,
                                   stdout=subprocess.PIPE, text=True)
+        assert writes.stdout is not None and writes.stdout.readline().strip() == "ready"
         rate, p99 = _wrk(base + urls[2][1], during)
         out, _err = writes.communicate(timeout=seconds * 20 + 600)
         done = json.loads(out.strip().splitlines()[-1])
@@ -281,6 +287,24 @@ def http(folder: str, seconds: int, database_url: str) -> list[tuple[str, float,
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+SLICES = 5
+
+
+def _interleaved(ping: str, url: str, seconds: int) -> tuple[tuple[float, str], tuple[float, str]]:
+    """`seconds` of each, alternating in SLICES slices (at least 2 s each): the mean rate and
+    the highest slice p99 of each side."""
+    slices = max(1, min(SLICES, seconds // 2))
+    each = max(2, seconds // slices)
+    found: dict[str, list[tuple[float, str]]] = {ping: [], url: []}
+    for _ in range(slices):
+        for which in (ping, url):
+            found[which].append(_wrk(which, each))
+
+    def summary(rounds: list[tuple[float, str]]) -> tuple[float, str]:
+        return statistics.fmean(r for r, _p in rounds), max((p for _r, p in rounds), key=_ms)
+    return summary(found[ping]), summary(found[url])
 
 
 def _wrk(url: str, seconds: int) -> tuple[float, str]:

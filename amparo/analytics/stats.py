@@ -65,13 +65,13 @@ from amparo.analytics.statistics.questions import (
     shown_filters,
 )
 from amparo.network.models import Desk
-from amparo.network.permissions import Someone, visible_desks
+from amparo.network.permissions import Someone, visible_desk_ids, visible_desks
 
 __all__ = [
     "CHOICES", "CONTINENTS", "DEFAULT_GROUPING", "DIMENSIONS", "FILTERS", "LABELLED", "MAX_LEVEL", "MULTI",
     "PUBLIC_CACHE_SECONDS", "PUBLIC_FILTERS", "PUBLIC_GROUPINGS", "PUBLIC_LEVEL", "PUBLIC_TABLES", "STATE_LABELS",
     "STATE_VALUES", "TIME", "VOCABULARY", "InvalidQuery", "Lookups", "NotAllowed", "Result", "check_public",
-    "compute", "counted_victims", "desks_for", "fingerprint", "grouped", "min_cell", "parse_filters",
+    "compute", "counted_victims", "desk_ids_for", "desks_for", "fingerprint", "grouped", "min_cell", "parse_filters",
     "parse_group_by", "plan", "public_incidents", "public_snapshot", "public_tables", "to_csv", "to_table", "totals",
     "NotPublishedYet", "Published", "protected_tables", "published", "published_version",
 ]
@@ -124,6 +124,11 @@ def published(
     (services/public.py), never computed here. Raises NotPublishedYet before the first run."""
     language = (language or "en")[:2]
     return published_answer(parse_group_by(group_by), parse_filters(filters), None, Lookups(language), version)
+
+
+def desk_ids_for(user: Someone) -> list[int]:
+    """The ids of `desks_for(user)`, in one query with no ORM work (the staff API's path)."""
+    return visible_desk_ids(user)
 
 
 def desks_for(user: Someone) -> QuerySet[Desk]:

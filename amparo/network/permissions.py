@@ -14,6 +14,7 @@ from typing import Any, TypeGuard, TypeVar
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -74,12 +75,40 @@ def visible_desks(user: Someone) -> QuerySet[Desk]:
     Seeing a desk's page is not reading its cases: that needs the desk's key ring."""
     if not _is_person(user):
         return Desk.objects.none()
+    return _visible_desks_of(user.pk).select_related("network")
+
+
+def _visible_desks_of(user_id: int) -> QuerySet[Desk]:
     # One query (the memberships as subqueries): the staff statistics API asks it per request.
-    mine = Membership.objects.active().filter(user=user)
+    mine = Membership.objects.active().filter(user_id=user_id)
     documented = mine.filter(role=Role.DOCUMENTER).values("desk_id")
     coordinated = mine.filter(role=Role.COORDINATOR).values("network_id")
     return Desk.objects.filter(Q(id__in=documented) | Q(network_id__in=coordinated)
-                               | Q(network__parent_id__in=coordinated)).select_related("network")
+                               | Q(network__parent_id__in=coordinated))
+
+
+# The SQL of `visible_desk_ids`, compiled once per process for a user id no row has, which each
+# call replaces with hers: building that query with the ORM cost more than running it.
+_MARKER_ID = -8_675_309
+_DESK_IDS_SQL: tuple[str, tuple[Any, ...]] | None = None
+
+
+def visible_desk_ids(user: Someone) -> list[int]:
+    """The ids of `visible_desks(user)`, in one query with no ORM work per call (the staff
+    statistics API asks it on every request)."""
+    global _DESK_IDS_SQL
+    if not _is_person(user):
+        return []
+    if _DESK_IDS_SQL is None:
+        query = _visible_desks_of(_MARKER_ID).order_by("pk").values_list("pk", flat=True).query
+        sql, params = query.sql_with_params()
+        if _MARKER_ID not in params:
+            raise RuntimeError("the user id did not reach the query's parameters")
+        _DESK_IDS_SQL = (sql, tuple(params))
+    sql, params = _DESK_IDS_SQL
+    with connections[router.db_for_read(Desk)].cursor() as cursor:
+        cursor.execute(sql, [user.pk if value == _MARKER_ID else value for value in params])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def is_documenter_of(user: Someone, desk: Desk) -> bool:

@@ -12,3 +12,12 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None  # empty: no acce
 access_log_format = '%(t)s %(m)s %(s)s %(B)s %(M)sms'
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 timeout = 60
+
+
+def post_worker_init(worker: object) -> None:
+    """Before a new worker takes its first request, the world map every public map page paints
+    (projected and simplified once per process, about a second): otherwise the first visitor
+    of each worker, or the first after a new version of the public tables, waits for it."""
+    from amparo.analytics import geo
+
+    geo.world_map()

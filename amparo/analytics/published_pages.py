@@ -29,6 +29,7 @@ LOCAL_ENTRIES = 256
 SHARED_SECONDS = 600
 _LOCAL: OrderedDict[str, tuple[bytes, str, dict[str, str]]] = OrderedDict()
 _LOCK = Lock()
+_RENDERING: dict[str, Lock] = {}  # key -> held while one thread of this process renders it
 
 
 def language() -> str:
@@ -100,20 +101,35 @@ def cached(kind: str, request: HttpRequest, version: stats.Published | None, par
     key = _key(kind, version, parts)
     hit = _get(key)
     if hit is None:
-        response = render()
-        if response.status_code != 200 or response.streaming or not isinstance(response, HttpResponse):
-            return stamp(response, version)
-        if hasattr(response, "render") and callable(response.render) and not getattr(response, "is_rendered", True):
-            response.render()
-        hit = (bytes(response.content), response["Content-Type"],
-               {h: response[h] for h in KEPT_HEADERS if response.has_header(h)})
-        _remember(key, hit)
-        cache.set(key, hit, SHARED_SECONDS)
+        # One rendering per process: a thread that finds another rendering this page waits
+        # for it instead of doing the same work beside it.
+        with _LOCK:
+            rendering = _RENDERING.setdefault(key, Lock())
+        try:
+            with rendering:
+                hit = _get(key)
+                if hit is None:
+                    response = render()
+                    if response.status_code != 200 or response.streaming or not isinstance(response, HttpResponse):
+                        return stamp(response, version)
+                    hit = _kept(response)
+                    _remember(key, hit)
+                    cache.set(key, hit, SHARED_SECONDS)
+        finally:
+            with _LOCK:
+                _RENDERING.pop(key, None)
     body, content_type, headers = hit
     answer = HttpResponse(body, content_type=content_type)
     for name, value in headers.items():
         answer[name] = value
     return stamp(answer, version)
+
+
+def _kept(response: HttpResponse) -> tuple[bytes, str, dict[str, str]]:
+    if hasattr(response, "render") and callable(response.render) and not getattr(response, "is_rendered", True):
+        response.render()
+    return (bytes(response.content), response["Content-Type"],
+            {h: response[h] for h in KEPT_HEADERS if response.has_header(h)})
 
 
 def lookup(kind: str, request: HttpRequest, version: stats.Published, parts: str) -> HttpResponseBase | None:

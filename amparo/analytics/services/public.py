@@ -50,8 +50,11 @@ QUEUED_SECONDS = 60
 # A runner goes round at most this many times in one call; the next task or beat does the rest.
 MAX_ROUNDS = 5
 # A new version at most this often: a burst of writes is gathered into one run, and pages are
-# rendered again at most once per page, language and worker in this time.
-MIN_SECONDS_BETWEEN_RUNS = 5.0
+# rendered again at most once per page, language and worker in this time. Each new version
+# costs every web process a rendering of each page visited (the map page: about 20 ms at a
+# million incidents); at 5 s, writes every few seconds tripled the map page's p99 on a loaded
+# 2-core machine, at 15 s it stayed within the cached p99 (docs/performance.md).
+MIN_SECONDS_BETWEEN_RUNS = 15.0
 
 
 def _state() -> PublicRefresh:

@@ -329,3 +329,52 @@ def test_runs_are_spaced_so_a_burst_of_writes_makes_few_versions(world, publish,
     assert job.refresh_public_tables() == "computed" and slept == []  # no version yet: at once
     assert job.refresh_public_tables() == "computed"
     assert len(slept) == 1 and 0 < slept[0] <= 5.0
+
+
+def test_two_threads_of_one_process_render_a_new_version_of_a_page_once(world, publish):
+    """A new version: the threads that ask for the same page at once wait for one rendering."""
+    import time as clock
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.core.cache import cache
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from amparo.analytics import published_pages
+
+    make(world.desk_a, 8, country="HN", year=2023)
+    publish()
+    version = public_stats.published_version()
+    published_pages.forget()
+    cache.clear()
+    renders: list[int] = []
+
+    def render() -> HttpResponse:
+        renders.append(1)
+        clock.sleep(0.2)  # long enough for the other thread to arrive meanwhile
+        return HttpResponse(b"the map", content_type="text/html")
+
+    answers: list[bytes] = []
+
+    def visit() -> None:
+        request = RequestFactory().get("/analytics/map/?year=2023")
+        request.user = AnonymousUser()
+        request.session = {}  # type: ignore[assignment]
+        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+        answers.append(published_pages.cached("map", request, version, "/analytics/map/?year=2023", render).content)
+
+    threads = [threading.Thread(target=visit) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [b"the map"] * 3 and len(renders) == 1
+    assert published_pages._RENDERING == {}  # nothing kept per path once rendered (nor refused)
+    request = RequestFactory().get("/analytics/map/?year=1")
+    request.user = AnonymousUser()
+    request.session = {}  # type: ignore[assignment]
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    refused = published_pages.cached("map", request, version, "/analytics/map/?year=1",
+                                     lambda: HttpResponse(b"no", status=400))
+    assert refused.status_code == 400 and published_pages._RENDERING == {}

@@ -361,7 +361,7 @@ def test_two_threads_of_one_process_render_a_new_version_of_a_page_once(world, p
         request = RequestFactory().get("/analytics/map/?year=2023")
         request.user = AnonymousUser()
         request.session = {}  # type: ignore[assignment]
-        request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+        request._messages = FallbackStorage(request)
         answers.append(published_pages.cached("map", request, version, "/analytics/map/?year=2023", render).content)
 
     threads = [threading.Thread(target=visit) for _ in range(3)]
@@ -374,7 +374,7 @@ def test_two_threads_of_one_process_render_a_new_version_of_a_page_once(world, p
     request = RequestFactory().get("/analytics/map/?year=1")
     request.user = AnonymousUser()
     request.session = {}  # type: ignore[assignment]
-    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    request._messages = FallbackStorage(request)
     refused = published_pages.cached("map", request, version, "/analytics/map/?year=1",
                                      lambda: HttpResponse(b"no", status=400))
     assert refused.status_code == 400 and published_pages._RENDERING == {}

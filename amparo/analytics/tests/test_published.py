@@ -357,16 +357,14 @@ def test_two_threads_of_one_process_render_a_new_version_of_a_page_once(world, p
 
     answers: list[bytes] = []
 
-    def visit() -> None:
+    def visit() -> bytes:
         request = RequestFactory().get("/analytics/map/?year=2023")
         request.user = AnonymousUser()
         request.session = {}  # type: ignore[assignment]
         request._messages = FallbackStorage(request)
-        answers.append(published_pages.cached("map", request, version, "/analytics/map/?year=2023", render).content)
+        return published_pages.cached("map", request, version, "/analytics/map/?year=2023", render).content
 
-    threads = [threading.Thread(target=visit) for _ in range(3)]
-    for thread in threads:
-        thread.start()
+    threads = [_in_thread(visit, answers) for _ in range(3)]  # each closes its own connection
     for thread in threads:
         thread.join()
     assert answers == [b"the map"] * 3 and len(renders) == 1

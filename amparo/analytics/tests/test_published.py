@@ -338,7 +338,7 @@ def test_two_threads_of_one_process_render_a_new_version_of_a_page_once(world, p
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.core.cache import cache
-    from django.http import HttpResponse
+    from django.http import HttpRequest, HttpResponse
     from django.test import RequestFactory
 
     from amparo.analytics import published_pages
@@ -357,22 +357,22 @@ def test_two_threads_of_one_process_render_a_new_version_of_a_page_once(world, p
 
     answers: list[bytes] = []
 
-    def visit() -> bytes:
-        request = RequestFactory().get("/analytics/map/?year=2023")
+    def anonymous(path: str) -> HttpRequest:
+        request = RequestFactory().get(path)
         request.user = AnonymousUser()
         request.session = {}  # type: ignore[assignment]
         request._messages = FallbackStorage(request)
-        return published_pages.cached("map", request, version, "/analytics/map/?year=2023", render).content
+        return request
+
+    def visit() -> bytes:
+        return published_pages.cached("map", anonymous("/analytics/map/?year=2023"), version,
+                                      "/analytics/map/?year=2023", render).content
 
     threads = [_in_thread(visit, answers) for _ in range(3)]  # each closes its own connection
     for thread in threads:
         thread.join()
     assert answers == [b"the map"] * 3 and len(renders) == 1
     assert published_pages._RENDERING == {}  # nothing kept per path once rendered (nor refused)
-    request = RequestFactory().get("/analytics/map/?year=1")
-    request.user = AnonymousUser()
-    request.session = {}  # type: ignore[assignment]
-    request._messages = FallbackStorage(request)
-    refused = published_pages.cached("map", request, version, "/analytics/map/?year=1",
+    refused = published_pages.cached("map", anonymous("/analytics/map/?year=1"), version, "/analytics/map/?year=1",
                                      lambda: HttpResponse(b"no", status=400))
     assert refused.status_code == 400 and published_pages._RENDERING == {}
